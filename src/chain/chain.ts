@@ -1,0 +1,167 @@
+// The canonical chain: genesis bootstrap, the head, reads of blocks/receipts/tx locations (with small
+// caches in front of LevelDB), and commit of finalised blocks with their receipts and certificate in
+// one atomic batch. Blocks are final once committed: the chain only ever appends.
+import { EventEmitter } from "node:events";
+import type { Common } from "@ethereumjs/common";
+import { bytesToHex, equalsBytes } from "@ethereumjs/util";
+import type { ChainStore } from "../storage/chain-store.js";
+import { decodeBlock, decodeStoredReceipts, encodeBlock, encodeStoredReceipts, hashHeader } from "./encoding.js";
+import { EMPTY_TRIE_ROOT, ZERO_ADDRESS, ZERO_HASH, keccak256 } from "./hash.js";
+import { genesisToJson } from "./genesis-json.js";
+import type { Block, BlockHeader, Genesis, Hash32, TxLocation, TxReceipt } from "./types.js";
+import { LruCache } from "./lru.js";
+
+export interface CommittedBlock {
+  block: Block;
+  receipts: TxReceipt[];
+}
+
+export interface ChainEvents {
+  block: [CommittedBlock];
+}
+
+/** The seed of height 1's sortition, fixed by the genesis itself. */
+export function genesisSeed(chainId: bigint, stateRoot: Hash32): Hash32 {
+  const enc = new TextEncoder().encode(`verity/genesis-seed/${chainId}`);
+  return keccak256(new Uint8Array([...enc, ...stateRoot]));
+}
+
+export function genesisHeader(genesis: Genesis, stateRoot: Hash32): BlockHeader {
+  return {
+    parentHash: ZERO_HASH,
+    number: 0n,
+    timestamp: genesis.timestamp,
+    proposer: ZERO_ADDRESS,
+    stateRoot,
+    transactionsRoot: EMPTY_TRIE_ROOT,
+    receiptsRoot: EMPTY_TRIE_ROOT,
+    logsBloom: new Uint8Array(256),
+    gasLimit: genesis.params.gasLimit,
+    gasUsed: 0n,
+    baseFeePerGas: genesis.params.initialBaseFee,
+    extraData: genesis.extraData,
+    round: 0,
+    proposerVrfProof: new Uint8Array(0),
+    seed: genesisSeed(genesis.params.chainId, stateRoot),
+    lastCommitHash: ZERO_HASH,
+  };
+}
+
+export class Chain extends EventEmitter<ChainEvents> {
+  private headBlock!: Block;
+  private readonly blocks = new LruCache<string, Block>(256);
+  private readonly receipts = new LruCache<string, TxReceipt[]>(256);
+
+  private constructor(
+    readonly store: ChainStore,
+    readonly common: Common,
+    readonly genesis: Genesis,
+  ) {
+    super();
+  }
+
+  /**
+   * Opens the chain in `store`. An empty store gets the genesis block (whose state root the caller
+   * computed by writing the allocation into store.stateDb); a non-empty one must hold the same genesis.
+   */
+  static async open(store: ChainStore, common: Common, genesis: Genesis, genesisStateRoot: () => Promise<Hash32>): Promise<Chain> {
+    const chain = new Chain(store, common, genesis);
+    const storedGenesis = await store.getGenesisHash();
+    if (storedGenesis === undefined) {
+      const header = genesisHeader(genesis, await genesisStateRoot());
+      const block: Block = { header, hash: hashHeader(header), transactions: [] };
+      await store.putMeta("genesis.json", new TextEncoder().encode(genesisToJson(genesis)));
+      await store.commitBlock({
+        hash: block.hash,
+        number: 0n,
+        blockBytes: encodeBlock(block),
+        receiptsBytes: encodeStoredReceipts([]),
+        txHashes: [],
+        isGenesis: true,
+      });
+    }
+    const headHash = await store.getHeadHash();
+    if (!headHash) throw new Error("database has a genesis but no head: it is corrupt");
+    const head = await chain.getBlockByHash(headHash);
+    if (!head) throw new Error(`database head ${bytesToHex(headHash)} has no block: it is corrupt`);
+    chain.headBlock = head;
+    const genesisBlock = await chain.getBlockByNumber(0n);
+    if (storedGenesis !== undefined && genesisBlock) {
+      const expected = genesisHeader(genesis, genesisBlock.header.stateRoot);
+      if (!equalsBytes(hashHeader(expected), genesisBlock.hash))
+        throw new Error(
+          `the data dir holds a chain with a different genesis (chain id or parameters differ from the genesis given); use another --datadir`,
+        );
+    }
+    return chain;
+  }
+
+  get head(): Block {
+    return this.headBlock;
+  }
+
+  async getBlockByHash(hash: Hash32): Promise<Block | null> {
+    const key = bytesToHex(hash);
+    const cached = this.blocks.get(key);
+    if (cached) return cached;
+    const bytes = await this.store.getBlockBytes(hash);
+    if (!bytes) return null;
+    const block = decodeBlock(bytes, this.common);
+    this.blocks.set(key, block);
+    return block;
+  }
+
+  async getCanonicalHash(number: bigint): Promise<Hash32 | undefined> {
+    if (number === this.headBlock?.header.number) return this.headBlock.hash;
+    return this.store.getCanonicalHash(number);
+  }
+
+  async getBlockByNumber(number: bigint): Promise<Block | null> {
+    if (number < 0n) return null;
+    const hash = await this.getCanonicalHash(number);
+    return hash ? this.getBlockByHash(hash) : null;
+  }
+
+  async getReceipts(blockHash: Hash32): Promise<TxReceipt[] | null> {
+    const key = bytesToHex(blockHash);
+    const cached = this.receipts.get(key);
+    if (cached) return cached;
+    const bytes = await this.store.getReceiptsBytes(blockHash);
+    if (!bytes) return null;
+    const receipts = decodeStoredReceipts(bytes);
+    this.receipts.set(key, receipts);
+    return receipts;
+  }
+
+  async getTxLocation(txHash: Hash32): Promise<TxLocation | null> {
+    const loc = await this.store.getTxLocation(txHash);
+    if (!loc) return null;
+    const block = await this.getBlockByHash(loc.blockHash);
+    if (!block) return null;
+    return { blockHash: loc.blockHash, blockNumber: block.header.number, index: loc.index };
+  }
+
+  async getCertificate(blockHash: Hash32): Promise<Uint8Array | null> {
+    return (await this.store.getCertificateBytes(blockHash)) ?? null;
+  }
+
+  /** Appends a finalised block. The caller has executed it on the head's state (stateRoot matches). */
+  async commit(block: Block, receipts: TxReceipt[], certificateBytes?: Uint8Array): Promise<void> {
+    const head = this.headBlock;
+    if (block.header.number !== head.header.number + 1n || !equalsBytes(block.header.parentHash, head.hash))
+      throw new Error(`block ${block.header.number} ${bytesToHex(block.hash)} does not extend the head ${head.header.number}`);
+    await this.store.commitBlock({
+      hash: block.hash,
+      number: block.header.number,
+      blockBytes: encodeBlock(block),
+      receiptsBytes: encodeStoredReceipts(receipts),
+      txHashes: block.transactions.map((tx) => tx.hash()),
+      ...(certificateBytes ? { certificateBytes } : {}),
+    });
+    const key = bytesToHex(block.hash);
+    this.blocks.set(key, block);
+    this.receipts.set(key, receipts);
+    this.headBlock = block;
+    this.emit("block", { block, receipts });
+  }
+}

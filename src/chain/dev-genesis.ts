@@ -1,0 +1,33 @@
+// The built-in development chain: anvil's chain id and dev accounts, four equal dev validators.
+import { bytesToHex } from "@ethereumjs/util";
+import { DEV_BALANCE, deriveDevAccounts } from "./dev-accounts.js";
+import { devValidatorKeys, genesisValidatorOf } from "./validator-keys.js";
+import type { Genesis, GenesisAccount } from "./types.js";
+
+export const DEV_CHAIN_ID = 31337n;
+export const DEV_VALIDATOR_COUNT = 4;
+export const DEV_VALIDATOR_STAKE = 1000n;
+
+export function devGenesis(opts: { chainId?: bigint; validators?: number } = {}): Genesis {
+  const alloc = new Map<string, GenesisAccount>();
+  for (const a of deriveDevAccounts()) alloc.set(bytesToHex(a.address), { balance: DEV_BALANCE, nonce: 0n, code: new Uint8Array(0), storage: [] });
+  const count = opts.validators ?? DEV_VALIDATOR_COUNT;
+  const validators = Array.from({ length: count }, (_, i) => genesisValidatorOf(devValidatorKeys(i), DEV_VALIDATOR_STAKE));
+  return {
+    params: {
+      chainId: opts.chainId ?? DEV_CHAIN_ID,
+      gasLimit: 30_000_000n,
+      blockTimeSeconds: 1,
+      initialBaseFee: 1_000_000_000n,
+      minBaseFee: 0n,
+      elasticityMultiplier: 2n,
+      baseFeeChangeDenominator: 8n,
+      // Everyone votes (tau >= W): with four validators a sampled committee would only add variance.
+      committeeSize: DEV_VALIDATOR_STAKE * BigInt(count),
+    },
+    timestamp: 0n,
+    extraData: new TextEncoder().encode("verity dev"),
+    alloc,
+    validators,
+  };
+}

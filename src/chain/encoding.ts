@@ -1,0 +1,186 @@
+// Binary encodings of chain data: the header RLP whose keccak256 is the block hash, the block body,
+// Ethereum's consensus encoding of receipts (what receiptsRoot commits to) and the richer receipt
+// record the node stores. Decoders validate shapes and throw ChainDecodeError on malformed input.
+import { RLP } from "@ethereumjs/rlp";
+import type { Common } from "@ethereumjs/common";
+import { createTxFromRLP } from "@ethereumjs/tx";
+import { bigIntToUnpaddedBytes, bytesToBigInt, intToUnpaddedBytes } from "@ethereumjs/util";
+import { keccak256 } from "./hash.js";
+import type { Block, BlockHeader, Log, TxReceipt } from "./types.js";
+
+type RlpItem = Uint8Array | RlpItem[];
+
+export class ChainDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChainDecodeError";
+  }
+}
+
+const HEADER_FIELDS = 16;
+
+export function headerToFields(h: BlockHeader): Uint8Array[] {
+  return [
+    h.parentHash,
+    bigIntToUnpaddedBytes(h.number),
+    bigIntToUnpaddedBytes(h.timestamp),
+    h.proposer,
+    h.stateRoot,
+    h.transactionsRoot,
+    h.receiptsRoot,
+    h.logsBloom,
+    bigIntToUnpaddedBytes(h.gasLimit),
+    bigIntToUnpaddedBytes(h.gasUsed),
+    bigIntToUnpaddedBytes(h.baseFeePerGas),
+    h.extraData,
+    intToUnpaddedBytes(h.round),
+    h.proposerVrfProof,
+    h.seed,
+    h.lastCommitHash,
+  ];
+}
+
+export function encodeHeader(h: BlockHeader): Uint8Array {
+  return RLP.encode(headerToFields(h));
+}
+
+export function hashHeader(h: BlockHeader): Uint8Array {
+  return keccak256(encodeHeader(h));
+}
+
+function bytesField(v: RlpItem | undefined, name: string, length?: number): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw new ChainDecodeError(`header field ${name}: expected bytes`);
+  if (length !== undefined && v.length !== length)
+    throw new ChainDecodeError(`header field ${name}: expected ${length} bytes, got ${v.length}`);
+  return v;
+}
+
+function uintField(v: RlpItem | undefined, name: string, maxBytes = 32): bigint {
+  const b = bytesField(v, name);
+  if (b.length > maxBytes) throw new ChainDecodeError(`header field ${name}: integer too large`);
+  if (b.length > 0 && b[0] === 0) throw new ChainDecodeError(`header field ${name}: leading zero`);
+  return bytesToBigInt(b);
+}
+
+export function headerFromFields(f: RlpItem): BlockHeader {
+  if (!Array.isArray(f) || f.length !== HEADER_FIELDS)
+    throw new ChainDecodeError(`header: expected a list of ${HEADER_FIELDS} fields`);
+  return {
+    parentHash: bytesField(f[0], "parentHash", 32),
+    number: uintField(f[1], "number", 8),
+    timestamp: uintField(f[2], "timestamp", 8),
+    proposer: bytesField(f[3], "proposer", 20),
+    stateRoot: bytesField(f[4], "stateRoot", 32),
+    transactionsRoot: bytesField(f[5], "transactionsRoot", 32),
+    receiptsRoot: bytesField(f[6], "receiptsRoot", 32),
+    logsBloom: bytesField(f[7], "logsBloom", 256),
+    gasLimit: uintField(f[8], "gasLimit", 8),
+    gasUsed: uintField(f[9], "gasUsed", 8),
+    baseFeePerGas: uintField(f[10], "baseFeePerGas"),
+    extraData: bytesField(f[11], "extraData"),
+    round: Number(uintField(f[12], "round", 4)),
+    proposerVrfProof: bytesField(f[13], "proposerVrfProof"),
+    seed: bytesField(f[14], "seed", 32),
+    lastCommitHash: bytesField(f[15], "lastCommitHash", 32),
+  };
+}
+
+export function decodeHeader(bytes: Uint8Array): BlockHeader {
+  return headerFromFields(decodeRlp(bytes, "header"));
+}
+
+function decodeRlp(bytes: Uint8Array, what: string): RlpItem {
+  try {
+    return RLP.decode(bytes) as RlpItem;
+  } catch (e) {
+    throw new ChainDecodeError(`${what}: invalid RLP (${(e as Error).message})`);
+  }
+}
+
+/** A block as [headerFields, [tx bytes...]]; every transaction is kept in its network form
+ * (`tx.serialize()`: typed ones as type byte + payload, legacy ones as their RLP list). */
+export function encodeBlock(block: Block): Uint8Array {
+  return RLP.encode([headerToFields(block.header), block.transactions.map((tx) => tx.serialize())]);
+}
+
+export function decodeBlock(bytes: Uint8Array, common: Common): Block {
+  const item = decodeRlp(bytes, "block");
+  if (!Array.isArray(item) || item.length !== 2 || !Array.isArray(item[1]))
+    throw new ChainDecodeError("block: expected [header, transactions]");
+  const header = headerFromFields(item[0]!);
+  const transactions = item[1].map((raw, i) => {
+    if (!(raw instanceof Uint8Array)) throw new ChainDecodeError(`block: transaction ${i} is not bytes`);
+    try {
+      return createTxFromRLP(raw, { common, freeze: true });
+    } catch (e) {
+      throw new ChainDecodeError(`block: transaction ${i}: ${(e as Error).message}`);
+    }
+  });
+  return { header, hash: hashHeader(header), transactions };
+}
+
+function logToFields(log: Log): RlpItem {
+  return [log.address, log.topics, log.data];
+}
+
+function logFromFields(f: RlpItem): Log {
+  if (!Array.isArray(f) || f.length !== 3 || !Array.isArray(f[1])) throw new ChainDecodeError("log: bad shape");
+  return {
+    address: bytesField(f[0], "log.address", 20),
+    topics: f[1].map((t) => bytesField(t, "log.topic", 32)),
+    data: bytesField(f[2], "log.data"),
+  };
+}
+
+/** Ethereum's receipt encoding (EIP-2718): rlp([status, cumulativeGasUsed, bloom, logs]), prefixed by
+ * the transaction type byte for typed transactions. This is what receiptsRoot commits to. */
+export function encodeConsensusReceipt(r: TxReceipt): Uint8Array {
+  const body = RLP.encode([
+    r.status === 1 ? Uint8Array.of(1) : new Uint8Array(0),
+    bigIntToUnpaddedBytes(r.cumulativeGasUsed),
+    r.logsBloom,
+    r.logs.map(logToFields),
+  ]);
+  if (r.type === 0) return body;
+  const out = new Uint8Array(body.length + 1);
+  out[0] = r.type;
+  out.set(body, 1);
+  return out;
+}
+
+/** The node's stored receipt list for one block: consensus fields plus gasUsed, contract address,
+ * effective gas price and type, so RPC never re-executes to answer. */
+export function encodeStoredReceipts(receipts: readonly TxReceipt[]): Uint8Array {
+  return RLP.encode(
+    receipts.map((r) => [
+      intToUnpaddedBytes(r.status),
+      bigIntToUnpaddedBytes(r.cumulativeGasUsed),
+      bigIntToUnpaddedBytes(r.gasUsed),
+      r.logsBloom,
+      r.logs.map(logToFields),
+      r.contractAddress ?? new Uint8Array(0),
+      bigIntToUnpaddedBytes(r.effectiveGasPrice),
+      intToUnpaddedBytes(r.type),
+    ]),
+  );
+}
+
+export function decodeStoredReceipts(bytes: Uint8Array): TxReceipt[] {
+  const item = decodeRlp(bytes, "receipts");
+  if (!Array.isArray(item)) throw new ChainDecodeError("receipts: expected a list");
+  return item.map((f) => {
+    if (!Array.isArray(f) || f.length !== 8 || !Array.isArray(f[4])) throw new ChainDecodeError("receipt: bad shape");
+    const contract = bytesField(f[5], "receipt.contractAddress");
+    const status = Number(uintField(f[0], "receipt.status", 1));
+    return {
+      status: status === 1 ? 1 : 0,
+      cumulativeGasUsed: uintField(f[1], "receipt.cumulativeGasUsed", 8),
+      gasUsed: uintField(f[2], "receipt.gasUsed", 8),
+      logsBloom: bytesField(f[3], "receipt.logsBloom", 256),
+      logs: f[4].map(logFromFields),
+      contractAddress: contract.length === 0 ? null : contract,
+      effectiveGasPrice: uintField(f[6], "receipt.effectiveGasPrice"),
+      type: Number(uintField(f[7], "receipt.type", 1)),
+    } satisfies TxReceipt;
+  });
+}

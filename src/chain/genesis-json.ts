@@ -1,0 +1,163 @@
+// Genesis files: parsing and validation with errors that name the offending field, and the built-in
+// development genesis (dev accounts funded, a fixed set of dev validators).
+import { bytesToHex, hexToBytes } from "@ethereumjs/util";
+import type { Genesis, GenesisAccount, GenesisValidator } from "./types.js";
+
+export class GenesisError extends Error {
+  constructor(field: string, problem: string) {
+    super(`invalid genesis: ${field}: ${problem}`);
+    this.name = "GenesisError";
+  }
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Integers may be JSON numbers (safe integers), decimal strings or 0x-hex strings. */
+function uint(v: Json | undefined, field: string, opts: { optional?: bigint; max?: bigint } = {}): bigint {
+  if (v === undefined || v === null) {
+    if (opts.optional !== undefined) return opts.optional;
+    throw new GenesisError(field, "missing");
+  }
+  let n: bigint;
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v) || v < 0) throw new GenesisError(field, `expected a non-negative integer, got ${v}`);
+    n = BigInt(v);
+  } else if (typeof v === "string" && /^0x[0-9a-fA-F]+$/.test(v)) n = BigInt(v);
+  else if (typeof v === "string" && /^[0-9]+$/.test(v)) n = BigInt(v);
+  else throw new GenesisError(field, `expected an integer (number, decimal or 0x-hex string), got ${JSON.stringify(v)}`);
+  if (opts.max !== undefined && n > opts.max) throw new GenesisError(field, `must be at most ${opts.max}`);
+  return n;
+}
+
+function bytes(v: Json | undefined, field: string, length?: number, optional = false): Uint8Array {
+  if ((v === undefined || v === null) && optional) return new Uint8Array(0);
+  if (typeof v !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(v))
+    throw new GenesisError(field, `expected 0x-prefixed hex bytes, got ${JSON.stringify(v ?? null)}`);
+  const b = hexToBytes(v as `0x${string}`);
+  if (length !== undefined && b.length !== length) throw new GenesisError(field, `expected ${length} bytes, got ${b.length}`);
+  return b;
+}
+
+const MAX_U64 = (1n << 64n) - 1n;
+const MAX_U256 = (1n << 256n) - 1n;
+
+export function parseGenesis(text: string): Genesis {
+  let raw: Json;
+  try {
+    raw = JSON.parse(text) as Json;
+  } catch (e) {
+    throw new GenesisError("(file)", `not valid JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(raw)) throw new GenesisError("(file)", "expected a JSON object");
+  const chainId = uint(raw.chainId, "chainId", { max: MAX_U64 });
+  if (chainId === 0n) throw new GenesisError("chainId", "must be positive");
+  const gasLimit = uint(raw.gasLimit, "gasLimit", { optional: 30_000_000n, max: MAX_U64 });
+  if (gasLimit < 21_000n) throw new GenesisError("gasLimit", "must be at least 21000");
+  const blockTime = uint(raw.blockTime, "blockTime", { optional: 1n, max: 3600n });
+  const baseFee = raw.baseFee ?? {};
+  if (!isObject(baseFee)) throw new GenesisError("baseFee", "expected an object");
+  const elasticity = uint(baseFee.elasticityMultiplier, "baseFee.elasticityMultiplier", { optional: 2n, max: 1000n });
+  const denominator = uint(baseFee.changeDenominator, "baseFee.changeDenominator", { optional: 8n, max: 1000n });
+  if (elasticity === 0n) throw new GenesisError("baseFee.elasticityMultiplier", "must be positive");
+  if (denominator === 0n) throw new GenesisError("baseFee.changeDenominator", "must be positive");
+
+  const alloc = new Map<string, GenesisAccount>();
+  const rawAlloc = raw.alloc ?? {};
+  if (!isObject(rawAlloc)) throw new GenesisError("alloc", "expected an object keyed by address");
+  for (const [addr, acct] of Object.entries(rawAlloc)) {
+    const field = `alloc.${addr}`;
+    const address = bytes(addr.startsWith("0x") ? addr : `0x${addr}`, field, 20);
+    if (!isObject(acct)) throw new GenesisError(field, "expected an object");
+    const storage: Array<[Uint8Array, Uint8Array]> = [];
+    const rawStorage = acct.storage ?? {};
+    if (!isObject(rawStorage)) throw new GenesisError(`${field}.storage`, "expected an object");
+    for (const [slot, value] of Object.entries(rawStorage)) {
+      const key = uint(slot, `${field}.storage key`, { max: MAX_U256 });
+      const val = uint(value, `${field}.storage.${slot}`, { max: MAX_U256 });
+      storage.push([hexToBytes(`0x${key.toString(16).padStart(64, "0")}`), hexToBytes(`0x${val.toString(16).padStart(64, "0")}`)]);
+    }
+    alloc.set(bytesToHex(address), {
+      balance: uint(acct.balance, `${field}.balance`, { optional: 0n, max: MAX_U256 }),
+      nonce: uint(acct.nonce, `${field}.nonce`, { optional: 0n, max: MAX_U64 }),
+      code: bytes(acct.code, `${field}.code`, undefined, true),
+      storage,
+    });
+  }
+
+  if (!Array.isArray(raw.validators) || raw.validators.length === 0)
+    throw new GenesisError("validators", "expected a non-empty array");
+  const seen = new Set<string>();
+  const validators: GenesisValidator[] = raw.validators.map((v, i) => {
+    const field = `validators[${i}]`;
+    if (!isObject(v)) throw new GenesisError(field, "expected an object");
+    const address = bytes(v.address, `${field}.address`, 20);
+    const key = bytesToHex(address);
+    if (seen.has(key)) throw new GenesisError(`${field}.address`, `duplicate validator ${key}`);
+    seen.add(key);
+    const stake = uint(v.stake, `${field}.stake`, { max: 10n ** 15n });
+    if (stake === 0n) throw new GenesisError(`${field}.stake`, "must be positive");
+    return { address, stake, signingKey: bytes(v.signingKey, `${field}.signingKey`, 32), vrfKey: bytes(v.vrfKey, `${field}.vrfKey`, 32) };
+  });
+  const totalStake = validators.reduce((s, v) => s + v.stake, 0n);
+  const committeeSize = uint(raw.committeeSize, "committeeSize", { optional: totalStake, max: 10n ** 15n });
+  if (committeeSize === 0n) throw new GenesisError("committeeSize", "must be positive");
+  const initialBaseFee = uint(baseFee.initial, "baseFee.initial", { optional: 1_000_000_000n, max: MAX_U256 });
+  const minBaseFee = uint(baseFee.min, "baseFee.min", { optional: 0n, max: MAX_U256 });
+  if (minBaseFee > initialBaseFee) throw new GenesisError("baseFee.min", "must not exceed baseFee.initial");
+
+  return {
+    params: {
+      chainId,
+      gasLimit,
+      blockTimeSeconds: Number(blockTime),
+      initialBaseFee,
+      minBaseFee,
+      elasticityMultiplier: elasticity,
+      baseFeeChangeDenominator: denominator,
+      committeeSize,
+    },
+    timestamp: uint(raw.timestamp, "timestamp", { optional: 0n, max: MAX_U64 }),
+    extraData: bytes(raw.extraData, "extraData", undefined, true),
+    alloc,
+    validators,
+  };
+}
+
+/** The JSON form of a genesis (what `verity init` writes and parseGenesis reads back). */
+export function genesisToJson(g: Genesis): string {
+  const alloc: JsonObject = {};
+  for (const [addr, a] of g.alloc) {
+    const acct: JsonObject = { balance: `0x${a.balance.toString(16)}` };
+    if (a.nonce !== 0n) acct.nonce = `0x${a.nonce.toString(16)}`;
+    if (a.code.length > 0) acct.code = bytesToHex(a.code);
+    if (a.storage.length > 0) acct.storage = Object.fromEntries(a.storage.map(([k, v]) => [bytesToHex(k), bytesToHex(v)]));
+    alloc[addr] = acct;
+  }
+  const json: JsonObject = {
+    chainId: Number(g.params.chainId),
+    timestamp: Number(g.timestamp),
+    extraData: bytesToHex(g.extraData),
+    gasLimit: g.params.gasLimit.toString(),
+    blockTime: g.params.blockTimeSeconds,
+    baseFee: {
+      initial: g.params.initialBaseFee.toString(),
+      min: g.params.minBaseFee.toString(),
+      elasticityMultiplier: Number(g.params.elasticityMultiplier),
+      changeDenominator: Number(g.params.baseFeeChangeDenominator),
+    },
+    committeeSize: g.params.committeeSize.toString(),
+    alloc,
+    validators: g.validators.map((v) => ({
+      address: bytesToHex(v.address),
+      stake: v.stake.toString(),
+      signingKey: bytesToHex(v.signingKey),
+      vrfKey: bytesToHex(v.vrfKey),
+    })),
+  };
+  return JSON.stringify(json, null, 2) + "\n";
+}

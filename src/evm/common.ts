@@ -1,0 +1,14 @@
+// The @ethereumjs Common for a verity chain: Mainnet's rules at the newest hardfork @ethereumjs
+// fully supports (Osaka), our chain id, and native crypto for sender recovery.
+import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
+import { ecdsaRecover, ecrecover } from "./crypto.js";
+import { keccak256 } from "../chain/hash.js";
+
+export const HARDFORK = Hardfork.Osaka;
+
+export function createChainCommon(chainId: bigint): Common {
+  return createCustomCommon({ chainId: Number(chainId), name: `verity-${chainId}` }, Mainnet, {
+    hardfork: HARDFORK,
+    customCrypto: { ecrecover, ecdsaRecover, keccak256 },
+  });
+}

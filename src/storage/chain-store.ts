@@ -1,0 +1,126 @@
+// Durable chain data in one LevelDB: blocks, receipts, the tx-hash index, commit certificates, the
+// canonical index, the head pointer and the world-state trie nodes. A committed block and everything
+// derived from it go to disk in one atomic batch (LevelDB's write batch is all-or-nothing, and we ask
+// for sync writes so a power cut after the call returns cannot lose it).
+import { ClassicLevel } from "classic-level";
+import { mkdirSync } from "node:fs";
+import { StateNodeDB } from "./state-db.js";
+import { asPlainBytes } from "./bytes.js";
+import {
+  GENESIS_KEY,
+  HEAD_KEY,
+  blockKey,
+  canonicalKey,
+  certificateKey,
+  decodeTxLocation,
+  encodeTxLocation,
+  metaKey,
+  receiptsKey,
+  signingKey,
+  stateNodeKey,
+  txIndexKey,
+} from "./keys.js";
+
+/** What one committed block writes. The caller (chain/) encodes; storage only lays out keys. */
+export interface BlockCommitRecord {
+  hash: Uint8Array;
+  number: bigint;
+  blockBytes: Uint8Array;
+  receiptsBytes: Uint8Array;
+  txHashes: Uint8Array[];
+  /** Encoded commit certificate, when consensus produced one (absent for genesis). */
+  certificateBytes?: Uint8Array;
+  /** Also mark this block as genesis. */
+  isGenesis?: boolean;
+}
+
+type Level = ClassicLevel<Uint8Array, Uint8Array>;
+type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array };
+
+export class ChainStore {
+  readonly stateDb: StateNodeDB;
+
+  private constructor(private readonly db: Level) {
+    this.stateDb = new StateNodeDB(db);
+  }
+
+  static async open(dir: string): Promise<ChainStore> {
+    mkdirSync(dir, { recursive: true });
+    const db: Level = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    try {
+      await db.open();
+    } catch (e) {
+      const cause = (e as { cause?: Error }).cause;
+      throw new Error(`cannot open the database at ${dir}: ${cause?.message ?? (e as Error).message}`);
+    }
+    return new ChainStore(db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return asPlainBytes(await this.db.get(key));
+  }
+
+  getHeadHash(): Promise<Uint8Array | undefined> {
+    return this.get(HEAD_KEY);
+  }
+  getGenesisHash(): Promise<Uint8Array | undefined> {
+    return this.get(GENESIS_KEY);
+  }
+  getCanonicalHash(number: bigint): Promise<Uint8Array | undefined> {
+    return this.get(canonicalKey(number));
+  }
+  getBlockBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.get(blockKey(hash));
+  }
+  getReceiptsBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.get(receiptsKey(hash));
+  }
+  getCertificateBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.get(certificateKey(hash));
+  }
+  async getTxLocation(txHash: Uint8Array): Promise<{ blockHash: Uint8Array; index: number } | undefined> {
+    const v = await this.get(txIndexKey(txHash));
+    return v === undefined ? undefined : decodeTxLocation(v);
+  }
+  async getMeta(name: string): Promise<Uint8Array | undefined> {
+    return this.get(metaKey(name));
+  }
+  async putMeta(name: string, value: Uint8Array): Promise<void> {
+    await this.db.put(metaKey(name), value, { sync: true });
+  }
+  async getSigningRecord(name: string): Promise<Uint8Array | undefined> {
+    return this.get(signingKey(name));
+  }
+  /** A validator records what it signs before it sends it: durable before this resolves. */
+  async putSigningRecord(name: string, value: Uint8Array): Promise<void> {
+    await this.db.put(signingKey(name), value, { sync: true });
+  }
+
+  /**
+   * Writes the block, its receipts, tx index entries, certificate, canonical index, the state trie
+   * nodes its execution produced and the new head pointer in one atomic, synced batch.
+   */
+  async commitBlock(rec: BlockCommitRecord): Promise<void> {
+    const nodes = this.stateDb.takePending();
+    const ops: BatchOp[] = [];
+    for (const [k, v] of nodes) ops.push({ type: "put", key: stateNodeKey(k), value: v });
+    ops.push({ type: "put", key: blockKey(rec.hash), value: rec.blockBytes });
+    ops.push({ type: "put", key: receiptsKey(rec.hash), value: rec.receiptsBytes });
+    rec.txHashes.forEach((h, i) => ops.push({ type: "put", key: txIndexKey(h), value: encodeTxLocation(rec.hash, i) }));
+    if (rec.certificateBytes) ops.push({ type: "put", key: certificateKey(rec.hash), value: rec.certificateBytes });
+    ops.push({ type: "put", key: canonicalKey(rec.number), value: rec.hash });
+    if (rec.isGenesis) ops.push({ type: "put", key: GENESIS_KEY, value: rec.hash });
+    ops.push({ type: "put", key: HEAD_KEY, value: rec.hash });
+    try {
+      await this.db.batch(ops, { sync: true });
+    } catch (e) {
+      this.stateDb.releaseCommitted(nodes, false);
+      throw e;
+    }
+    this.stateDb.releaseCommitted(nodes);
+  }
+}

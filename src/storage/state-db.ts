@@ -1,0 +1,75 @@
+// The database behind the world-state trie (@ethereumjs/mpt's DB interface). Trie nodes and contract
+// code are content-addressed, so we never delete (an archive node: every past state stays readable for
+// eth_call/eth_getBalance at old blocks). Writes made while executing a block stay in memory until
+// the block commits, when ChainStore.commitBlock writes them in the same LevelDB batch as the block,
+// its receipts and the new head: a crash can never leave a head whose state is half on disk.
+import type { BatchDBOp, DB, EncodingOpts } from "@ethereumjs/util";
+import type { ClassicLevel } from "classic-level";
+import { stateNodeKey } from "./keys.js";
+import { asPlainBytes } from "./bytes.js";
+
+type Value = string | Uint8Array;
+
+function toBytes(v: Value): Uint8Array {
+  return typeof v === "string" ? new TextEncoder().encode(v) : v;
+}
+
+export class StateNodeDB implements DB<string, Value> {
+  /** Nodes written since the last commit, by the trie's own key (unprefixed hex of hash or code key). */
+  private pending = new Map<string, Uint8Array>();
+  /** Sets handed to a commit whose batch is not yet durable: still readable from here. */
+  private inFlight: Array<Map<string, Uint8Array>> = [];
+
+  constructor(private readonly level: ClassicLevel<Uint8Array, Uint8Array>) {}
+
+  async get(key: string, _opts?: EncodingOpts): Promise<Value | undefined> {
+    const p = this.pending.get(key);
+    if (p !== undefined) return p;
+    for (const m of this.inFlight) {
+      const v = m.get(key);
+      if (v !== undefined) return v;
+    }
+    return asPlainBytes(await this.level.get(stateNodeKey(key)));
+  }
+
+  async put(key: string, val: Value, _opts?: EncodingOpts): Promise<void> {
+    this.pending.set(key, toBytes(val));
+  }
+
+  async del(_key: string, _opts?: EncodingOpts): Promise<void> {
+    // Archive semantics: nodes may be shared by later states, so nothing is ever deleted.
+  }
+
+  async batch(ops: BatchDBOp<string, Value>[]): Promise<void> {
+    for (const op of ops) if (op.type === "put") this.pending.set(op.key, toBytes(op.value));
+  }
+
+  shallowCopy(): DB<string, Value> {
+    return this;
+  }
+
+  async open(): Promise<void> {}
+
+  /** Number of nodes waiting for the next commit (for logs and tests). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Hands the pending nodes to a commit. Nodes of executions that never commit (a proposal that lost
+   * its round) ride along with the next commit: harmless, since every node is addressed by its hash.
+   * Call `releaseCommitted` once the batch is durable; until then reads still find them here.
+   */
+  takePending(): Map<string, Uint8Array> {
+    const taken = this.pending;
+    this.pending = new Map();
+    this.inFlight.push(taken);
+    return taken;
+  }
+
+  /** The commit holding `taken` is durable (or failed and must be retried with it: pass ok=false). */
+  releaseCommitted(taken: Map<string, Uint8Array>, ok = true): void {
+    this.inFlight = this.inFlight.filter((m) => m !== taken);
+    if (!ok) for (const [k, v] of taken) if (!this.pending.has(k)) this.pending.set(k, v);
+  }
+}
