@@ -53,7 +53,7 @@ export function validatorKeysFromJson(text: string, source: string): ValidatorKe
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source}: not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${source}: not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const get = (name: string, len: number): Uint8Array => {
     const v = (raw as Record<string, unknown>)[name];

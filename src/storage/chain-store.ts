@@ -51,7 +51,7 @@ export class ChainStore {
       await db.open();
     } catch (e) {
       const cause = (e as { cause?: Error }).cause;
-      throw new Error(`cannot open the database at ${dir}: ${cause?.message ?? (e as Error).message}`);
+      throw new Error(`cannot open the database at ${dir}: ${cause?.message ?? (e as Error).message}`, { cause: e });
     }
     return new ChainStore(db);
   }

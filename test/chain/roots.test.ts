@@ -54,7 +54,7 @@ describe("ordered trie roots", () => {
     for (const [i, r] of receipts.entries()) {
       const ethjs = encodeReceipt(
         { status: r.status, cumulativeBlockGasUsed: r.cumulativeGasUsed, bitvector: r.logsBloom, logs: r.logs.map((l) => [l.address, l.topics, l.data]) },
-        r.type,
+        r.type as 0 | 1 | 2,
       );
       expect(bytesToHex(encodeConsensusReceipt(r))).toBe(bytesToHex(ethjs));
       await trie.put(indexKey(i), ethjs);
