@@ -1,0 +1,117 @@
+// The `verity` command: parses flags, prepares genesis and keys, starts the node and stops it
+// cleanly on SIGINT/SIGTERM.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { bytesToHex } from "@ethereumjs/util";
+import { HELP, parseCli, UsageError, type InitArgs, type StartArgs } from "./args.js";
+import { devGenesis } from "../chain/dev-genesis.js";
+import { genesisToJson, parseGenesis } from "../chain/genesis-json.js";
+import { deriveDevAccounts, toChecksumAddress, DEV_MNEMONIC } from "../chain/dev-accounts.js";
+import { genesisValidatorOf, keysFromSeed, validatorKeysToJson } from "../chain/validator-keys.js";
+import type { Genesis } from "../chain/types.js";
+import { createLogger } from "../util/logger.js";
+import { CLIENT_VERSION, VerityNode } from "../node/node.js";
+import { randomBytes } from "node:crypto";
+
+function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
+  const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
+  if (!file) return { genesis: devGenesis(a.chainId !== undefined ? { chainId: a.chainId } : {}), source: "built-in dev genesis", dev: true };
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read genesis file ${file}: ${(e as Error).message}`);
+  }
+  const genesis = parseGenesis(text);
+  if (a.chainId !== undefined && a.chainId !== genesis.params.chainId)
+    throw new UsageError(`--chain-id ${a.chainId} contradicts the genesis file's chainId ${genesis.params.chainId}`);
+  return { genesis, source: file, dev: false };
+}
+
+function printBanner(genesis: Genesis, source: string, rpcUrl: string, dev: boolean, blockTime: number): void {
+  const out: string[] = [];
+  out.push("", `verity ${CLIENT_VERSION}`, "");
+  if (dev) {
+    out.push("Available Accounts", "==================");
+    const accounts = deriveDevAccounts();
+    accounts.forEach((a) => out.push(`(${a.index}) ${toChecksumAddress(a.address)} (10000 ETH)`));
+    out.push("", "Private Keys", "==================");
+    accounts.forEach((a) => out.push(`(${a.index}) ${bytesToHex(a.privateKey)}`));
+    out.push("", "Wallet", "==================", `Mnemonic:          ${DEV_MNEMONIC}`, `Derivation path:   m/44'/60'/0'/0/`, "");
+  }
+  out.push(`Genesis:           ${source}`);
+  out.push(`Chain ID:          ${genesis.params.chainId}`);
+  out.push(`Block time:        ${blockTime === 0 ? "automine (a block as soon as transactions wait)" : `${blockTime} s`}`);
+  out.push(`Validators:        ${genesis.validators.length}`);
+  out.push("", `Listening on ${rpcUrl}`, "");
+  process.stdout.write(out.join("\n") + "\n");
+}
+
+async function start(a: StartArgs): Promise<void> {
+  const logger = createLogger({ level: a.logLevel });
+  const { genesis, source, dev } = loadGenesis(a);
+  const blockTime = a.blockTime ?? genesis.params.blockTimeSeconds;
+  const devAccounts = dev ? deriveDevAccounts().map((d) => d.address) : [];
+  const node = await VerityNode.start({
+    datadir: resolve(a.datadir),
+    genesis,
+    http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts },
+    blockTimeMs: Math.round(blockTime * 1000),
+    devAccounts,
+    proposer: genesis.validators[0]!.address,
+    logger,
+  });
+  printBanner(genesis, source, node.rpcUrl, dev, blockTime);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal });
+    node
+      .stop()
+      .then(() => process.exit(0))
+      .catch((e: Error) => {
+        logger.error("shutdown failed", { error: e });
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+function init(a: InitArgs): void {
+  mkdirSync(a.datadir, { recursive: true });
+  const genesisPath = join(a.datadir, "genesis.json");
+  if (existsSync(genesisPath) && !a.force) throw new UsageError(`${genesisPath} exists (use --force to overwrite)`);
+  // Fresh random keys for a real network; the dev genesis's fixed keys are public knowledge.
+  const keys = Array.from({ length: a.validators }, () => keysFromSeed(randomBytes(32)));
+  const base = devGenesis({ chainId: a.chainId, validators: 0 });
+  const genesis: Genesis = {
+    ...base,
+    extraData: new TextEncoder().encode("verity"),
+    validators: keys.map((k) => genesisValidatorOf(k, 1000n)),
+    params: { ...base.params, committeeSize: 1000n * BigInt(a.validators) },
+  };
+  writeFileSync(genesisPath, genesisToJson(genesis));
+  keys.forEach((k, i) => writeFileSync(join(a.datadir, `validator-${i}.json`), validatorKeysToJson(k), { mode: 0o600 }));
+  process.stdout.write(
+    `wrote ${genesisPath} (chain id ${a.chainId}, ${a.validators} validators, dev accounts funded) and validator-0..${a.validators - 1}.json\n`,
+  );
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    const a = parseCli(argv);
+    if (a.command === "help") process.stdout.write(HELP);
+    else if (a.command === "version") process.stdout.write(`${CLIENT_VERSION}\n`);
+    else if (a.command === "init") init(a);
+    else await start(a);
+  } catch (e) {
+    const msg = e instanceof UsageError || (e as Error).name === "GenesisError" ? (e as Error).message : `${(e as Error).message}`;
+    process.stderr.write(`verity: ${msg}\n`);
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) process.stderr.write("run 'verity --help' for usage\n");
+    process.exit(e instanceof UsageError ? 2 : 1);
+  }
+}
+
+await main(process.argv.slice(2));

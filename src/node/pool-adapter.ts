@@ -1,0 +1,65 @@
+// Connects the pure TxPool to the node: offers candidates to block production, answers RPC's pool
+// lookups, and after each committed block re-validates the pool against the new state of the
+// senders the block touched (only senders can lose balance or advance their nonce: a block cannot
+// make another account's pooled transaction invalid, so reading just these keeps this O(block)).
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { bytesToHex } from "@ethereumjs/util";
+import type { Chain } from "../chain/chain.js";
+import { nextBaseFee } from "../chain/fees.js";
+import type { TxPool } from "../chain/txpool.js";
+import type { AccountState } from "../chain/txpool-types.js";
+import type { Block, TxReceipt } from "../chain/types.js";
+import type { SkippedTx, TxCandidates } from "../evm/executor.js";
+import type { Logger } from "../util/logger.js";
+import type { PoolView } from "./rpc-backend.js";
+import type { StateReader } from "./state-reader.js";
+
+export interface CandidateSource {
+  select(baseFee: bigint, gasLimit: bigint): TxCandidates;
+  pendingCount(): number;
+}
+
+export type BlockProducedHook = (block: Block, receipts: TxReceipt[], skipped: SkippedTx[]) => Promise<void>;
+
+export class PoolAdapter implements CandidateSource, PoolView {
+  constructor(
+    private readonly pool: TxPool,
+    private readonly chain: Chain,
+    private readonly state: StateReader,
+    private readonly log: Logger,
+  ) {}
+
+  select(baseFee: bigint, gasLimit: bigint): TxCandidates {
+    return this.pool.selectForBlock({ baseFee, gasLimit });
+  }
+
+  pendingCount(): number {
+    return this.pool.stats().pending;
+  }
+
+  get(hash: Uint8Array): { tx: TypedTransaction; sender: Uint8Array } | undefined {
+    const p = this.pool.get(hash);
+    return p ? { tx: p.tx, sender: p.sender } : undefined;
+  }
+
+  pendingNonce(sender: Uint8Array, accountNonce: bigint): bigint {
+    return this.pool.pendingNonce(sender, accountNonce);
+  }
+
+  async onBlockCommitted(block: Block, _receipts: TxReceipt[], skipped: SkippedTx[]): Promise<void> {
+    const senders = new Map<string, Uint8Array>();
+    for (const tx of [...block.transactions, ...skipped.map((s) => s.tx)]) {
+      const s = tx.getSenderAddress().bytes;
+      senders.set(bytesToHex(s), s);
+    }
+    const accounts = new Map<string, AccountState>();
+    for (const [key, addr] of senders) accounts.set(key, await this.state.account(block.header.stateRoot, addr));
+    const result = this.pool.onBlockCommitted({
+      includedHashes: block.transactions.map((tx) => tx.hash()),
+      accountOf: (sender) => accounts.get(bytesToHex(sender)),
+      baseFee: nextBaseFee(block.header, this.chain.genesis.params),
+    });
+    for (const d of result.dropped)
+      if (d.reason !== "included") this.log.debug("dropped transaction", { hash: d.tx.hashHex, reason: d.reason });
+  }
+}

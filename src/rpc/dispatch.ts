@@ -1,0 +1,105 @@
+// JSON-RPC 2.0 over any transport: parses a request body, validates each request object, runs the
+// method, and builds the response (or nothing, for notifications). HTTP uses it now; issue 5's
+// WebSocket handler passes each message through the same function.
+import { ErrorCode, invalidRequest, methodNotFound, toErrorObject, type JsonRpcErrorObject } from "./errors.js";
+import type { Json } from "./format.js";
+import type { MethodContext, MethodTable } from "./methods/types.js";
+
+export type JsonRpcId = string | number | null;
+
+export type JsonRpcResponse =
+  | { jsonrpc: "2.0"; id: JsonRpcId; result: Json }
+  | { jsonrpc: "2.0"; id: JsonRpcId; error: JsonRpcErrorObject };
+
+export interface DispatchOptions {
+  methods: MethodTable;
+  context: MethodContext;
+  maxBatchSize: number;
+}
+
+function errorResponse(id: JsonRpcId, error: JsonRpcErrorObject): JsonRpcResponse {
+  return { jsonrpc: "2.0", id, error };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isValidId(id: unknown): id is JsonRpcId {
+  return id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
+}
+
+/** A method name for logs: bounded, printable. */
+function methodLabel(method: unknown): string {
+  return typeof method === "string" ? method.slice(0, 80) : `<${typeof method}>`;
+}
+
+/**
+ * Runs one request object. Returns null for a notification (no "id" member): it is executed but not
+ * answered. Never throws: every failure becomes an error response.
+ */
+export async function handleRequest(request: unknown, options: DispatchOptions): Promise<JsonRpcResponse | null> {
+  if (!isObject(request)) return errorResponse(null, invalidRequest("invalid request: expected an object").toObject());
+  const isNotification = !Object.hasOwn(request, "id");
+  const rawId = request.id;
+  if (!isNotification && !isValidId(rawId)) {
+    return errorResponse(null, invalidRequest("invalid request: id must be a string, number or null").toObject());
+  }
+  const id: JsonRpcId = isNotification ? null : (rawId as JsonRpcId);
+  if (request.jsonrpc !== "2.0") return errorResponse(id, invalidRequest('invalid request: jsonrpc must be "2.0"').toObject());
+  const method = request.method;
+  if (typeof method !== "string" || method.length === 0) {
+    return errorResponse(id, invalidRequest("invalid request: method must be a non-empty string").toObject());
+  }
+
+  const { logger } = options.context;
+  let response: JsonRpcResponse;
+  const handler = Object.hasOwn(options.methods, method) ? options.methods[method] : undefined;
+  if (handler === undefined) {
+    response = errorResponse(id, methodNotFound(methodLabel(method)).toObject());
+  } else {
+    try {
+      const result = await handler.invoke(request.params, options.context);
+      response = { jsonrpc: "2.0", id, result };
+    } catch (err) {
+      const { error, internal } = toErrorObject(err);
+      if (internal) {
+        logger.error("JSON-RPC method failed", { method, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      } else {
+        logger.debug("JSON-RPC method returned an error", { method, code: error.code, message: error.message });
+      }
+      response = errorResponse(id, error);
+    }
+  }
+  return isNotification ? null : response;
+}
+
+/**
+ * Runs a parsed payload: one request or a batch. Batches run in order, one after another, so that a
+ * client's eth_sendRawTransaction with consecutive nonces in one batch is admitted in that order.
+ * Returns null when nothing is to be sent (only notifications).
+ */
+export async function handlePayload(payload: unknown, options: DispatchOptions): Promise<JsonRpcResponse | JsonRpcResponse[] | null> {
+  if (!Array.isArray(payload)) return handleRequest(payload, options);
+  if (payload.length === 0) return errorResponse(null, invalidRequest("empty batch").toObject());
+  if (payload.length > options.maxBatchSize) {
+    return errorResponse(null, invalidRequest(`batch too large: ${payload.length} requests, at most ${options.maxBatchSize} allowed`).toObject());
+  }
+  const responses: JsonRpcResponse[] = [];
+  for (const request of payload) {
+    const response = await handleRequest(request, options);
+    if (response !== null) responses.push(response);
+  }
+  return responses.length === 0 ? null : responses;
+}
+
+/** Parses the body text and runs it; a body that is not JSON is -32700 with id null. */
+export async function handleBody(body: string, options: DispatchOptions): Promise<JsonRpcResponse | JsonRpcResponse[] | null> {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    return errorResponse(null, { code: ErrorCode.parseError, message: "parse error" });
+  }
+  return handlePayload(payload, options);
+}

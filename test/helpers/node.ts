@@ -1,0 +1,38 @@
+// Starts a real verity node in this process: LevelDB in a temp dir, JSON-RPC on 127.0.0.1 (port 0).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { devGenesis } from "../../src/chain/dev-genesis.js";
+import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
+import { VerityNode } from "../../src/node/node.js";
+import { createLogger, silentLogger } from "../../src/util/logger.js";
+
+export interface TestNode {
+  node: VerityNode;
+  url: string;
+  datadir: string;
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+export async function startTestNode(opts: { blockTimeMs?: number; datadir?: string; verbose?: boolean } = {}): Promise<TestNode> {
+  const datadir = opts.datadir ?? mkdtempSync(join(tmpdir(), "verity-test-"));
+  const genesis = devGenesis();
+  const node = await VerityNode.start({
+    datadir,
+    genesis,
+    http: { host: "127.0.0.1", port: 0, corsDomains: ["*"], vhosts: ["*"] },
+    blockTimeMs: opts.blockTimeMs ?? 0,
+    devAccounts: deriveDevAccounts().map((a) => a.address),
+    proposer: genesis.validators[0]!.address,
+    logger: opts.verbose ? createLogger({ level: "debug" }) : silentLogger,
+  });
+  return {
+    node,
+    url: node.rpcUrl,
+    datadir,
+    async stop({ keepData = false } = {}) {
+      await node.stop();
+      if (!keepData) rmSync(datadir, { recursive: true, force: true });
+    },
+  };
+}
