@@ -11,6 +11,17 @@ import type { AddResult } from "../chain/txpool-types.js";
 import { UserError } from "../rpc/backend.js";
 import type { StateReader } from "./state-reader.js";
 
+/** ethereumjs refuses some transactions while decoding them, before the pool sees them; say so in
+ * the words geth uses for the same rejection, which clients match on. */
+function gethWording(decodeError: string, chainId: bigint): string {
+  if (/maxFeePerGas cannot be less than maxPriorityFeePerGas/.test(decodeError)) return "max priority fee per gas higher than max fee per gas";
+  const cap = /gas limit (\d+) exceeds the maximum allowed by EIP-7825 \((\d+)\)/.exec(decodeError);
+  if (cap) return `transaction gas limit too high (cap: ${cap[2]}, tx: ${cap[1]})`;
+  const chain = /not matching the derived chain ID (\d+)/.exec(decodeError);
+  if (chain) return `invalid chain id for signer: have ${chain[1]} want ${chainId}`;
+  return `invalid transaction: ${decodeError}`;
+}
+
 export class TxIngress {
   constructor(
     private readonly common: Common,
@@ -28,7 +39,7 @@ export class TxIngress {
     try {
       return createTxFromRLP(raw, { common: this.common, freeze: true });
     } catch (e) {
-      throw new UserError(`invalid transaction: ${(e as Error).message.replace(/ \(tx type=.*$/s, "")}`);
+      throw new UserError(gethWording((e as Error).message.replace(/ \(tx type=.*$/s, ""), this.common.chainId()));
     }
   }
 

@@ -2,6 +2,10 @@
 import { createCustomCommon, Mainnet, type Common } from "@ethereumjs/common";
 import { createAccessList2930Tx, createFeeMarket1559Tx, createLegacyTx, type TypedTransaction } from "@ethereumjs/tx";
 import { HARDFORK } from "../../src/evm/common.js";
+import { RLP } from "@ethereumjs/rlp";
+import { bigIntToUnpaddedBytes, concatBytes } from "@ethereumjs/util";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { keccak256 } from "../../src/chain/hash.js";
 
 export function testCommon(chainId = 31337n): Common {
   return createCustomCommon({ chainId: Number(chainId) }, Mainnet, { hardfork: HARDFORK });
@@ -53,4 +57,19 @@ export function transfer2930(key: Uint8Array, o: TransferOpts & { gasPrice?: big
     },
     { common },
   ).sign(key);
+}
+
+/**
+ * Signs an EIP-1559 transaction without any library-side validation, so tests can send what ethers
+ * and ethereumjs refuse to build (e.g. a tip above the fee cap) and check the node's own refusal.
+ */
+export function rawSigned1559(key: Uint8Array, f: { chainId: bigint; nonce: bigint; maxPriorityFeePerGas: bigint; maxFeePerGas: bigint; gasLimit: bigint; to: Uint8Array; value: bigint }): Uint8Array {
+  const fields = [f.chainId, f.nonce, f.maxPriorityFeePerGas, f.maxFeePerGas, f.gasLimit].map(bigIntToUnpaddedBytes);
+  const payload = [...fields, f.to, bigIntToUnpaddedBytes(f.value), new Uint8Array(0), []];
+  const unsigned = concatBytes(Uint8Array.of(2), RLP.encode(payload));
+  const sig = secp256k1.sign(keccak256(unsigned), key, { prehash: false, format: "recovered" });
+  const recovery = sig[0]!;
+  const r = sig.subarray(1, 33);
+  const s = sig.subarray(33, 65);
+  return concatBytes(Uint8Array.of(2), RLP.encode([...payload, bigIntToUnpaddedBytes(BigInt(recovery)), r, s]));
 }
