@@ -108,31 +108,8 @@ export class TxPool {
       if (tail.nonce < tx.nonce) return { ok: false, error: E.accountLimitExceeded(queuedLive) };
       forced.push(tail);
     }
-    let freedSlots = (old?.slots ?? 0) + forced.reduce((n, e) => n + e.slots, 0);
-    let freedQueued = forced.length;
-    for (let i = 0; i < firstLive; i++) {
-      freedSlots += entries[i].slots;
-      if (!entries[i].pending) freedQueued++;
-    }
-    const needSlots = this.slotsTotal - freedSlots + entry.slots - this.config.maxSlots;
-    const needQueued = willQueue && old === undefined ? this.queuedTotal - freedQueued + 1 - this.config.maxQueued : 0;
-    let evict: PoolEntry[] = [];
-    if (needSlots > 0 || needQueued > 0) {
-      const pred = at > firstLive ? entries[at - 1].floor : undefined;
-      const plan = planEvictions({
-        heap: willQueue ? this.queuedByPrice : this.byPrice,
-        queuedOnly: willQueue,
-        slots: needSlots,
-        queued: needQueued,
-        worth: pred !== undefined && comparePrice(pred, entry) < 0 ? pred : entry,
-        account: known,
-        keepFrom: nonce,
-        keepTo: tx.nonce,
-        alreadyTaken: forced,
-      });
-      if (plan instanceof TxPoolError) return { ok: false, error: plan };
-      evict = plan;
-    }
+    const evict = this.planRoom({ acct, known, entry, old, at, firstLive, nonce, willQueue, forced });
+    if (evict instanceof TxPoolError) return { ok: false, error: evict };
 
     // Accepted: from here on the pool changes.
     this.seq++;
@@ -259,6 +236,47 @@ export class TxPool {
 
   private split(acct: AccountTxs): { pending: PooledTx[]; queued: PooledTx[] } {
     return { pending: acct.entries.slice(0, acct.pendingCount), queued: acct.entries.slice(acct.pendingCount) };
+  }
+
+  /**
+   * What must leave a full pool for `entry` to fit (nothing if there is room), or why it cannot.
+   * Transactions below the account nonce given with `entry` and the ones set aside in `forced`
+   * leave anyway, so they count as room.
+   */
+  private planRoom(p: {
+    acct: AccountTxs;
+    known: AccountTxs | undefined;
+    entry: PoolEntry;
+    old: PoolEntry | undefined;
+    at: number;
+    firstLive: number;
+    nonce: bigint;
+    willQueue: boolean;
+    forced: PoolEntry[];
+  }): PoolEntry[] | TxPoolError {
+    const { entries } = p.acct;
+    let freedSlots = (p.old?.slots ?? 0) + p.forced.reduce((n, e) => n + e.slots, 0);
+    let freedQueued = p.forced.length;
+    for (let i = 0; i < p.firstLive; i++) {
+      freedSlots += entries[i].slots;
+      if (!entries[i].pending) freedQueued++;
+    }
+    const slots = this.slotsTotal - freedSlots + p.entry.slots - this.config.maxSlots;
+    const addsQueued = p.willQueue && p.old === undefined;
+    const queued = addsQueued ? this.queuedTotal - freedQueued + 1 - this.config.maxQueued : 0;
+    if (slots <= 0 && queued <= 0) return [];
+    const pred = p.at > p.firstLive ? entries[p.at - 1].floor : undefined;
+    return planEvictions({
+      heap: p.willQueue ? this.queuedByPrice : this.byPrice,
+      queuedOnly: p.willQueue,
+      slots,
+      queued,
+      worth: pred !== undefined && comparePrice(pred, p.entry) < 0 ? pred : p.entry,
+      account: p.known,
+      keepFrom: p.nonce,
+      keepTo: p.entry.nonce,
+      alreadyTaken: p.forced,
+    });
   }
 
   /** geth's replacement rule: both fee cap and tip above the old ones and by at least priceBump %. */
