@@ -89,6 +89,12 @@ export class BlockBuilder {
     return { block: { header, hash: hashHeader(header), transactions: out.transactions }, receipts: out.receipts, skipped: out.skipped };
   }
 
+  /** The chain is about to commit `block` (built or validated earlier at this height): make sure the
+   * live state sits on its post-state, since another proposal may have been executed since. */
+  async prepareCommit(block: Block): Promise<void> {
+    await this.executor.resetTo(block.header.stateRoot);
+  }
+
   /**
    * Validator path: checks the header against the parent (the current head), re-executes the
    * transactions and compares every execution-derived field. Throws BlockValidationError naming the

@@ -24,6 +24,7 @@ export function devGenesis(opts: { chainId?: bigint; validators?: number } = {})
       baseFeeChangeDenominator: 8n,
       // Everyone votes (tau >= W): with four validators a sampled committee would only add variance.
       committeeSize: DEV_VALIDATOR_STAKE * BigInt(count),
+      proposerTau: 26n,
     },
     timestamp: 0n,
     extraData: new TextEncoder().encode("verity dev"),

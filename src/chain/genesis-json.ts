@@ -106,6 +106,9 @@ export function parseGenesis(text: string): Genesis {
   const totalStake = validators.reduce((s, v) => s + v.stake, 0n);
   const committeeSize = uint(raw.committeeSize, "committeeSize", { optional: totalStake, max: 10n ** 15n });
   if (committeeSize === 0n) throw new GenesisError("committeeSize", "must be positive");
+  // Algorand's proposer committee: ~26 draws make a round without any proposer very unlikely.
+  const proposerTau = uint(raw.proposerTau, "proposerTau", { optional: 26n, max: 10n ** 15n });
+  if (proposerTau === 0n) throw new GenesisError("proposerTau", "must be positive");
   const initialBaseFee = uint(baseFee.initial, "baseFee.initial", { optional: 1_000_000_000n, max: MAX_U256 });
   const minBaseFee = uint(baseFee.min, "baseFee.min", { optional: 0n, max: MAX_U256 });
   if (minBaseFee > initialBaseFee) throw new GenesisError("baseFee.min", "must not exceed baseFee.initial");
@@ -120,6 +123,7 @@ export function parseGenesis(text: string): Genesis {
       elasticityMultiplier: elasticity,
       baseFeeChangeDenominator: denominator,
       committeeSize,
+      proposerTau,
     },
     timestamp: uint(raw.timestamp, "timestamp", { optional: 0n, max: MAX_U64 }),
     extraData: bytes(raw.extraData, "extraData", undefined, true),
@@ -151,6 +155,7 @@ export function genesisToJson(g: Genesis): string {
       changeDenominator: Number(g.params.baseFeeChangeDenominator),
     },
     committeeSize: g.params.committeeSize.toString(),
+    proposerTau: g.params.proposerTau.toString(),
     alloc,
     validators: g.validators.map((v) => ({
       address: bytesToHex(v.address),

@@ -83,6 +83,8 @@ export interface ChainParams {
   baseFeeChangeDenominator: bigint;
   /** Expected committee size per voting step (stake units); tau >= total stake means everyone votes. */
   committeeSize: bigint;
+  /** Expected number of proposer draws per round (several race; the lowest priority wins). */
+  proposerTau: bigint;
 }
 
 export interface GenesisAccount {

@@ -7,7 +7,9 @@ import { HELP, parseCli, UsageError, type InitArgs, type StartArgs } from "./arg
 import { devGenesis } from "../chain/dev-genesis.js";
 import { genesisToJson, parseGenesis } from "../chain/genesis-json.js";
 import { deriveDevAccounts, toChecksumAddress, DEV_MNEMONIC } from "../chain/dev-accounts.js";
-import { genesisValidatorOf, keysFromSeed, validatorKeysToJson } from "../chain/validator-keys.js";
+import { devValidatorKeys, genesisValidatorOf, keysFromSeed, validatorKeysFromJson, validatorKeysToJson, type ValidatorKeys } from "../chain/validator-keys.js";
+import { readdirSync } from "node:fs";
+import { bytesToHex as hex } from "@ethereumjs/util";
 import type { Genesis } from "../chain/types.js";
 import { createLogger } from "../util/logger.js";
 import { CLIENT_VERSION, VerityNode } from "../node/node.js";
@@ -47,6 +49,21 @@ function printBanner(genesis: Genesis, source: string, rpcUrl: string, dev: bool
   process.stdout.write(out.join("\n") + "\n");
 }
 
+/** The validator keys this node runs: the dev chain's fixed ones, or validator-*.json in the data dir
+ * (as `verity init` writes them) whose address is in the genesis. */
+function loadValidatorKeys(datadir: string, genesis: Genesis, dev: boolean): ValidatorKeys[] {
+  if (dev) return genesis.validators.map((_, i) => devValidatorKeys(i));
+  if (!existsSync(datadir)) return [];
+  const inGenesis = new Set(genesis.validators.map((v) => hex(v.address)));
+  const keys: ValidatorKeys[] = [];
+  for (const f of readdirSync(datadir).filter((n) => /^validator-.*\.json$/.test(n)).sort()) {
+    const k = validatorKeysFromJson(readFileSync(join(datadir, f), "utf8"), join(datadir, f));
+    if (!inGenesis.has(hex(k.address))) throw new UsageError(`${join(datadir, f)}: address ${hex(k.address)} is not a validator of this genesis`);
+    keys.push(k);
+  }
+  return keys;
+}
+
 async function start(a: StartArgs): Promise<void> {
   const logger = createLogger({ level: a.logLevel });
   const { genesis, source, dev } = loadGenesis(a);
@@ -58,7 +75,7 @@ async function start(a: StartArgs): Promise<void> {
     http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts },
     blockTimeMs: Math.round(blockTime * 1000),
     devAccounts,
-    proposer: genesis.validators[0]!.address,
+    validators: loadValidatorKeys(a.datadir, genesis, dev),
     logger,
   });
   printBanner(genesis, source, node.rpcUrl, dev, blockTime);

@@ -17,8 +17,12 @@ import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "./rpc-backend.js";
 import { StateReader } from "./state-reader.js";
 import { TxIngress } from "./tx-ingress.js";
-import { DevSealer } from "./dev-sealer.js";
 import { PoolAdapter } from "./pool-adapter.js";
+import { ConsensusDriver, type ConsensusTransport } from "./consensus/driver.js";
+import type { ValidatorKeys } from "../chain/validator-keys.js";
+import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
+import type { TimeoutConfig } from "../consensus/timeouts.js";
+import { committeeFailureProbabilities, formatCommitteeRisk } from "../consensus/committee-risk.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -30,9 +34,23 @@ export interface NodeOptions {
   blockTimeMs: number;
   /** Addresses whose keys this node holds for eth_accounts (dev mode). */
   devAccounts: Uint8Array[];
-  /** The validator address this node produces blocks as. */
-  proposer: Uint8Array;
+  /** Keys of the validators this node runs (the dev chain runs all of its validators in-process). */
+  validators: ValidatorKeys[];
+  /** Consensus step timeouts; the engine's defaults suit a LAN. */
+  consensusTimeouts?: TimeoutConfig;
+  /** Gossip for consensus messages to other processes (none for a single-process chain). */
+  transport?: ConsensusTransport;
   logger: Logger;
+}
+
+/** Tells the operator what the genesis committee size buys: the chance that a sampled committee
+ * breaks safety or liveness if a fifth or a quarter of the stake were byzantine. */
+function logCommitteeRisk(genesis: Genesis, log: Logger): void {
+  const W = genesis.validators.reduce((s, v) => s + v.stake, 0n);
+  for (const byzantineFraction of [0.2, 0.25]) {
+    const input = { W, tau: genesis.params.committeeSize, byzantineFraction };
+    log.info(formatCommitteeRisk(input, committeeFailureProbabilities(input)));
+  }
 }
 
 export class VerityNode {
@@ -73,14 +91,22 @@ export class VerityNode {
       });
       const ingress = new TxIngress(common, chain, state, pool, DEFAULT_TXPOOL_CONFIG.maxTxSize);
       const adapter = new PoolAdapter(pool, chain, state, log.child("txpool"));
-      const sealer = new DevSealer({
+      const params = { chainId: o.genesis.params.chainId, committeeTau: o.genesis.params.committeeSize, proposerTau: o.genesis.params.proposerTau };
+      logCommitteeRisk(o.genesis, log.child("consensus"));
+      const consensus = new ConsensusDriver({
+        common,
         chain,
+        store,
         builder,
         candidates: adapter,
         onCommitted: (block, receipts, skipped) => adapter.onBlockCommitted(block, receipts, skipped),
-        proposer: o.proposer,
+        crypto: createEd25519EcvrfCrypto(),
+        params,
+        validators: o.validators,
         blockTimeMs: o.blockTimeMs,
-        logger: log.child("producer"),
+        ...(o.consensusTimeouts ? { timeouts: o.consensusTimeouts } : {}),
+        ...(o.transport ? { transport: o.transport } : {}),
+        logger: log.child("consensus"),
       });
       const backend = new NodeRpcBackend({
         chain,
@@ -89,7 +115,7 @@ export class VerityNode {
         pool: adapter,
         submit: async (raw) => {
           const r = await ingress.add(raw);
-          if (r.status === "pending") sealer.notifyPending();
+          if (r.status === "pending") consensus.notifyPending();
           return r.tx.hash;
         },
         clientVersion: CLIENT_VERSION,
@@ -107,8 +133,8 @@ export class VerityNode {
         logger: log.child("rpc"),
       });
       closers.push(() => rpc.close());
-      sealer.start();
-      closers.push(() => sealer.stop());
+      await consensus.start();
+      closers.push(() => consensus.stop());
       log.info("JSON-RPC listening", { url: rpc.url });
       return new VerityNode(chain, pool, rpc.url, closers);
     } catch (e) {

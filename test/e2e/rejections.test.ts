@@ -19,8 +19,10 @@ async function rpc(method: string, params: unknown[]): Promise<{ result?: unknow
 const send = (raw: Uint8Array) => rpc("eth_sendRawTransaction", [bytesToHex(raw)]);
 
 beforeAll(async () => {
-  // Block time long enough that nothing is sealed while the rejections are checked.
+  // Block time long enough that nothing is sealed while the rejections are checked: the first height
+  // starts at once, the next one a minute later.
   n = await startTestNode({ blockTimeMs: 60_000 });
+  for (let i = 0; i < 200 && (await rpc("eth_blockNumber", [])).result === "0x0"; i++) await new Promise((r) => setTimeout(r, 50));
 });
 afterAll(async () => {
   await n?.stop();

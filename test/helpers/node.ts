@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
 import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
+import { devValidatorKeys } from "../../src/chain/validator-keys.js";
 import { VerityNode } from "../../src/node/node.js";
 import { createLogger, silentLogger } from "../../src/util/logger.js";
 
@@ -23,7 +24,7 @@ export async function startTestNode(opts: { blockTimeMs?: number; datadir?: stri
     http: { host: "127.0.0.1", port: 0, corsDomains: ["*"], vhosts: ["*"] },
     blockTimeMs: opts.blockTimeMs ?? 0,
     devAccounts: deriveDevAccounts().map((a) => a.address),
-    proposer: genesis.validators[0]!.address,
+    validators: genesis.validators.map((_, i) => devValidatorKeys(i)),
     logger: opts.verbose ? createLogger({ level: "debug" }) : silentLogger,
   });
   return {

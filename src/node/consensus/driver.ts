@@ -1,0 +1,302 @@
+// The thin shell around the pure consensus engine: one ConsensusEngine per validator key this node
+// holds, turning their actions into IO (persist signing state, gossip, timers, block building and
+// validation, commits) and IO back into events. The engine contract (action order, which event
+// answers which action) is documented at the top of src/consensus/engine.ts.
+import type { Common } from "@ethereumjs/common";
+import { bytesToHex } from "@ethereumjs/util";
+import type { BlockBuilder, ExecutedBlock } from "../../chain/block-builder.js";
+import type { Chain } from "../../chain/chain.js";
+import { decodeBlock, encodeBlock } from "../../chain/encoding.js";
+import { nextBaseFee } from "../../chain/fees.js";
+import type { ValidatorKeys } from "../../chain/validator-keys.js";
+import type { SkippedTx } from "../../evm/executor.js";
+import { encodeCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
+import { decodeMessage } from "../../consensus/codec.js";
+import type { ConsensusCrypto } from "../../consensus/crypto.js";
+import { ConsensusEngine } from "../../consensus/engine.js";
+import type { ConsensusAction, ConsensusEvent } from "../../consensus/engine-types.js";
+import type { ConsensusMessage } from "../../consensus/messages.js";
+import { decodePersistedState, encodePersistedState } from "../../consensus/signing-record.js";
+import { MemoizingMessageVerifier } from "../../consensus/sim/memo-verifier.js";
+import type { TimeoutConfig } from "../../consensus/timeouts.js";
+import { ValidatorSet, type ConsensusParams } from "../../consensus/types.js";
+import { makeHeightContext, type HeightContext } from "../../consensus/verify.js";
+import type { ChainStore } from "../../storage/chain-store.js";
+import type { Logger } from "../../util/logger.js";
+import type { BlockProducedHook, CandidateSource } from "../pool-adapter.js";
+import { checkConsensusFields } from "./block-checks.js";
+import { nextHeightInfo, type HeightInfo } from "./height.js";
+import { SerialQueue } from "./serial.js";
+
+/** How consensus messages leave and reach this node (libp2p gossip, or nothing for a lone process). */
+export interface ConsensusTransport {
+  broadcast(bytes: Uint8Array): void;
+  onMessage(handler: (bytes: Uint8Array) => void): void;
+}
+
+export interface DriverOptions {
+  common: Common;
+  chain: Chain;
+  store: ChainStore;
+  builder: BlockBuilder;
+  candidates: CandidateSource;
+  onCommitted: BlockProducedHook;
+  crypto: ConsensusCrypto;
+  params: ConsensusParams;
+  /** Keys of the validators this node runs (may be empty: it then follows and verifies only). */
+  validators: ValidatorKeys[];
+  /** Target milliseconds between block starts; 0 = start a height as soon as transactions wait. */
+  blockTimeMs: number;
+  timeouts?: TimeoutConfig;
+  transport?: ConsensusTransport;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface LocalEngine {
+  id: string;
+  address: Uint8Array;
+  engine: ConsensusEngine;
+  queue: Promise<void>;
+}
+
+export class ConsensusDriver {
+  private readonly engines: LocalEngine[] = [];
+  private readonly validatorSet: ValidatorSet;
+  private readonly verifier: MemoizingMessageVerifier;
+  private readonly exec = new SerialQueue();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private info!: HeightInfo;
+  private ctx!: HeightContext;
+  /** Blocks of the current height executed here (built or validated), by hash. */
+  private executed = new Map<string, Promise<(ExecutedBlock & { skipped: SkippedTx[] }) | null>>();
+  private committing: Promise<void> | null = null;
+  private heightStartedAt = 0;
+  private waitingForWork = false;
+  private running = false;
+  private readonly now: () => number;
+
+  constructor(private readonly o: DriverOptions) {
+    this.now = o.now ?? Date.now;
+    this.validatorSet = ValidatorSet.from(
+      o.chain.genesis.validators.map((v) => ({ address: v.address, stake: v.stake, signingKey: v.signingKey, vrfKey: v.vrfKey })),
+    );
+    // Local engines verify the same messages: share each verdict (keyed by message bytes and seed).
+    this.verifier = new MemoizingMessageVerifier(this.validatorSet, 100_000);
+    o.transport?.onMessage((bytes) => this.onNetworkMessage(bytes));
+  }
+
+  async start(): Promise<void> {
+    for (const keys of this.o.validators) {
+      const id = `validator-${bytesToHex(keys.address)}`;
+      if (!this.validatorSet.get(keys.address)) throw new Error(`validator key ${bytesToHex(keys.address)} is not in the genesis validator set`);
+      const saved = await this.o.store.getSigningRecord(id);
+      let restored;
+      if (saved) {
+        const decoded = decodePersistedState(saved);
+        if (!decoded.ok) throw new Error(`signing record of ${id} is corrupt (${decoded.error}); refusing to sign without it`);
+        restored = decoded.value;
+      }
+      const engine = new ConsensusEngine({
+        params: this.o.params,
+        crypto: this.o.crypto,
+        secrets: { address: keys.address, signingSecret: keys.signingSecretKey, vrfSecret: keys.vrfSecretKey },
+        verifier: this.verifier,
+        ...(this.o.timeouts ? { timeouts: this.o.timeouts } : {}),
+        ...(restored ? { restored } : {}),
+      });
+      this.engines.push({ id, address: keys.address, engine, queue: Promise.resolve() });
+    }
+    this.running = true;
+    this.o.logger.info("consensus started", { validators: this.engines.length, of: this.validatorSet.size, committeeTau: this.o.params.committeeTau });
+    await this.beginHeight();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled(this.engines.map((e) => e.queue));
+    await this.committing;
+  }
+
+  /** Transactions wait: an automining node starts the next height if it was idle. */
+  notifyPending(): void {
+    if (this.waitingForWork) this.startHeightNow();
+  }
+
+  get status(): { height: number; round: number; step: string } | null {
+    const s = this.engines[0]?.engine.status;
+    return s ? { height: s.height, round: s.round, step: s.step } : null;
+  }
+
+  /** Engine counters summed over local engines (dropped messages by cause). */
+  counters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.engines) for (const [k, v] of Object.entries(e.engine.counters)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+
+  private async beginHeight(): Promise<void> {
+    const head = this.o.chain.head;
+    this.info = nextHeightInfo(head, await this.o.chain.getCertificate(head.hash));
+    this.ctx = makeHeightContext(this.o.crypto, this.o.params, this.validatorSet, this.info.seed, this.info.height);
+    this.executed = new Map();
+    if (this.o.blockTimeMs === 0 && this.o.candidates.pendingCount() === 0) {
+      this.waitingForWork = true;
+      return;
+    }
+    const wait = this.o.blockTimeMs - (this.now() - this.heightStartedAt);
+    if (wait > 0 && this.heightStartedAt > 0) this.timer(wait, () => this.startHeightNow());
+    else this.startHeightNow();
+  }
+
+  private startHeightNow(): void {
+    if (!this.running) return;
+    this.waitingForWork = false;
+    this.heightStartedAt = this.now();
+    const event: ConsensusEvent = {
+      type: "StartHeight",
+      height: this.info.height,
+      validatorSet: this.validatorSet,
+      seed: this.info.seed,
+      previousCommit: this.info.previousCommit,
+    };
+    for (const e of this.engines) this.dispatch(e, event);
+  }
+
+  private timer(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.running) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private dispatch(e: LocalEngine, event: ConsensusEvent): void {
+    e.queue = e.queue
+      .then(async () => {
+        if (!this.running) return;
+        for (const action of e.engine.handle(event)) await this.perform(e, action);
+      })
+      .catch((err: Error) => this.o.logger.error("consensus step failed", { validator: e.id, event: event.type, error: err }));
+  }
+
+  private deliver(message: ConsensusMessage, except: LocalEngine | null): void {
+    const event: ConsensusEvent = message.kind === "proposal" ? { type: "ProposalReceived", proposal: message } : { type: "VoteReceived", vote: message };
+    for (const e of this.engines) if (e !== except) this.dispatch(e, event);
+  }
+
+  private onNetworkMessage(bytes: Uint8Array): void {
+    const decoded = decodeMessage(bytes);
+    if (!decoded.ok) {
+      this.o.logger.debug("dropped undecodable consensus message", { error: decoded.error });
+      return;
+    }
+    // A peer already works on the next height: an idle automining node joins it.
+    if (this.waitingForWork && decoded.value.height === this.info.height) this.startHeightNow();
+    this.deliver(decoded.value, null);
+  }
+
+  private async perform(e: LocalEngine, a: ConsensusAction): Promise<void> {
+    switch (a.type) {
+      case "PersistSigned":
+        await this.o.store.putSigningRecord(e.id, encodePersistedState(a.state));
+        return;
+      case "Broadcast":
+        this.deliver(a.message, e);
+        this.o.transport?.broadcast(a.bytes);
+        return;
+      case "ScheduleTimeout":
+        this.timer(a.durationMs, () => this.dispatch(e, { type: "TimeoutFired", height: a.height, round: a.round, step: a.step }));
+        return;
+      case "BuildProposal": {
+        const built = await this.build(a.height, a.round, a.proposer, a.vrfProof);
+        if (built) this.dispatch(e, { type: "ProposalBuilt", height: a.height, round: a.round, value: encodeBlock(built.block), hash: built.block.hash });
+        return;
+      }
+      case "ValidateBlock": {
+        const result = await this.validate(a.hash, a.value);
+        this.dispatch(e, { type: "BlockValidated", height: a.height, hash: a.hash, valid: result !== null });
+        return;
+      }
+      case "Commit":
+        await this.commit(a.height, a.hash, a.value, a.certificate);
+        return;
+    }
+  }
+
+  private async build(height: number, round: number, proposer: Uint8Array, vrfProof: Uint8Array) {
+    if (height !== this.info.height) return null;
+    const job = this.exec.run(async () => {
+      const head = this.o.chain.head.header;
+      const candidates = this.o.candidates.select(nextBaseFee(head, this.o.chain.genesis.params), head.gasLimit);
+      return this.o.builder.propose(
+        {
+          proposer,
+          round,
+          proposerVrfProof: vrfProof,
+          seed: this.info.seed,
+          lastCommitHash: this.info.lastCommitHash,
+          now: BigInt(Math.floor(this.now() / 1000)),
+        },
+        candidates,
+      );
+    });
+    const built = await job;
+    this.executed.set(bytesToHex(built.block.hash), Promise.resolve(built));
+    this.o.logger.debug("proposal built", { height, round, txs: built.block.transactions.length, hash: bytesToHex(built.block.hash) });
+    return built;
+  }
+
+  /** Decodes, checks and executes a received block once, however many local engines ask. */
+  private validate(hash: Uint8Array, value: Uint8Array) {
+    const key = bytesToHex(hash);
+    let job = this.executed.get(key);
+    if (!job) {
+      job = this.exec.run(async () => {
+        try {
+          const block = decodeBlock(value, this.o.common);
+          if (bytesToHex(block.hash) !== key) throw new Error("block hash does not match the proposal");
+          const problem = checkConsensusFields(block, this.ctx, this.info.lastCommitHash);
+          if (problem) throw new Error(problem);
+          const ok = await this.o.builder.validate(block, BigInt(Math.floor(this.now() / 1000)));
+          return { ...ok, skipped: [] };
+        } catch (err) {
+          this.o.logger.warn("rejected proposed block", { hash: key, height: this.info.height, reason: (err as Error).message });
+          return null;
+        }
+      });
+      this.executed.set(key, job);
+    }
+    return job;
+  }
+
+  private async commit(height: number, hash: Uint8Array, value: Uint8Array, certificate: CommitCertificate): Promise<void> {
+    if (height !== this.info.height) return; // another local engine committed it already
+    if (this.committing) return this.committing;
+    this.committing = (async () => {
+      const executed = await this.validate(hash, value);
+      if (!executed) throw new Error(`height ${height} committed a block this node cannot execute: ${bytesToHex(hash)}`);
+      await this.exec.run(async () => {
+        await this.o.builder.prepareCommit(executed.block);
+        await this.o.chain.commit(executed.block, executed.receipts, encodeCommitCertificate(certificate));
+      });
+      await this.o.onCommitted(executed.block, executed.receipts, executed.skipped);
+      const h = executed.block.header;
+      this.o.logger.info("committed block", {
+        number: h.number,
+        round: h.round,
+        hash: bytesToHex(executed.block.hash).slice(0, 18),
+        txs: executed.block.transactions.length,
+        gasUsed: h.gasUsed,
+        signers: certificate.precommits.length,
+        ms: this.now() - this.heightStartedAt,
+      });
+      await this.beginHeight();
+    })().finally(() => {
+      this.committing = null;
+    });
+    return this.committing;
+  }
+}
