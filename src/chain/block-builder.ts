@@ -15,6 +15,8 @@ export interface ProposalFields {
   round: number;
   proposerVrfProof: Uint8Array;
   seed: Hash32;
+  /** The parent's commit certificate (encoded; empty at height 1) and its hash. */
+  lastCommit: Uint8Array;
   lastCommitHash: Hash32;
   /** Wall-clock seconds; the header gets max(this, parent timestamp). */
   now: bigint;
@@ -86,7 +88,11 @@ export class BlockBuilder {
       seed: fields.seed,
       lastCommitHash: fields.lastCommitHash,
     };
-    return { block: { header, hash: hashHeader(header), transactions: out.transactions }, receipts: out.receipts, skipped: out.skipped };
+    return {
+      block: { header, hash: hashHeader(header), transactions: out.transactions, lastCommit: fields.lastCommit },
+      receipts: out.receipts,
+      skipped: out.skipped,
+    };
   }
 
   /** The chain is about to commit `block` (built or validated earlier at this height): make sure the

@@ -69,7 +69,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const storedGenesis = await store.getGenesisHash();
     if (storedGenesis === undefined) {
       const header = genesisHeader(genesis, await genesisStateRoot());
-      const block: Block = { header, hash: hashHeader(header), transactions: [] };
+      const block: Block = { header, hash: hashHeader(header), transactions: [], lastCommit: new Uint8Array(0) };
       await store.putMeta("genesis.json", new TextEncoder().encode(genesisToJson(genesis)));
       await store.commitBlock({
         hash: block.hash,

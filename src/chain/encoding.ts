@@ -3,7 +3,7 @@
 // record the node stores. Decoders validate shapes and throw ChainDecodeError on malformed input.
 import { RLP } from "@ethereumjs/rlp";
 import type { Common } from "@ethereumjs/common";
-import { createTxFromRLP } from "@ethereumjs/tx";
+import { createTxFromRLP, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, bytesToBigInt, intToUnpaddedBytes } from "@ethereumjs/util";
 import { keccak256 } from "./hash.js";
 import type { Block, BlockHeader, Log, TxReceipt } from "./types.js";
@@ -18,6 +18,39 @@ export class ChainDecodeError extends Error {
 }
 
 const HEADER_FIELDS = 16;
+
+/**
+ * @ethereumjs gives every transaction it constructs its own copy of the Common passed in and merges
+ * the transaction parameters into that copy (JSON round trips, then a rebuild of the parameter
+ * cache over every hardfork): ~45 µs per transaction, more than the decoding itself. Transactions
+ * decoded here share one Common per chain Common instead, which holds those parameters already and
+ * hands out itself as its copy. Sharing is safe because nothing changes a decoded transaction's
+ * Common afterwards: the chain has one hardfork, so execution never re-targets it
+ * (runTx's hardfork alignment is skipped), and the parameters merged are always the same.
+ */
+const sharedTxCommons = new WeakMap<Common, Common>();
+
+function sharedTxCommon(common: Common): Common {
+  let shared = sharedTxCommons.get(common);
+  if (shared === undefined) {
+    const s = common.copy();
+    s.updateParams(paramsTx);
+    const updateParams = s.updateParams.bind(s);
+    s.updateParams = (params) => {
+      if (params !== paramsTx) updateParams(params);
+    };
+    s.copy = () => s;
+    shared = s;
+    sharedTxCommons.set(common, shared);
+  }
+  return shared;
+}
+
+/** Decodes a transaction in its network form (typed: type byte + payload; legacy: RLP list), frozen
+ * so that its hash and recovered sender are computed once. Throws @ethereumjs's validation errors. */
+export function decodeTransaction(raw: Uint8Array, common: Common): TypedTransaction {
+  return createTxFromRLP(raw, { common: sharedTxCommon(common), freeze: true });
+}
 
 export function headerToFields(h: BlockHeader): Uint8Array[] {
   return [
@@ -97,26 +130,26 @@ function decodeRlp(bytes: Uint8Array, what: string): RlpItem {
   }
 }
 
-/** A block as [headerFields, [tx bytes...]]; every transaction is kept in its network form
- * (`tx.serialize()`: typed ones as type byte + payload, legacy ones as their RLP list). */
+/** A block as [headerFields, [tx bytes...], lastCommit]; every transaction is kept in its network
+ * form (`tx.serialize()`: typed ones as type byte + payload, legacy ones as their RLP list). */
 export function encodeBlock(block: Block): Uint8Array {
-  return RLP.encode([headerToFields(block.header), block.transactions.map((tx) => tx.serialize())]);
+  return RLP.encode([headerToFields(block.header), block.transactions.map((tx) => tx.serialize()), block.lastCommit]);
 }
 
 export function decodeBlock(bytes: Uint8Array, common: Common): Block {
   const item = decodeRlp(bytes, "block");
-  if (!Array.isArray(item) || item.length !== 2 || !Array.isArray(item[1]))
-    throw new ChainDecodeError("block: expected [header, transactions]");
+  if (!Array.isArray(item) || item.length !== 3 || !Array.isArray(item[1]) || !(item[2] instanceof Uint8Array))
+    throw new ChainDecodeError("block: expected [header, transactions, lastCommit]");
   const header = headerFromFields(item[0]!);
   const transactions = item[1].map((raw, i) => {
     if (!(raw instanceof Uint8Array)) throw new ChainDecodeError(`block: transaction ${i} is not bytes`);
     try {
-      return createTxFromRLP(raw, { common, freeze: true });
+      return decodeTransaction(raw, common);
     } catch (e) {
       throw new ChainDecodeError(`block: transaction ${i}: ${(e as Error).message}`);
     }
   });
-  return { header, hash: hashHeader(header), transactions };
+  return { header, hash: hashHeader(header), transactions, lastCommit: item[2] };
 }
 
 function logToFields(log: Log): RlpItem {

@@ -38,6 +38,12 @@ export interface Block {
   /** keccak256 of the header's RLP, computed once when the block is made or decoded. */
   hash: Hash32;
   transactions: TypedTransaction[];
+  /**
+   * The encoded commit certificate that finalised the parent, as the proposer saw it (empty for
+   * genesis and height 1). Validators hold different but equally valid certificates of one block, so
+   * the block carries the one its header's lastCommitHash names, and everyone can check it.
+   */
+  lastCommit: Uint8Array;
 }
 
 export interface Log {

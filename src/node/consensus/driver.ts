@@ -18,7 +18,7 @@ import type { ConsensusAction, ConsensusEvent } from "../../consensus/engine-typ
 import type { ConsensusMessage } from "../../consensus/messages.js";
 import { decodePersistedState, encodePersistedState } from "../../consensus/signing-record.js";
 import { MemoizingMessageVerifier } from "../../consensus/sim/memo-verifier.js";
-import type { TimeoutConfig } from "../../consensus/timeouts.js";
+import { DEFAULT_TIMEOUTS, type TimeoutConfig } from "../../consensus/timeouts.js";
 import { ValidatorSet, type ConsensusParams } from "../../consensus/types.js";
 import { makeHeightContext, type HeightContext } from "../../consensus/verify.js";
 import type { ChainStore } from "../../storage/chain-store.js";
@@ -27,6 +27,10 @@ import type { BlockProducedHook, CandidateSource } from "../pool-adapter.js";
 import { checkConsensusFields } from "./block-checks.js";
 import { nextHeightInfo, type HeightInfo } from "./height.js";
 import { SerialQueue } from "./serial.js";
+
+/** The engine's LAN defaults, plus an early close of the propose window: once a valid proposal is in
+ * hand, competitors get 50 ms (a few LAN delays) instead of the whole propose timeout. */
+export const NODE_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWindowMs: 50 };
 
 /** How consensus messages leave and reach this node (libp2p gossip, or nothing for a lone process). */
 export interface ConsensusTransport {
@@ -102,7 +106,7 @@ export class ConsensusDriver {
         crypto: this.o.crypto,
         secrets: { address: keys.address, signingSecret: keys.signingSecretKey, vrfSecret: keys.vrfSecretKey },
         verifier: this.verifier,
-        ...(this.o.timeouts ? { timeouts: this.o.timeouts } : {}),
+        timeouts: this.o.timeouts ?? NODE_TIMEOUTS,
         ...(restored ? { restored } : {}),
       });
       this.engines.push({ id, address: keys.address, engine, queue: Promise.resolve() });
@@ -237,6 +241,7 @@ export class ConsensusDriver {
           round,
           proposerVrfProof: vrfProof,
           seed: this.info.seed,
+          lastCommit: this.info.previousCommit ? encodeCommitCertificate(this.info.previousCommit) : new Uint8Array(0),
           lastCommitHash: this.info.lastCommitHash,
           now: BigInt(Math.floor(this.now() / 1000)),
         },
@@ -258,7 +263,7 @@ export class ConsensusDriver {
         try {
           const block = decodeBlock(value, this.o.common);
           if (bytesToHex(block.hash) !== key) throw new Error("block hash does not match the proposal");
-          const problem = checkConsensusFields(block, this.ctx, this.info.lastCommitHash);
+          const problem = checkConsensusFields(block, this.ctx, this.o.chain.head, this.o.params, this.o.crypto);
           if (problem) throw new Error(problem);
           const ok = await this.o.builder.validate(block, BigInt(Math.floor(this.now() / 1000)));
           return { ...ok, skipped: [] };

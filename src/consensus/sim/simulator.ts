@@ -1,0 +1,292 @@
+// The deterministic consensus simulator: N validators running the real engine in one process, over
+// a simulated network in virtual time. One seed reproduces one run exactly: every random choice
+// comes from one seeded generator and events are processed in (time, insertion) order.
+//
+// After every commit it checks safety as it goes: no two honest validators commit different blocks
+// (or derive different seeds) at one height, and every commit certificate verifies with
+// verifyCommitCertificate. The report carries those findings with the performance figures.
+
+import { createHash } from "node:crypto";
+import { toHex } from "../bytes.js";
+import { verifyCommitCertificate } from "../certificate.js";
+import { defaultSortition, seedForNextHeight } from "../committee.js";
+import type { ConsensusCrypto } from "../crypto.js";
+import { decodeMessage } from "../codec.js";
+import { createEd25519EcvrfCrypto } from "../ed25519-ecvrf-crypto.js";
+import { DEFAULT_LIMITS, type ConsensusAction } from "../engine-types.js";
+import type { ConsensusMessage } from "../messages.js";
+import { messageStep } from "../signing-record.js";
+import { createSimulatedInsecureCrypto } from "../simulated-crypto.js";
+import type { TimeoutConfig } from "../timeouts.js";
+import { type ConsensusParams, ValidatorSet } from "../types.js";
+import { type HeightContext, directMessageVerifier } from "../verify.js";
+import { EventQueue } from "./event-queue.js";
+import { MemoizingMessageVerifier, memoizedNextSeed, memoizedSortition } from "./memo-verifier.js";
+import { type NetworkModel, SimNetwork } from "./network.js";
+import { SeededRandom } from "./rng.js";
+import { simGenesisSeed } from "./sim-chain.js";
+import { type ByzantineBehavior, type NodeTimer, type SimEnvironment, SimNode, type SyncPayload } from "./sim-node.js";
+import { simulatedKeys, summarize, TraceHash, type SimulationReport } from "./sim-report.js";
+
+export interface CrashSpec {
+  readonly node: number;
+  readonly atMs: number;
+  /** Omitted: the node stays down. */
+  readonly restartAtMs?: number;
+}
+
+export interface SimulationConfig {
+  readonly seed: string;
+  readonly validators: number;
+  /** Stake units of validator i (default: 1 each). */
+  readonly stakes?: readonly bigint[];
+  readonly params: ConsensusParams;
+  readonly timeouts: TimeoutConfig;
+  /** "simulated" is the fast insecure keyed-hash scheme; "ed25519-ecvrf" the real one. */
+  readonly crypto: "simulated" | "ed25519-ecvrf";
+  readonly network: NetworkModel;
+  readonly crashes?: readonly CrashSpec[];
+  readonly byzantine?: readonly { readonly node: number; readonly behavior: ByzantineBehavior }[];
+  /** The run ends once every honest validator that ends up running has committed this height. */
+  readonly targetHeight: number;
+  readonly maxVirtualMs: number;
+  readonly payloadBytes?: number;
+  /** Pause between a commit and the next height (Tendermint's timeout_commit); default 0. */
+  readonly commitWaitMs?: number;
+  /** Share verification verdicts across nodes (sound, see memo-verifier.ts); default true. */
+  readonly shareVerification?: boolean;
+  /** Keep running at least this long, even once the target height is reached. */
+  readonly runAtLeastMs?: number;
+  /** Times at which the report samples the lowest and highest honest chain heights. */
+  readonly checkpointsMs?: readonly number[];
+}
+
+type SimEvent =
+  | {
+      readonly kind: "fanout";
+      readonly from: number;
+      readonly message: ConsensusMessage;
+      readonly size: number;
+      readonly recipients: number[];
+      readonly times: number[];
+      index: number;
+    }
+  | { readonly kind: "sync"; readonly from: number; readonly to: number; readonly payload: SyncPayload }
+  | { readonly kind: "timer"; readonly node: number; readonly timer: NodeTimer }
+  | { readonly kind: "crash" | "restart"; readonly node: number }
+  | { readonly kind: "checkpoint"; readonly index: number };
+
+/** Sizes for sync traffic accounting. */
+function syncSize(p: SyncPayload): number {
+  if (p.kind === "sync-request") return 16;
+  return p.blocks.reduce((n, b) => n + b.value.length + 64 + b.certificate.precommits.length * 164, 0);
+}
+
+export class Simulation {
+  readonly nodes: SimNode[];
+  readonly validatorSet: ValidatorSet;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly network: SimNetwork;
+  private readonly crypto: ConsensusCrypto;
+  private readonly env: SimEnvironment;
+  private now = 0;
+  private readonly trace = new TraceHash();
+  private readonly stats = {
+    broadcasts: 0,
+    deliveries: 0,
+    bytes: 0,
+    syncMessages: 0,
+    syncBytes: 0,
+    commitRounds: [] as number[],
+    finalityMs: [] as number[],
+    commitTimes: [] as number[],
+  };
+  /** Per height: the block hash and seed honest validators committed (first seen). */
+  private readonly committed = new Map<number, { hash: string; seed: string }>();
+  readonly forks: string[] = [];
+  private readonly checkpoints: { atMs: number; minHonestHeight: number; maxHonestHeight: number }[] = [];
+  readonly certificateFailures: string[] = [];
+  readonly doubleSigns: string[] = [];
+  private readonly signedBy = new Map<string, string>();
+  private readonly mustFinish: Set<number>;
+
+  constructor(readonly config: SimulationConfig) {
+    const rng = new SeededRandom(`verity-sim/${config.seed}`);
+    this.crypto = config.crypto === "simulated" ? createSimulatedInsecureCrypto() : createEd25519EcvrfCrypto();
+    const stakes = config.stakes ?? Array<bigint>(config.validators).fill(1n);
+    const keys = simulatedKeys(this.crypto, config.seed, stakes);
+    this.validatorSet = keys.set;
+    const shared = config.shareVerification ?? true;
+    const sortition = shared ? memoizedSortition(defaultSortition) : defaultSortition;
+    this.network = new SimNetwork(config.network, rng, config.validators);
+    const byzantine = new Map((config.byzantine ?? []).map((b) => [b.node, b.behavior]));
+    this.env = {
+      crypto: this.crypto,
+      params: config.params,
+      validatorSet: this.validatorSet,
+      timeouts: config.timeouts,
+      limits: DEFAULT_LIMITS,
+      verifier: shared ? new MemoizingMessageVerifier(this.validatorSet) : directMessageVerifier,
+      sortition,
+      nextSeed: shared ? memoizedNextSeed(seedForNextHeight) : seedForNextHeight,
+      rng,
+      nodeCount: config.validators,
+      payloadBytes: config.payloadBytes ?? 256,
+      commitWaitMs: config.commitWaitMs ?? 0,
+      syncRetryMs: config.timeouts.proposeMs,
+      now: () => this.now,
+      broadcast: (from, message, bytes, recipients) => this.broadcast(from, message, bytes, recipients),
+      sendSync: (from, to, payload) => this.sendSync(from, to, payload),
+      scheduleTimer: (node, delay, timer) => this.queue.push(this.now + delay, { kind: "timer", node, timer }),
+      recordCommit: (node, ctx, commit, startedAt) => this.recordCommit(node, ctx, commit, startedAt),
+    };
+    const genesis = simGenesisSeed(config.params.chainId);
+    this.nodes = keys.secrets.map((s, i) => new SimNode(i, s, byzantine.get(i) ?? null, this.env, genesis));
+    for (const c of config.crashes ?? []) {
+      this.queue.push(c.atMs, { kind: "crash", node: c.node });
+      if (c.restartAtMs !== undefined) this.queue.push(c.restartAtMs, { kind: "restart", node: c.node });
+    }
+    (config.checkpointsMs ?? []).forEach((at, index) => this.queue.push(at, { kind: "checkpoint", index }));
+    const staysDown = new Set((config.crashes ?? []).filter((c) => c.restartAtMs === undefined).map((c) => c.node));
+    this.mustFinish = new Set(this.nodes.filter((n) => n.behavior === null && !staysDown.has(n.index)).map((n) => n.index));
+  }
+
+  /** Runs to the target height or the virtual time limit and returns the report. */
+  run(): SimulationReport {
+    for (const n of this.nodes) n.start();
+    for (;;) {
+      if (this.finished()) break;
+      const next = this.queue.pop();
+      if (next === undefined || next.time > this.config.maxVirtualMs) break;
+      this.now = next.time;
+      this.process(next.item);
+    }
+    return this.report();
+  }
+
+  private finished(): boolean {
+    if (this.now < (this.config.runAtLeastMs ?? 0)) return false;
+    for (const i of this.mustFinish) if ((this.nodes[i] as SimNode).chain.height < this.config.targetHeight) return false;
+    return true;
+  }
+
+  private process(e: SimEvent): void {
+    switch (e.kind) {
+      case "fanout": {
+        const to = e.recipients[e.index] as number;
+        this.trace.add(Math.round(this.now * 1000), e.from, to, e.message.height, e.message.round);
+        this.stats.deliveries++;
+        this.stats.bytes += e.size;
+        e.index++;
+        if (e.index < e.recipients.length) this.queue.push(e.times[e.index] as number, e);
+        (this.nodes[to] as SimNode).onMessage(e.from, e.message);
+        return;
+      }
+      case "sync":
+        this.trace.add(Math.round(this.now * 1000), e.from, e.to, -1, e.payload.kind === "sync-request" ? e.payload.fromHeight : e.payload.blocks.length);
+        (this.nodes[e.to] as SimNode).onSync(e.from, e.payload);
+        return;
+      case "timer":
+        (this.nodes[e.node] as SimNode).onTimer(e.timer);
+        return;
+      case "crash":
+        this.trace.add(Math.round(this.now * 1000), e.node, -2);
+        (this.nodes[e.node] as SimNode).crash();
+        return;
+      case "checkpoint": {
+        const heights = this.nodes.filter((n) => n.behavior === null).map((n) => n.chain.height);
+        this.checkpoints[e.index] = { atMs: this.now, minHonestHeight: Math.min(...heights), maxHonestHeight: Math.max(...heights) };
+        return;
+      }
+      case "restart":
+        this.trace.add(Math.round(this.now * 1000), e.node, -3);
+        (this.nodes[e.node] as SimNode).start();
+        return;
+    }
+  }
+
+  private broadcast(from: number, _message: ConsensusMessage, bytes: Uint8Array, recipients: readonly number[] | null): void {
+    // What travels is bytes: decode once (every receiver would decode the same bytes the same way).
+    const decoded = decodeMessage(bytes);
+    if (!decoded.ok) throw new Error(`node ${from} broadcast undecodable bytes: ${decoded.error}`);
+    this.checkSingleSignature(from, decoded.value, bytes);
+    this.stats.broadcasts++;
+    const targets: { to: number; at: number }[] = [];
+    const send = (to: number) => {
+      const delay = this.network.route(from, to, this.now);
+      if (delay !== null) targets.push({ to, at: this.now + delay });
+    };
+    if (recipients === null) {
+      for (let to = 0; to < this.nodes.length; to++) if (to !== from) send(to);
+    } else for (const to of recipients) send(to);
+    if (targets.length === 0) return;
+    targets.sort((a, b) => a.at - b.at || a.to - b.to);
+    this.queue.push(targets[0]!.at, {
+      kind: "fanout",
+      from,
+      message: decoded.value,
+      size: bytes.length,
+      recipients: targets.map((t) => t.to),
+      times: targets.map((t) => t.at),
+      index: 0,
+    });
+  }
+
+  /** An honest validator never signs two different messages for one (height, round, step), crashes included. */
+  private checkSingleSignature(from: number, m: ConsensusMessage, bytes: Uint8Array): void {
+    const node = this.nodes[from] as SimNode;
+    const signer = m.kind === "proposal" ? m.proposer : m.voter;
+    if (node.behavior !== null || toHex(signer) !== toHex(node.secrets.address)) return; // byzantine, or a relay
+    const key = `${from}/${m.height}/${m.round}/${messageStep(m)}`;
+    const digest = toHex(createHash("sha256").update(bytes).digest());
+    const seen = this.signedBy.get(key);
+    if (seen === undefined) this.signedBy.set(key, digest);
+    else if (seen !== digest) this.doubleSigns.push(`${node.describe()} signed two messages at height ${m.height} round ${m.round} ${messageStep(m)}`);
+  }
+
+  private sendSync(from: number, to: number, payload: SyncPayload): void {
+    const delay = this.network.route(from, to, this.now);
+    this.stats.syncMessages++;
+    this.stats.syncBytes += syncSize(payload);
+    if (delay !== null) this.queue.push(this.now + delay, { kind: "sync", from, to, payload });
+  }
+
+  private recordCommit(node: number, ctx: HeightContext, commit: Extract<ConsensusAction, { type: "Commit" }>, startedAt: number): void {
+    const n = this.nodes[node] as SimNode;
+    const hash = toHex(commit.hash);
+    this.trace.add(Math.round(this.now * 1000), node, -4, commit.height, commit.round, parseInt(hash.slice(0, 8), 16));
+    const verdict = verifyCommitCertificate(commit.certificate, this.validatorSet, ctx.seed, this.config.params, this.crypto, {
+      sortition: this.env.sortition,
+      verifier: this.env.verifier,
+    });
+    if (!verdict.ok || toHex(commit.certificate.valueHash) !== hash) {
+      this.certificateFailures.push(`${n.describe()} height ${commit.height}: ${verdict.ok ? "hash mismatch" : verdict.reason}`);
+    }
+    if (n.behavior !== null) return;
+    const seed = toHex(ctx.seed);
+    const first = this.committed.get(commit.height);
+    if (first === undefined) this.committed.set(commit.height, { hash, seed });
+    else if (first.hash !== hash || first.seed !== seed) {
+      this.forks.push(`height ${commit.height}: ${n.describe()} committed ${hash.slice(0, 16)} (seed ${seed.slice(0, 8)}), another honest node ${first.hash.slice(0, 16)} (seed ${first.seed.slice(0, 8)})`);
+    }
+    this.stats.commitRounds.push(commit.round);
+    this.stats.finalityMs.push(this.now - startedAt);
+    this.stats.commitTimes.push(this.now);
+  }
+
+  private report(): SimulationReport {
+    return summarize({
+      config: this.config,
+      nodes: this.nodes,
+      totalStake: this.validatorSet.totalStake,
+      now: this.now,
+      stats: this.stats,
+      forks: this.forks,
+      certificateFailures: this.certificateFailures,
+      doubleSigns: this.doubleSigns,
+      finished: this.finished(),
+      traceHash: this.trace.digest(),
+      checkpoints: this.checkpoints,
+    });
+  }
+}

@@ -1,0 +1,119 @@
+// The prevotes or precommits of one (height, round, step), with weight tallies per value.
+//
+// Each voter counts once: a second identical vote is a duplicate, a second different vote is an
+// equivocation that is reported to the caller (for evidence) and not counted.
+
+import { toHex } from "./bytes.js";
+import { exceedsOneThird, isQuorum } from "./committee.js";
+import type { Vote } from "./messages.js";
+import type { VoteStep } from "./types.js";
+
+export interface CountedVote {
+  readonly vote: Vote;
+  readonly weight: bigint;
+}
+
+export type AddVoteOutcome =
+  | { readonly kind: "added" }
+  | { readonly kind: "duplicate" }
+  | { readonly kind: "conflict"; readonly existing: Vote };
+
+/** Tally key of a vote's value: the hash in hex, or "nil". */
+export function valueKey(valueHash: Uint8Array | null): string {
+  return valueHash === null ? "nil" : toHex(valueHash);
+}
+
+function sameValue(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  return valueKey(a) === valueKey(b);
+}
+
+export class VoteSet {
+  private readonly byVoter = new Map<string, CountedVote>();
+  private readonly tallies = new Map<string, bigint>();
+  private total = 0n;
+  // Threshold crossings are recorded as votes arrive, so the engine's rule checks (run after every
+  // event) are lookups rather than bigint arithmetic.
+  private readonly quorumKeyList: string[] = [];
+  private quorumAny = false;
+  private oneThirdAny = false;
+
+  constructor(
+    readonly height: number,
+    readonly round: number,
+    readonly step: VoteStep,
+    /** min(tau, W): thresholds are fractions of the expected, not the drawn, committee weight. */
+    readonly expectedWeight: bigint,
+  ) {}
+
+  /** Cheap pre-check before signature verification: is this exact vote already counted? */
+  isDuplicate(vote: Vote, voterHex: string = toHex(vote.voter)): boolean {
+    const existing = this.byVoter.get(voterHex);
+    return existing !== undefined && sameValue(existing.vote.valueHash, vote.valueHash);
+  }
+
+  existingVote(voterHex: string): Vote | undefined {
+    return this.byVoter.get(voterHex)?.vote;
+  }
+
+  /** Adds a vote whose signature, proof and weight the caller has verified. */
+  add(vote: Vote, weight: bigint, voterHex: string = toHex(vote.voter)): AddVoteOutcome {
+    if (vote.height !== this.height || vote.round !== this.round || vote.step !== this.step) {
+      throw new Error("vote does not belong to this vote set");
+    }
+    const existing = this.byVoter.get(voterHex);
+    if (existing !== undefined) {
+      return sameValue(existing.vote.valueHash, vote.valueHash) ? { kind: "duplicate" } : { kind: "conflict", existing: existing.vote };
+    }
+    this.byVoter.set(voterHex, { vote, weight });
+    const key = valueKey(vote.valueHash);
+    const tally = (this.tallies.get(key) ?? 0n) + weight;
+    this.tallies.set(key, tally);
+    this.total += weight;
+    if (!this.quorumKeyList.includes(key) && isQuorum(tally, this.expectedWeight)) this.quorumKeyList.push(key);
+    if (!this.quorumAny) this.quorumAny = isQuorum(this.total, this.expectedWeight);
+    if (!this.oneThirdAny) this.oneThirdAny = exceedsOneThird(this.total, this.expectedWeight);
+    return { kind: "added" };
+  }
+
+  weightFor(valueHash: Uint8Array | null): bigint {
+    return this.tallies.get(valueKey(valueHash)) ?? 0n;
+  }
+
+  get totalWeight(): bigint {
+    return this.total;
+  }
+
+  get voterCount(): number {
+    return this.byVoter.size;
+  }
+
+  hasQuorumFor(valueHash: Uint8Array | null): boolean {
+    return this.quorumKeyList.includes(valueKey(valueHash));
+  }
+
+  /** 2f+1 of any values (Tendermint's "2f+1 ⟨·, h, r, ∗⟩"). */
+  hasQuorumAny(): boolean {
+    return this.quorumAny;
+  }
+
+  hasOneThirdAny(): boolean {
+    return this.oneThirdAny;
+  }
+
+  /**
+   * Value keys ("nil" or hash hex) that hold a quorum, in the order they reached it. Normally at most one;
+   * with sampled committees a drawn committee heavier than 4/3 of the expected weight could hold two,
+   * and callers then act on the first deterministically.
+   */
+  quorumKeys(): readonly string[] {
+    return this.quorumKeyList;
+  }
+
+  /** The counted votes for one value (nil when valueHash is null), in arrival order. */
+  votesFor(valueHash: Uint8Array | null): CountedVote[] {
+    const key = valueKey(valueHash);
+    const out: CountedVote[] = [];
+    for (const cv of this.byVoter.values()) if (valueKey(cv.vote.valueHash) === key) out.push(cv);
+    return out;
+  }
+}

@@ -1,0 +1,44 @@
+// Shared checks for the simulator sweeps.
+
+import { expect } from "vitest";
+import { type CommitteeMode, type FaultScenario, scenarioConfig } from "../../src/consensus/sim/scenarios.js";
+import type { SimulationReport } from "../../src/consensus/sim/sim-report.js";
+import { Simulation } from "../../src/consensus/sim/simulator.js";
+
+export interface SweepResult {
+  readonly mode: CommitteeMode;
+  readonly fault: FaultScenario;
+  readonly report: SimulationReport;
+}
+
+export function runScenario(n: number, mode: CommitteeMode, fault: FaultScenario, seed: string, targetHeight: number): SweepResult {
+  const report = new Simulation(scenarioConfig({ n, mode, fault, seed, targetHeight })).run();
+  return { mode, fault, report };
+}
+
+/** Safety always; liveness and the fault's own signature where it is deterministic. */
+export function expectSafeAndLive({ fault, report }: SweepResult): void {
+  const where = `${report.seed}: `;
+  expect(report.forks, `${where}forks`).toEqual([]);
+  expect(report.certificateFailures, `${where}certificates`).toEqual([]);
+  expect(report.doubleSigns, `${where}honest double signing`).toEqual([]);
+  expect(report.reachedTarget, `${where}reached target (heights ${report.minHonestHeight}..${report.maxHonestHeight})`).toBe(true);
+  if (fault === "honest") expect(report.roundsPerHeight.max, `${where}rounds per height`).toBe(1);
+  if (fault === "partition") {
+    const [split, healed] = report.checkpoints;
+    // Nothing commits while the network is split in halves, and commits resume once it heals.
+    expect(healed!.maxHonestHeight, `${where}commits during the halves split`).toBe(split!.maxHonestHeight);
+    expect(report.minHonestHeight, `${where}progress after heal`).toBeGreaterThan(healed!.maxHonestHeight);
+  }
+  if (fault === "invalid-proposer" || fault === "mixed-byzantine") expect(report.rejected.badSignature).toBe(0);
+}
+
+/** Aggregate signatures of the byzantine faults over a sweep (single runs may not draw the culprit). */
+export function expectFaultsObserved(results: readonly SweepResult[]): void {
+  const sum = (fault: FaultScenario, pick: (r: SimulationReport) => number) =>
+    results.filter((r) => r.fault === fault).reduce((n, r) => n + pick(r.report), 0);
+  expect(sum("double-voter", (r) => r.evidenceHeld)).toBeGreaterThan(0);
+  expect(sum("equivocating-proposer", (r) => r.evidenceHeld)).toBeGreaterThan(0);
+  expect(sum("invalid-proposer", (r) => r.rejected.invalidBlocks)).toBeGreaterThan(0);
+  expect(sum("crash-restart", (r) => r.syncMessages)).toBeGreaterThan(0);
+}
