@@ -1,9 +1,9 @@
 // Committee roles: which VRF message a validator proves for a (height, round, step), how the proof
 // becomes a vote count, how proposers are ranked, and how the per-height seed evolves.
 //
-// Hash choice: SHA-512/256 (FIPS 180-4, @noble/hashes `sha512_256`) everywhere in this file. It is in
+// Hash choice: SHA-512/256 (FIPS 180-4, computed by node:crypto) everywhere in this file. It is in
 // the same family as the VRF's SHA-512, is fast on 64-bit machines and is not length-extendable.
-import { sha512_256 } from "@noble/hashes/sha2.js";
+import { sha512_256 } from "./hashes.js";
 import { sortition } from "./sortition.js";
 import { VRF_OUTPUT_LENGTH, vrfProofToHash, vrfProve, vrfVerify } from "./vrf.js";
 

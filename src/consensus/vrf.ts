@@ -19,7 +19,7 @@ import { mulAddUnsafe, normalizeZ } from "@noble/curves/abstract/curve.js";
 import type { EdwardsPoint } from "@noble/curves/abstract/edwards.js";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { bytesToNumberLE, numberToBytesLE } from "@noble/curves/utils.js";
-import { sha512 } from "@noble/hashes/sha2.js";
+import { sha512 } from "./hashes.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
 const Point = ed25519.Point;
