@@ -38,6 +38,14 @@ export class BlockValidationError extends Error {
 /** Largest extraData a header may carry (Ethereum's limit). */
 export const MAX_EXTRA_DATA = 32;
 
+/**
+ * Largest encoded block. Blocks travel as single gossip messages, whose frames are capped at 4 MiB
+ * by the gossip library; 3 MiB leaves room for the envelope and the proposal around the block.
+ */
+export const MAX_BLOCK_BYTES = 3 * 1024 * 1024;
+/** Header, lastCommit and RLP overhead are bounded well within this. */
+const BLOCK_OVERHEAD_BYTES = 64 * 1024;
+
 export function transactionsRoot(block: Pick<Block, "transactions">): Hash32 {
   return orderedTrieRoot(block.transactions.map((tx) => tx.serialize()));
 }
@@ -69,7 +77,7 @@ export class BlockBuilder {
     const parent = this.chain.head;
     const timestamp = fields.now > parent.header.timestamp ? fields.now : parent.header.timestamp;
     const env = this.envFor(parent.header, fields.proposer, timestamp, fields.seed);
-    const out = await this.executor.build(parent.header.stateRoot, env, candidates);
+    const out = await this.executor.build(parent.header.stateRoot, env, candidates, MAX_BLOCK_BYTES - BLOCK_OVERHEAD_BYTES - fields.lastCommit.length);
     const header: BlockHeader = {
       parentHash: parent.hash,
       number: env.number,

@@ -7,6 +7,7 @@ export const HELP = `verity: a proof-of-stake blockchain node with an Ethereum J
 Usage:
   verity start [flags]     start a node (default: a dev chain, JSON-RPC on http://127.0.0.1:8545)
   verity init  [flags]     write a genesis file and validator keys into --datadir, then exit
+  verity localnet [flags]  N validator processes + 1 RPC node on loopback (see below)
   verity --help | --version
 
 Flags for start:
@@ -17,9 +18,30 @@ Flags for start:
   --http.port PORT         JSON-RPC port (default 8545)
   --http.corsdomain LIST   comma-separated origins allowed by CORS, or * (default *)
   --http.vhosts LIST       comma-separated Host names accepted, or * (default localhost,127.0.0.1)
+  --http.api LIST          namespaces served over HTTP: eth,net,web3,debug,txpool,personal (default: all)
+                           (the HTTP port also accepts WebSocket upgrades, as anvil does)
+  --ws                     also serve JSON-RPC over WebSocket on a port of its own
+  --ws.addr ADDR           WebSocket listen address (default 127.0.0.1)
+  --ws.port PORT           WebSocket port (default 8546)
+  --ws.api LIST            namespaces served over WebSocket (default: those of --http.api)
+  --rpc.gascap N           gas available to eth_call / eth_estimateGas (default and maximum 16777216)
+  --rpc.txfeecap ETHER     largest fee a sent transaction may offer, in ether; 0 = no cap (default 1)
   --block-time SECONDS     seconds between blocks, empty ones included (default: the genesis's, 1);
                            0 seals a block as soon as transactions wait (automine)
   --log-level LEVEL        debug | info | warn | error (default info)
+  --p2p.port PORT          join a network: listen for peers on this TCP port (default: no networking)
+  --p2p.addr ADDR          p2p listen address (default 127.0.0.1)
+  --bootnodes LIST         comma-separated multiaddrs of peers to dial (/ip4/127.0.0.1/tcp/30303[/p2p/<id>])
+  --maxpeers N             most peers to keep connected (default 25)
+  --dev.accounts           unlock the dev mnemonic's accounts on a chain from a genesis file
+
+Flags for localnet:
+  --validators N           validator processes (default 4); validator i serves JSON-RPC on --http.port + i
+  --datadir DIR            parent of the nodes' data dirs (default .verity/localnet)
+  --http.port PORT         first JSON-RPC port (default 8545); the RPC node gets PORT + N
+  --p2p.port PORT          first p2p port (default 30303)
+  --block-time SECONDS     as for start
+  --log-level LEVEL        the nodes' log level (default warn)
 
 Flags for init:
   --datadir DIR            where to write genesis.json and validator-<i>.json (required)
@@ -37,8 +59,15 @@ export interface StartArgs {
   httpPort: number;
   corsDomains: string[];
   vhosts: string[];
+  httpApis?: string[];
+  ws?: { host: string; port: number; apis?: string[] };
+  rpcGasCap?: bigint;
+  rpcTxFeeCap?: bigint;
   blockTime?: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  p2p?: { host: string; port: number; bootnodes: string[]; maxPeers: number };
+  /** Unlock (and print) the dev mnemonic's accounts on a chain from a genesis file (localnet). */
+  devAccounts: boolean;
 }
 
 export interface InitArgs {
@@ -49,7 +78,17 @@ export interface InitArgs {
   force: boolean;
 }
 
-export type CliArgs = StartArgs | InitArgs | { command: "help" } | { command: "version" };
+export interface LocalnetArgs {
+  command: "localnet";
+  datadir: string;
+  validators: number;
+  httpPort: number;
+  p2pPort: number;
+  blockTime?: number;
+  logLevel: string;
+}
+
+export type CliArgs = StartArgs | InitArgs | LocalnetArgs | { command: "help" } | { command: "version" };
 
 export class UsageError extends Error {}
 
@@ -58,6 +97,34 @@ function positiveInt(v: string, flag: string, max: number, allowZero = false): n
   const n = Number(v);
   if ((!allowZero && n === 0) || n > max) throw new UsageError(`${flag}: must be ${allowZero ? "0" : "1"}..${max}`);
   return n;
+}
+
+/** EIP-7825's per-transaction gas cap: no call can use more. */
+const MAX_RPC_GAS_CAP = 1n << 24n;
+
+/** Decimal ether ("1", "0.5") in wei, exactly. */
+function etherToWei(v: string, flag: string): bigint {
+  const m = /^([0-9]+)(?:\.([0-9]{1,18}))?$/.exec(v);
+  if (!m) throw new UsageError(`${flag}: expected an amount of ether such as 1 or 0.5, got "${v}"`);
+  return BigInt(m[1]!) * 10n ** 18n + BigInt((m[2] ?? "").padEnd(18, "0"));
+}
+
+function p2pFlags(values: { "p2p.port"?: string; "p2p.addr"?: string; bootnodes?: string; maxpeers?: string }): { p2p?: StartArgs["p2p"] } {
+  if (values["p2p.port"] === undefined) {
+    if (values.bootnodes !== undefined || values["p2p.addr"] !== undefined || values.maxpeers !== undefined)
+      throw new UsageError("--p2p.addr, --bootnodes and --maxpeers need --p2p.port");
+    return {};
+  }
+  const bootnodes = list(values.bootnodes ?? "");
+  for (const b of bootnodes) if (!/^\/(ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/[0-9]+(\/p2p\/[A-Za-z0-9]+)?$/.test(b)) throw new UsageError(`--bootnodes: "${b}" is not a /ip4/<addr>/tcp/<port>[/p2p/<id>] multiaddr`);
+  return {
+    p2p: {
+      host: values["p2p.addr"] ?? "127.0.0.1",
+      port: positiveInt(values["p2p.port"], "--p2p.port", 65535, true),
+      bootnodes,
+      maxPeers: values.maxpeers !== undefined ? positiveInt(values.maxpeers, "--maxpeers", 1000) : 25,
+    },
+  };
 }
 
 function list(v: string): string[] {
@@ -79,7 +146,19 @@ export function parseCli(argv: string[]): CliArgs {
       "http.port": { type: "string" },
       "http.corsdomain": { type: "string" },
       "http.vhosts": { type: "string" },
+      "http.api": { type: "string" },
+      ws: { type: "boolean" },
+      "ws.addr": { type: "string" },
+      "ws.port": { type: "string" },
+      "ws.api": { type: "string" },
+      "rpc.gascap": { type: "string" },
+      "rpc.txfeecap": { type: "string" },
       "block-time": { type: "string" },
+      "p2p.port": { type: "string" },
+      "p2p.addr": { type: "string" },
+      bootnodes: { type: "string" },
+      maxpeers: { type: "string" },
+      "dev.accounts": { type: "boolean" },
       "log-level": { type: "string" },
       validators: { type: "string" },
       force: { type: "boolean" },
@@ -100,11 +179,30 @@ export function parseCli(argv: string[]): CliArgs {
       force: values.force ?? false,
     };
   }
+  if (command === "localnet") {
+    const validators = values.validators ? positiveInt(values.validators, "--validators", 64) : 4;
+    const bt = values["block-time"];
+    if (bt !== undefined && !/^[0-9]+(\.[0-9]+)?$/.test(bt)) throw new UsageError(`--block-time: expected seconds, got "${bt}"`);
+    return {
+      command: "localnet",
+      datadir: values.datadir ?? ".verity/localnet",
+      validators,
+      httpPort: positiveInt(values["http.port"] ?? "8545", "--http.port", 65535 - validators),
+      p2pPort: positiveInt(values["p2p.port"] ?? "30303", "--p2p.port", 65535 - validators),
+      ...(bt !== undefined ? { blockTime: Number(bt) } : {}),
+      logLevel: values["log-level"] ?? "warn",
+    };
+  }
   if (command !== "start") throw new UsageError(`unknown command "${command}" (try --help)`);
   const logLevel = values["log-level"] ?? "info";
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new UsageError(`--log-level: unknown level "${logLevel}"`);
   const blockTime = values["block-time"];
   if (blockTime !== undefined && !/^[0-9]+(\.[0-9]+)?$/.test(blockTime)) throw new UsageError(`--block-time: expected seconds, got "${blockTime}"`);
+  const gasCap = values["rpc.gascap"];
+  if (gasCap !== undefined && (!/^[0-9]+$/.test(gasCap) || BigInt(gasCap) === 0n || BigInt(gasCap) > MAX_RPC_GAS_CAP))
+    throw new UsageError(`--rpc.gascap: expected 1..${MAX_RPC_GAS_CAP} (the EIP-7825 transaction gas cap), got "${gasCap}"`);
+  const wsFlags = ["ws.addr", "ws.port", "ws.api"] as const;
+  if (!values.ws && wsFlags.some((f) => values[f] !== undefined)) throw new UsageError("--ws.addr, --ws.port and --ws.api need --ws");
   return {
     command: "start",
     datadir: values.datadir ?? ".verity/dev",
@@ -114,7 +212,21 @@ export function parseCli(argv: string[]): CliArgs {
     httpPort: positiveInt(values["http.port"] ?? "8545", "--http.port", 65535, true),
     corsDomains: list(values["http.corsdomain"] ?? "*"),
     vhosts: list(values["http.vhosts"] ?? "localhost,127.0.0.1"),
+    ...(values["http.api"] !== undefined ? { httpApis: list(values["http.api"]) } : {}),
+    ...(values.ws
+      ? {
+          ws: {
+            host: values["ws.addr"] ?? "127.0.0.1",
+            port: positiveInt(values["ws.port"] ?? "8546", "--ws.port", 65535, true),
+            ...(values["ws.api"] !== undefined ? { apis: list(values["ws.api"]) } : {}),
+          },
+        }
+      : {}),
+    ...(gasCap !== undefined ? { rpcGasCap: BigInt(gasCap) } : {}),
+    ...(values["rpc.txfeecap"] !== undefined ? { rpcTxFeeCap: etherToWei(values["rpc.txfeecap"], "--rpc.txfeecap") } : {}),
     ...(blockTime !== undefined ? { blockTime: Number(blockTime) } : {}),
     logLevel: logLevel as StartArgs["logLevel"],
+    ...p2pFlags(values),
+    devAccounts: values["dev.accounts"] ?? false,
   };
 }

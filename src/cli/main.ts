@@ -14,6 +14,7 @@ import type { Genesis } from "../chain/types.js";
 import { createLogger } from "../util/logger.js";
 import { CLIENT_VERSION, VerityNode } from "../node/node.js";
 import { randomBytes } from "node:crypto";
+import { runLocalnet } from "./localnet.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
   const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
@@ -68,17 +69,20 @@ async function start(a: StartArgs): Promise<void> {
   const logger = createLogger({ level: a.logLevel });
   const { genesis, source, dev } = loadGenesis(a);
   const blockTime = a.blockTime ?? genesis.params.blockTimeSeconds;
-  const devAccounts = dev ? deriveDevAccounts().map((d) => d.address) : [];
+  const devAccounts = dev || a.devAccounts ? deriveDevAccounts().map((d) => d.address) : [];
   const node = await VerityNode.start({
     datadir: resolve(a.datadir),
     genesis,
-    http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts },
+    http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts, ...(a.httpApis ? { apis: a.httpApis } : {}) },
+    ...(a.ws ? { ws: a.ws } : {}),
+    rpc: { ...(a.rpcGasCap !== undefined ? { gasCap: a.rpcGasCap } : {}), ...(a.rpcTxFeeCap !== undefined ? { txFeeCap: a.rpcTxFeeCap } : {}) },
     blockTimeMs: Math.round(blockTime * 1000),
     devAccounts,
     validators: loadValidatorKeys(a.datadir, genesis, dev),
+    ...(a.p2p ? { p2p: a.p2p } : {}),
     logger,
   });
-  printBanner(genesis, source, node.rpcUrl, dev, blockTime);
+  printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -94,6 +98,23 @@ async function start(a: StartArgs): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  watchParent(shutdown);
+}
+
+/** A node started by `verity localnet` stops when the localnet process is gone, even if that one was
+ * killed with SIGKILL and could not stop it: no orphans. */
+function watchParent(shutdown: (why: string) => void): void {
+  const parent = Number(process.env.VERITY_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 0) return;
+  const t = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      clearInterval(t);
+      shutdown("parent exited");
+    }
+  }, 1000);
+  t.unref();
 }
 
 function init(a: InitArgs): void {
@@ -122,6 +143,7 @@ export async function main(argv: string[]): Promise<void> {
     if (a.command === "help") process.stdout.write(HELP);
     else if (a.command === "version") process.stdout.write(`${CLIENT_VERSION}\n`);
     else if (a.command === "init") init(a);
+    else if (a.command === "localnet") await runLocalnet({ dir: a.datadir, validators: a.validators, httpPort: a.httpPort, p2pPort: a.p2pPort, logLevel: a.logLevel, ...(a.blockTime !== undefined ? { blockTime: a.blockTime } : {}) });
     else await start(a);
   } catch (e) {
     const msg = e instanceof UsageError || (e as Error).name === "GenesisError" ? (e as Error).message : `${(e as Error).message}`;

@@ -36,6 +36,13 @@ export interface ExecutionOutcome {
   logsBloom: Uint8Array;
 }
 
+/** Where the last build or execute spent its wall time: running the transactions, then writing
+ * the state changes to the trie and hashing it. For logs and benchmarks. */
+export interface ExecutionTimings {
+  txsMs: number;
+  stateRootMs: number;
+}
+
 export interface SkippedTx {
   tx: TypedTransaction;
   reason: string;
@@ -88,6 +95,9 @@ export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint
 }
 
 export class BlockExecutor {
+  private timings: ExecutionTimings = { txsMs: 0, stateRootMs: 0 };
+  private startedAt = 0;
+
   private constructor(
     private readonly common: Common,
     private readonly vm: VM,
@@ -104,6 +114,11 @@ export class BlockExecutor {
   /** The state root the live state manager sits on. */
   get currentRoot(): Hash32 {
     return this.root;
+  }
+
+  /** Phases of the last build or execute. */
+  get lastTimings(): ExecutionTimings {
+    return { ...this.timings };
   }
 
   /** Moves the live state to `root` (after a block other than the last one executed committed). */
@@ -132,13 +147,16 @@ export class BlockExecutor {
   }
 
   /** Proposer path. Never throws for a bad candidate: it is skipped and reported. */
-  async build(parentRoot: Hash32, env: BlockEnv, candidates: TxCandidates): Promise<ExecutionOutcome & { skipped: SkippedTx[] }> {
+  /** `maxTxBytes` caps the encoded size of the included transactions (blocks must fit the network's frames). */
+  async build(parentRoot: Hash32, env: BlockEnv, candidates: TxCandidates, maxTxBytes = Infinity): Promise<ExecutionOutcome & { skipped: SkippedTx[] }> {
     await this.resetTo(parentRoot);
+    this.startedAt = performance.now();
     const block = this.ethjsBlock(env);
     const transactions: TypedTransaction[] = [];
     const receipts: TxReceipt[] = [];
     const skipped: SkippedTx[] = [];
     let gasUsed = 0n;
+    let bytes = 0;
     await this.vm.evm.journal.checkpoint();
     try {
       for (let tx = candidates.next(); tx !== undefined; tx = candidates.next()) {
@@ -148,9 +166,15 @@ export class BlockExecutor {
           candidates.rejectLast("exceeds remaining block gas");
           continue;
         }
+        const size = tx.serialize().length;
+        if (bytes + size > maxTxBytes) {
+          candidates.rejectLast("exceeds remaining block size");
+          continue;
+        }
         try {
           const r = await runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true });
           gasUsed += r.totalGasSpent;
+          bytes += size;
           transactions.push(tx);
           receipts.push(toReceipt(tx, r, env.baseFeePerGas));
         } catch (e) {
@@ -159,6 +183,8 @@ export class BlockExecutor {
           candidates.rejectLast(reason);
         }
       }
+      this.timings.txsMs = performance.now() - this.startedAt;
+      // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
     } catch (e) {
       await this.abort(parentRoot);
@@ -170,6 +196,7 @@ export class BlockExecutor {
   /** Validator path: the block's transactions exactly; the first invalid one fails the block. */
   async execute(parentRoot: Hash32, env: BlockEnv, txs: readonly TypedTransaction[]): Promise<ExecutionOutcome> {
     await this.resetTo(parentRoot);
+    this.startedAt = performance.now();
     const block = this.ethjsBlock(env);
     const receipts: TxReceipt[] = [];
     let gasUsed = 0n;
@@ -188,6 +215,8 @@ export class BlockExecutor {
         gasUsed += r.totalGasSpent;
         receipts.push(toReceipt(tx, r, env.baseFeePerGas));
       }
+      this.timings.txsMs = performance.now() - this.startedAt;
+      // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
     } catch (e) {
       await this.abort(parentRoot);
@@ -206,6 +235,7 @@ export class BlockExecutor {
   private async finish(transactions: TypedTransaction[], receipts: TxReceipt[], gasUsed: bigint, skipped: SkippedTx[]) {
     const stateRoot = await this.stateManager.getStateRoot();
     this.root = stateRoot;
+    this.timings.stateRootMs = performance.now() - this.startedAt - this.timings.txsMs;
     return { stateRoot, transactions, receipts, gasUsed, logsBloom: bloomUnion(receipts.map((r) => r.logsBloom)), skipped };
   }
 }

@@ -18,7 +18,8 @@ import { NodeRpcBackend } from "./rpc-backend.js";
 import { StateReader } from "./state-reader.js";
 import { TxIngress } from "./tx-ingress.js";
 import { PoolAdapter } from "./pool-adapter.js";
-import { ConsensusDriver, type ConsensusTransport } from "./consensus/driver.js";
+import { ConsensusDriver } from "./consensus/driver.js";
+import { startNodeNetwork, type NodeNetwork, type P2POptions } from "./network.js";
 import type { ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import type { TimeoutConfig } from "../consensus/timeouts.js";
@@ -29,7 +30,12 @@ export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}
 export interface NodeOptions {
   datadir: string;
   genesis: Genesis;
-  http: { host: string; port: number; corsDomains: string[]; vhosts: string[] };
+  /** apis: --http.api namespaces (undefined: all). */
+  http: { host: string; port: number; corsDomains: string[]; vhosts: string[]; apis?: string[] };
+  /** --ws: a WebSocket listener of its own (the HTTP port upgrades WebSockets regardless). */
+  ws?: { host: string; port: number; apis?: string[] };
+  /** --rpc.gascap (gas for eth_call/estimateGas, at most 2^24) and --rpc.txfeecap (wei; 0 = none). */
+  rpc?: { gasCap?: bigint; txFeeCap?: bigint };
   /** Milliseconds between blocks; 0 = seal as soon as transactions wait. */
   blockTimeMs: number;
   /** Addresses whose keys this node holds for eth_accounts (dev mode). */
@@ -38,8 +44,8 @@ export interface NodeOptions {
   validators: ValidatorKeys[];
   /** Consensus step timeouts; the engine's defaults suit a LAN. */
   consensusTimeouts?: TimeoutConfig;
-  /** Gossip for consensus messages to other processes (none for a single-process chain). */
-  transport?: ConsensusTransport;
+  /** libp2p networking (off for a single-process chain such as the dev quick start). */
+  p2p?: P2POptions;
   logger: Logger;
 }
 
@@ -58,6 +64,7 @@ export class VerityNode {
     readonly chain: Chain,
     readonly pool: TxPool,
     readonly rpcUrl: string,
+    readonly wsUrl: string | null,
     private readonly closers: Array<() => Promise<void>>,
   ) {}
 
@@ -91,9 +98,24 @@ export class VerityNode {
       });
       const ingress = new TxIngress(common, chain, state, pool, DEFAULT_TXPOOL_CONFIG.maxTxSize);
       const adapter = new PoolAdapter(pool, chain, state, log.child("txpool"));
+      let consensus: ConsensusDriver | null = null;
+      let network: NodeNetwork | null = null;
+      if (o.p2p) {
+        network = await startNodeNetwork({
+          datadir: o.datadir,
+          chainId: o.genesis.params.chainId,
+          p2p: o.p2p,
+          chain,
+          ingress,
+          onTxAdmitted: () => consensus?.notifyPending(),
+          logger: log.child("p2p"),
+        });
+        const net = network;
+        closers.push(() => net.stop());
+      }
       const params = { chainId: o.genesis.params.chainId, committeeTau: o.genesis.params.committeeSize, proposerTau: o.genesis.params.proposerTau };
       logCommitteeRisk(o.genesis, log.child("consensus"));
-      const consensus = new ConsensusDriver({
+      const driver = new ConsensusDriver({
         common,
         chain,
         store,
@@ -105,23 +127,34 @@ export class VerityNode {
         validators: o.validators,
         blockTimeMs: o.blockTimeMs,
         ...(o.consensusTimeouts ? { timeouts: o.consensusTimeouts } : {}),
-        ...(o.transport ? { transport: o.transport } : {}),
+        ...(network
+          ? {
+              transport: network.transport,
+              onFinalized: network.announce,
+              onBehind: () => network?.sync.trigger(),
+            }
+          : {}),
         logger: log.child("consensus"),
       });
+      consensus = driver;
       const backend = new NodeRpcBackend({
         chain,
         state,
-        calls: new CallExecutor(common, store.stateDb, blockHashes),
+        calls: new CallExecutor(common, store.stateDb, blockHashes, ...(o.rpc?.gasCap !== undefined ? [o.rpc.gasCap] : [])),
         pool: adapter,
         submit: async (raw) => {
           const r = await ingress.add(raw);
-          if (r.status === "pending") consensus.notifyPending();
-          return r.tx.hash;
+          if (r.status === "pending") driver.notifyPending();
+          network?.publishTx(raw);
+          return { hash: r.tx.hash, promoted: r.promoted.map((p) => ({ tx: p.tx, hash: p.hash, sender: p.sender })) };
         },
+        txpool: pool,
+        ...(o.validators[0] ? { producer: { coinbase: o.validators[0].address, mining: () => true } } : {}),
+        logger: log.child("rpc"),
         clientVersion: CLIENT_VERSION,
         devAccounts: o.devAccounts,
-        peerCount: () => 0,
-        syncing: () => null,
+        peerCount: () => network?.net.peers().length ?? 0,
+        syncing: () => network?.sync.syncing() ?? null,
         minSuggestedTip: 1_000_000_000n,
       });
       const rpc = await startRpcServer({
@@ -130,13 +163,17 @@ export class VerityNode {
         port: o.http.port,
         corsDomains: o.http.corsDomains,
         vhosts: o.http.vhosts,
+        ...(o.http.apis ? { apis: o.http.apis } : {}),
+        ...(o.ws ? { ws: o.ws } : {}),
+        ...(o.rpc?.txFeeCap !== undefined ? { limits: { txFeeCap: o.rpc.txFeeCap } } : {}),
         logger: log.child("rpc"),
       });
       closers.push(() => rpc.close());
-      await consensus.start();
-      closers.push(() => consensus.stop());
+      await driver.start();
+      closers.push(() => driver.stop());
+      network?.attach(driver);
       log.info("JSON-RPC listening", { url: rpc.url });
-      return new VerityNode(chain, pool, rpc.url, closers);
+      return new VerityNode(chain, pool, rpc.url, rpc.wsUrl, closers);
     } catch (e) {
       await closeAll();
       throw e;

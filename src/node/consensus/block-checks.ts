@@ -5,7 +5,7 @@
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { Block } from "../../chain/types.js";
 import { ZERO_HASH } from "../../chain/hash.js";
-import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate } from "../../consensus/certificate.js";
+import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import type { ConsensusParams } from "../../consensus/types.js";
 import { verifyProposerCredential, type HeightContext } from "../../consensus/verify.js";
@@ -36,4 +36,24 @@ export function checkLastCommit(block: Block, ctx: HeightContext, parent: Block,
   const verdict = verifyCommitCertificate(cert, ctx.validatorSet, parent.header.seed, params, crypto);
   if (!verdict.ok) return `the carried parent certificate does not verify: ${verdict.reason}${verdict.voter ? ` (voter ${verdict.voter})` : ""}`;
   return null;
+}
+
+/**
+ * A block obtained with its commit certificate (sync, or a committed-block announcement) may be
+ * committed without taking part in its agreement once the certificate proves it final: a quorum of
+ * this height's sortition-weighted precommits for exactly this block. Returns the decoded
+ * certificate, or why the pair is unacceptable on top of `parent`.
+ */
+export function checkFinalizedBlock(
+  block: Block,
+  cert: CommitCertificate,
+  ctx: HeightContext,
+  parent: Block,
+  params: ConsensusParams,
+  crypto: ConsensusCrypto,
+): string | null {
+  if (BigInt(cert.height) !== block.header.number || !equalsBytes(cert.valueHash, block.hash)) return "the certificate is not for this block";
+  const verdict = verifyCommitCertificate(cert, ctx.validatorSet, ctx.seed, params, crypto);
+  if (!verdict.ok) return `the certificate does not verify: ${verdict.reason}${verdict.voter ? ` (voter ${verdict.voter})` : ""}`;
+  return checkConsensusFields(block, ctx, parent, params, crypto);
 }

@@ -4,13 +4,13 @@
 // answers which action) is documented at the top of src/consensus/engine.ts.
 import type { Common } from "@ethereumjs/common";
 import { bytesToHex } from "@ethereumjs/util";
-import type { BlockBuilder, ExecutedBlock } from "../../chain/block-builder.js";
+import { MAX_BLOCK_BYTES, type BlockBuilder, type ExecutedBlock } from "../../chain/block-builder.js";
 import type { Chain } from "../../chain/chain.js";
 import { decodeBlock, encodeBlock } from "../../chain/encoding.js";
 import { nextBaseFee } from "../../chain/fees.js";
 import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { SkippedTx } from "../../evm/executor.js";
-import { encodeCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
+import { decodeCommitCertificate, encodeCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
 import { decodeMessage } from "../../consensus/codec.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import { ConsensusEngine } from "../../consensus/engine.js";
@@ -24,19 +24,28 @@ import { makeHeightContext, type HeightContext } from "../../consensus/verify.js
 import type { ChainStore } from "../../storage/chain-store.js";
 import type { Logger } from "../../util/logger.js";
 import type { BlockProducedHook, CandidateSource } from "../pool-adapter.js";
-import { checkConsensusFields } from "./block-checks.js";
+import { checkConsensusFields, checkFinalizedBlock } from "./block-checks.js";
 import { nextHeightInfo, type HeightInfo } from "./height.js";
 import { SerialQueue } from "./serial.js";
 
 /** The engine's LAN defaults, plus an early close of the propose window: once a valid proposal is in
  * hand, competitors get 50 ms (a few LAN delays) instead of the whole propose timeout. */
+/** A block proven final may carry a timestamp ahead of our clock by this much (clock skew), not more. */
+const FINALIZED_FUTURE_SECONDS = 60n;
+
 export const NODE_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWindowMs: 50 };
 
-/** How consensus messages leave and reach this node (libp2p gossip, or nothing for a lone process). */
+/** How consensus messages leave this node (libp2p gossip, or nothing for a lone process). Incoming
+ * messages arrive through ConsensusDriver.onNetworkMessage. */
 export interface ConsensusTransport {
-  broadcast(bytes: Uint8Array): void;
-  onMessage(handler: (bytes: Uint8Array) => void): void;
+  broadcast(kind: "proposal" | "vote", bytes: Uint8Array): void;
 }
+
+/** What the network layer should do with a received consensus message. */
+export type MessageVerdict = { verdict: "accept" | "reject" | "ignore"; reason?: string };
+
+/** The outcome of offering a block with its certificate (from sync or an announcement). */
+export type FinalizedOutcome = { kind: "committed" } | { kind: "known" } | { kind: "gap"; head: bigint } | { kind: "invalid"; reason: string };
 
 export interface DriverOptions {
   common: Common;
@@ -45,6 +54,10 @@ export interface DriverOptions {
   builder: BlockBuilder;
   candidates: CandidateSource;
   onCommitted: BlockProducedHook;
+  /** Told about every block this node commits, with its certificate (to announce it to peers). */
+  onFinalized?: (blockBytes: Uint8Array, certificateBytes: Uint8Array) => void;
+  /** Told when peers are evidently ahead (messages for later heights): time to sync. */
+  onBehind?: (theirHeight: number) => void;
   crypto: ConsensusCrypto;
   params: ConsensusParams;
   /** Keys of the validators this node runs (may be empty: it then follows and verifies only). */
@@ -87,7 +100,6 @@ export class ConsensusDriver {
     );
     // Local engines verify the same messages: share each verdict (keyed by message bytes and seed).
     this.verifier = new MemoizingMessageVerifier(this.validatorSet, 100_000);
-    o.transport?.onMessage((bytes) => this.onNetworkMessage(bytes));
   }
 
   async start(): Promise<void> {
@@ -191,15 +203,70 @@ export class ConsensusDriver {
     for (const e of this.engines) if (e !== except) this.dispatch(e, event);
   }
 
-  private onNetworkMessage(bytes: Uint8Array): void {
+  /**
+   * A proposal or vote from the network. Messages of the current height are verified here (the
+   * engines then reuse the memoized verdict) so that gossip relays only valid ones and penalises
+   * senders of forged ones; near-future heights are handed to the engines' bounded buffer unrelayed.
+   */
+  onNetworkMessage(bytes: Uint8Array): MessageVerdict {
     const decoded = decodeMessage(bytes);
-    if (!decoded.ok) {
-      this.o.logger.debug("dropped undecodable consensus message", { error: decoded.error });
-      return;
+    if (!decoded.ok) return { verdict: "reject", reason: `undecodable: ${decoded.error}` };
+    const m = decoded.value;
+    if (!this.running || m.height < this.info.height) return { verdict: "ignore", reason: "old height" };
+    if (m.height > this.info.height) {
+      if (m.height > this.info.height + 1) this.o.onBehind?.(m.height);
+      this.deliver(m, null);
+      return { verdict: "ignore", reason: "future height" };
     }
-    // A peer already works on the next height: an idle automining node joins it.
-    if (this.waitingForWork && decoded.value.height === this.info.height) this.startHeightNow();
-    this.deliver(decoded.value, null);
+    const v = m.kind === "proposal" ? this.verifier.verifyProposal(this.ctx, m) : this.verifier.verifyVote(this.ctx, m);
+    if (!v.ok) return { verdict: "reject", reason: v.reason };
+    // A peer already works on this height: an idle automining node joins it.
+    if (this.waitingForWork) this.startHeightNow();
+    this.deliver(m, null);
+    return { verdict: "accept" };
+  }
+
+  /**
+   * Commits a block proven final by its certificate without taking part in its agreement (sync, or
+   * a committed-block announcement), then moves consensus to the next height.
+   */
+  applyFinalized(blockBytes: Uint8Array, certificateBytes: Uint8Array): Promise<FinalizedOutcome> {
+    return this.exec.run(async (): Promise<FinalizedOutcome> => {
+      if (blockBytes.length > MAX_BLOCK_BYTES) return { kind: "invalid", reason: "block exceeds the size limit" };
+      let block;
+      try {
+        block = decodeBlock(blockBytes, this.o.common);
+      } catch (e) {
+        return { kind: "invalid", reason: (e as Error).message };
+      }
+      const head = this.o.chain.head;
+      if (block.header.number <= head.header.number) return { kind: "known" };
+      if (block.header.number > head.header.number + 1n) return { kind: "gap", head: head.header.number };
+      const cert = decodeCommitCertificate(certificateBytes);
+      if (!cert.ok) return { kind: "invalid", reason: `certificate: ${cert.error}` };
+      const info = nextHeightInfo(head, await this.o.chain.getCertificate(head.hash));
+      const ctx = makeHeightContext(this.o.crypto, this.o.params, this.validatorSet, info.seed, info.height);
+      const problem = checkFinalizedBlock(block, cert.value, ctx, head, this.o.params, this.o.crypto);
+      if (problem) return { kind: "invalid", reason: problem };
+      let executed: ExecutedBlock;
+      try {
+        executed = await this.o.builder.validate(block, BigInt(Math.floor(this.now() / 1000)), FINALIZED_FUTURE_SECONDS);
+      } catch (e) {
+        return { kind: "invalid", reason: (e as Error).message };
+      }
+      await this.o.builder.prepareCommit(block);
+      await this.o.chain.commit(block, executed.receipts, certificateBytes);
+      await this.o.onCommitted(block, executed.receipts, []);
+      return { kind: "committed" };
+    }).then(async (outcome) => {
+      if (outcome.kind === "committed" && this.running && !this.committing) await this.beginHeight();
+      return outcome;
+    });
+  }
+
+  /** After blocks were committed around consensus (sync): agree on the block after the new head. */
+  async resumeAtHead(): Promise<void> {
+    if (this.running && BigInt(this.info.height) !== this.o.chain.head.header.number + 1n) await this.beginHeight();
   }
 
   private async perform(e: LocalEngine, a: ConsensusAction): Promise<void> {
@@ -209,7 +276,7 @@ export class ConsensusDriver {
         return;
       case "Broadcast":
         this.deliver(a.message, e);
-        this.o.transport?.broadcast(a.bytes);
+        this.o.transport?.broadcast(a.message.kind === "proposal" ? "proposal" : "vote", a.bytes);
         return;
       case "ScheduleTimeout":
         this.timer(a.durationMs, () => this.dispatch(e, { type: "TimeoutFired", height: a.height, round: a.round, step: a.step }));
@@ -261,6 +328,7 @@ export class ConsensusDriver {
     if (!job) {
       job = this.exec.run(async () => {
         try {
+          if (value.length > MAX_BLOCK_BYTES) throw new Error(`block of ${value.length} bytes exceeds the ${MAX_BLOCK_BYTES}-byte limit`);
           const block = decodeBlock(value, this.o.common);
           if (bytesToHex(block.hash) !== key) throw new Error("block hash does not match the proposal");
           const problem = checkConsensusFields(block, this.ctx, this.o.chain.head, this.o.params, this.o.crypto);
@@ -283,11 +351,20 @@ export class ConsensusDriver {
     this.committing = (async () => {
       const executed = await this.validate(hash, value);
       if (!executed) throw new Error(`height ${height} committed a block this node cannot execute: ${bytesToHex(hash)}`);
-      await this.exec.run(async () => {
+      const certificateBytes = encodeCommitCertificate(certificate);
+      const fresh = await this.exec.run(async () => {
+        // Sync may have committed this height meanwhile (from a peer's certificate).
+        if (executed.block.header.number !== this.o.chain.head.header.number + 1n) return false;
         await this.o.builder.prepareCommit(executed.block);
-        await this.o.chain.commit(executed.block, executed.receipts, encodeCommitCertificate(certificate));
+        await this.o.chain.commit(executed.block, executed.receipts, certificateBytes);
+        return true;
       });
+      if (!fresh) {
+        await this.beginHeight();
+        return;
+      }
       await this.o.onCommitted(executed.block, executed.receipts, executed.skipped);
+      this.o.onFinalized?.(value, certificateBytes);
       const h = executed.block.header;
       this.o.logger.info("committed block", {
         number: h.number,

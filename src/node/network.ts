@@ -1,0 +1,159 @@
+// Wires the p2p room to the node: gossip handlers that feed transactions to the pool, proposals and
+// votes to the consensus driver and committed blocks to sync; the consensus transport; the block
+// source that serves sync requests. Verdicts follow one rule: "reject" (which penalises the sender)
+// only for data invalid for every node, "ignore" for data merely stale or unwanted here.
+import { RLP } from "@ethereumjs/rlp";
+import type { Chain } from "../chain/chain.js";
+import { P2PNetwork, type ChainStatus, type SyncItem, type ValidationOutcome } from "../p2p/index.js";
+import { UserError } from "../rpc/backend.js";
+import type { Logger } from "../util/logger.js";
+import type { ConsensusDriver, ConsensusTransport } from "./consensus/driver.js";
+import { BlockSync } from "./sync.js";
+import type { TxIngress } from "./tx-ingress.js";
+
+export interface P2POptions {
+  host: string;
+  port: number;
+  bootnodes: string[];
+  maxPeers: number;
+}
+
+/** Rejections that no node would ever accept: the sender is at fault. */
+const INVALID_TX = /^(invalid transaction|invalid sender|invalid chain id|transaction type not supported|oversized data|intrinsic gas too low|transaction gas limit too high|max priority fee per gas higher|max fee per gas higher|max priority fee per gas higher than 2|exceeds block gas limit|insufficient gas for floor data gas)/;
+
+export function encodeBlockAnnouncement(block: Uint8Array, certificate: Uint8Array): Uint8Array {
+  return RLP.encode([block, certificate]);
+}
+
+export function decodeBlockAnnouncement(bytes: Uint8Array): SyncItem | null {
+  try {
+    const item = RLP.decode(bytes) as unknown;
+    if (!Array.isArray(item) || item.length !== 2 || !(item[0] instanceof Uint8Array) || !(item[1] instanceof Uint8Array)) return null;
+    return { block: item[0], certificate: item[1] };
+  } catch {
+    return null;
+  }
+}
+
+export interface NodeNetwork {
+  net: P2PNetwork;
+  sync: BlockSync;
+  transport: ConsensusTransport;
+  /** Gossips a transaction this node admitted from its own RPC. */
+  publishTx(raw: Uint8Array): void;
+  /** Gossips a block this node committed, with its certificate. */
+  announce(block: Uint8Array, certificate: Uint8Array): void;
+  attach(driver: ConsensusDriver): void;
+  stop(): Promise<void>;
+}
+
+export async function startNodeNetwork(o: {
+  datadir: string;
+  chainId: bigint;
+  p2p: P2POptions;
+  chain: Chain;
+  ingress: TxIngress;
+  onTxAdmitted: () => void;
+  logger: Logger;
+}): Promise<NodeNetwork> {
+  let driver: ConsensusDriver | null = null;
+  let sync: BlockSync | null = null;
+  const log = o.logger;
+
+  const onTx = async (payload: Uint8Array): Promise<ValidationOutcome> => {
+    try {
+      const r = await o.ingress.add(payload);
+      if (r.status === "pending") o.onTxAdmitted();
+      return "accept";
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (e instanceof UserError && INVALID_TX.test(msg)) return { verdict: "reject", reason: msg };
+      return { verdict: "ignore", reason: msg };
+    }
+  };
+
+  const onConsensus = (payload: Uint8Array): ValidationOutcome => {
+    if (!driver) return { verdict: "ignore", reason: "consensus not started" };
+    const v = driver.onNetworkMessage(payload);
+    return v.reason ? { verdict: v.verdict, reason: v.reason } : v.verdict;
+  };
+
+  const onBlock = async (payload: Uint8Array): Promise<ValidationOutcome> => {
+    const item = decodeBlockAnnouncement(payload);
+    if (!item) return { verdict: "reject", reason: "malformed block announcement" };
+    if (!driver) return { verdict: "ignore", reason: "consensus not started" };
+    const outcome = await driver.applyFinalized(item.block, item.certificate);
+    switch (outcome.kind) {
+      case "committed":
+        return "accept";
+      case "known":
+        return { verdict: "ignore", reason: "known block" };
+      case "gap":
+        sync?.trigger();
+        return { verdict: "ignore", reason: "ahead of our head: syncing" };
+      case "invalid":
+        return { verdict: "reject", reason: outcome.reason };
+    }
+  };
+
+  const blockSource = {
+    async getBlocks(from: bigint, count: number): Promise<SyncItem[]> {
+      const out: SyncItem[] = [];
+      const head = o.chain.head.header.number;
+      for (let n = from; n < from + BigInt(count) && n <= head; n++) {
+        if (n === 0n) continue;
+        const hash = await o.chain.getCanonicalHash(n);
+        if (!hash) break;
+        const [block, certificate] = await Promise.all([o.chain.store.getBlockBytes(hash), o.chain.getCertificate(hash)]);
+        if (!block || !certificate) break;
+        out.push({ block, certificate });
+      }
+      return out;
+    },
+    getStatus(): ChainStatus {
+      return { headHeight: o.chain.head.header.number, headHash: o.chain.head.hash };
+    },
+  };
+
+  let started: P2PNetwork | null = null;
+  const net = await P2PNetwork.start({
+    datadir: o.datadir,
+    listenHost: o.p2p.host,
+    port: o.p2p.port,
+    bootnodes: o.p2p.bootnodes,
+    maxPeers: o.p2p.maxPeers,
+    chainId: o.chainId,
+    logger: log,
+    handlers: { tx: onTx, proposal: onConsensus, vote: onConsensus, block: onBlock },
+    blockSource,
+    onPeer: (peer, ev) => {
+      log.info(`peer ${ev}`, { peer, peers: started?.peers().length });
+      if (ev === "connected") sync?.trigger();
+    },
+  });
+  started = net;
+  log.info("p2p listening", { peerId: net.peerId, addrs: net.listenAddresses().join(",") });
+
+  const publish = (kind: "tx" | "proposal" | "vote" | "block", bytes: Uint8Array) => {
+    net.publish(kind, bytes).catch((e: Error) => log.debug("publish failed", { kind, error: e }));
+  };
+  return {
+    net,
+    get sync() {
+      if (!sync) throw new Error("network not attached to consensus yet");
+      return sync;
+    },
+    transport: { broadcast: (kind, bytes) => publish(kind, bytes) },
+    publishTx: (raw) => publish("tx", raw),
+    announce: (block, certificate) => publish("block", encodeBlockAnnouncement(block, certificate)),
+    attach(d: ConsensusDriver) {
+      driver = d;
+      sync = new BlockSync(net, o.chain, d, log.child("sync"));
+      sync.start();
+    },
+    async stop() {
+      await sync?.stop();
+      await net.stop();
+    },
+  };
+}
