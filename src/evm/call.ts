@@ -38,12 +38,13 @@ export class CallExecutor {
     readonly gasCap: bigint = MAX_TX_GAS,
   ) {}
 
-  private async vmAt(root: Uint8Array): Promise<VM> {
+  // vmAt, message, block and capped are also used by the tracers (trace.ts).
+  async vmAt(root: Uint8Array): Promise<VM> {
     const stateManager = createStateManager(this.db, root, this.common);
     return createVM({ common: this.common, stateManager, blockchain: blockchainAdapter(this.blockHashes) });
   }
 
-  private message(req: CallRequest, gas: bigint): TypedTransaction {
+  message(req: CallRequest, gas: bigint): TypedTransaction {
     const base = { to: req.to, value: req.value ?? 0n, data: req.data ?? new Uint8Array(0), gasLimit: gas, nonce: req.nonce ?? 0n };
     const accessList = req.accessList?.map((e): [Uint8Array, Uint8Array[]] => [e.address, e.storageKeys]);
     let data: TypedTxData;
@@ -58,7 +59,7 @@ export class CallExecutor {
     return tx;
   }
 
-  private block(env: BlockEnv, req: CallRequest) {
+  block(env: BlockEnv, req: CallRequest) {
     return createBlock(
       {
         header: {
@@ -96,7 +97,7 @@ export class CallExecutor {
     }
   }
 
-  private capped(gas: bigint | undefined): bigint {
+  capped(gas: bigint | undefined): bigint {
     if (gas === undefined || gas > this.gasCap) return this.gasCap;
     return gas;
   }

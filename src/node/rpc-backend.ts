@@ -1,8 +1,11 @@
 // The node's implementation of rpc/'s RpcBackend: answers from the chain, the state trie, the call
-// executor and the tx pool. Block tags were resolved by rpc/; here a selector becomes a block.
+// executor and the tx pool. Block tags were resolved by rpc/; here a selector becomes a block. The
+// optional capabilities (chain events, proofs, tracing, pool inspection, producer, dev signing) live
+// in rpc-*.ts beside this file.
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { equalsBytes } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain.js";
+import type { TxPool } from "../chain/txpool.js";
 import { bloomContains } from "../chain/bloom.js";
 import { nextBaseFee } from "../chain/fees.js";
 import type { Block, Hash32 } from "../chain/types.js";
@@ -11,18 +14,27 @@ import { CallExecutor, EstimateGasError } from "../evm/call.js";
 import type { BlockEnv } from "../evm/executor.js";
 import { effectiveGasPrice } from "../evm/executor.js";
 import type {
+  BlockProducerInfo,
   BlockSelector,
   CallRequest,
   CallResult,
+  DevSigner,
   FeeHistory,
   LogQuery,
   LogWithContext,
+  PooledTransaction,
   ReceiptWithContext,
   RpcBackend,
   SyncStatus,
   TransactionWithContext,
+  TxPoolSource,
 } from "../rpc/backend.js";
 import { UserError } from "../rpc/backend.js";
+import { silentLogger, type Logger } from "../util/logger.js";
+import { NodeDevSigner } from "./rpc-dev-signer.js";
+import { NodeChainEvents } from "./rpc-events.js";
+import { NodeStateProofs } from "./rpc-proofs.js";
+import { NodeTracing } from "./rpc-tracing.js";
 import type { StateReader } from "./state-reader.js";
 
 /** What the backend needs of the tx pool. */
@@ -36,13 +48,19 @@ export interface BackendDeps {
   state: StateReader;
   calls: CallExecutor;
   pool: PoolView;
-  submit(raw: Uint8Array): Promise<Hash32>;
+  /** Admits a raw transaction; reports the transactions that became executable with it. */
+  submit(raw: Uint8Array): Promise<{ hash: Hash32; promoted: PooledTransaction[] }>;
   clientVersion: string;
   devAccounts: Uint8Array[];
   peerCount(): number;
   syncing(): SyncStatus | null;
   /** Lowest tip the node suggests (and its pool accepts). */
   minSuggestedTip: bigint;
+  /** The pool's content, for txpool_*; absent: those methods are not served. */
+  txpool?: Pick<TxPool, "content" | "contentFrom" | "stats">;
+  /** The block producer this node runs as, for eth_coinbase and eth_mining. */
+  producer?: BlockProducerInfo;
+  logger?: Logger;
 }
 
 /** How many blocks the gas price oracle looks back over, and the percentile of tips it suggests. */
@@ -52,10 +70,23 @@ const ORACLE_PERCENTILE = 60;
 export class NodeRpcBackend implements RpcBackend {
   readonly chainId: bigint;
   readonly clientVersion: string;
+  readonly events: NodeChainEvents;
+  readonly proofs: NodeStateProofs;
+  readonly tracing: NodeTracing;
+  readonly txpool?: TxPoolSource;
+  readonly producer?: BlockProducerInfo;
+  readonly signer?: DevSigner;
 
   constructor(private readonly d: BackendDeps) {
     this.chainId = d.chain.genesis.params.chainId;
     this.clientVersion = d.clientVersion;
+    const resolve = (sel: BlockSelector) => this.resolve(sel);
+    this.events = new NodeChainEvents(d.chain, (d.logger ?? silentLogger).child("rpc-events"));
+    this.proofs = new NodeStateProofs(d.chain.store.stateDb, d.chain.common, resolve);
+    this.tracing = new NodeTracing({ chain: d.chain, calls: d.calls, resolve, envAfter: (block) => this.envAfter(block) });
+    if (d.txpool) this.txpool = poolSource(d.txpool);
+    if (d.producer) this.producer = d.producer;
+    if (d.devAccounts.length > 0) this.signer = new NodeDevSigner(d.devAccounts, d.chain.common, this);
   }
 
   peerCount(): number {
@@ -202,8 +233,14 @@ export class NodeRpcBackend implements RpcBackend {
     }
   }
 
-  sendRawTransaction(raw: Uint8Array): Promise<Hash32> {
-    return this.d.submit(raw);
+  async sendRawTransaction(raw: Uint8Array): Promise<Hash32> {
+    const { hash, promoted } = await this.d.submit(raw);
+    this.events.pendingAdmitted(promoted);
+    return hash;
+  }
+
+  async nextBaseFee(): Promise<bigint> {
+    return nextBaseFee(this.d.chain.head.header, this.d.chain.genesis.params);
   }
 
   /** The tip suggestion: a percentile of recent blocks' effective tips, never below the floor. */
@@ -263,6 +300,25 @@ export class NodeRpcBackend implements RpcBackend {
       return items[items.length - 1]!.tip;
     });
   }
+}
+
+function poolSource(pool: NonNullable<BackendDeps["txpool"]>): TxPoolSource {
+  const view = (txs: Iterable<{ tx: TypedTransaction; hash: Uint8Array; sender: Uint8Array }>): PooledTransaction[] =>
+    [...txs].map(({ tx, hash, sender }) => ({ tx, hash, sender }));
+  return {
+    status: () => {
+      const { pending, queued } = pool.stats();
+      return { pending, queued };
+    },
+    content: (sender) => {
+      if (sender !== undefined) {
+        const mine = pool.contentFrom(sender);
+        return { pending: view(mine.pending), queued: view(mine.queued) };
+      }
+      const all = pool.content();
+      return { pending: view([...all.pending.values()].flat()), queued: view([...all.queued.values()].flat()) };
+    },
+  };
 }
 
 function bloomMayMatch(bloom: Uint8Array, q: LogQuery): boolean {

@@ -1,6 +1,6 @@
 // JSON-RPC 2.0 over any transport: parses a request body, validates each request object, runs the
-// method, and builds the response (or nothing, for notifications). HTTP uses it now; issue 5's
-// WebSocket handler passes each message through the same function.
+// method, and builds the response (or nothing, for notifications). HTTP bodies and WebSocket messages
+// both pass through it.
 import { ErrorCode, invalidRequest, methodNotFound, toErrorObject, type JsonRpcErrorObject } from "./errors.js";
 import type { Json } from "./format.js";
 import type { MethodContext, MethodTable } from "./methods/types.js";

@@ -4,8 +4,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { isAccessList2930Tx, isFeeMarket1559Tx, isLegacyTx, type TypedTransaction } from "@ethereumjs/tx";
 import type { Address20, Hash32, Log } from "../chain/types.js";
-import type { FeeHistory, SyncStatus } from "./backend.js";
-import type { BlockWithExtras, LogWithExtras, ReceiptWithExtras } from "./backend-ext.js";
+import type { BlockWithExtras, FeeHistory, LogWithContext, ReceiptWithContext, SyncStatus } from "./backend.js";
 import { data, paddedData, quantity } from "./hex.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -108,7 +107,7 @@ function bodyItem(tx: TypedTransaction): Uint8Array | Uint8Array[] {
 
 /**
  * Ethereum's `size`: bytes of the block's encoding. Uses the node's figure when it gives one
- * (backend-ext.ts); otherwise measures RLP([header fields in BlockHeader's declared order, body]).
+ * (backend.ts); otherwise measures RLP([header fields in BlockHeader's declared order, body]).
  */
 export function blockSize(block: BlockWithExtras): number {
   if (block.size !== undefined) return block.size;
@@ -126,22 +125,13 @@ function senderOf(block: BlockWithExtras, index: number): Address20 {
 }
 
 /**
- * A block as eth_getBlockByNumber/ByHash return it. Proof-of-work fields take their post-merge values
- * (difficulty 0, zero nonce, no uncles); mixHash carries the header's sortition seed, as it carries
- * prevrandao on Ethereum. Withdrawals and blob fields are omitted: this chain has neither.
+ * A header as eth_subscribe("newHeads") sends it (geth's RPCMarshalHeader). Proof-of-work fields take
+ * their post-merge values (difficulty 0, zero nonce, no uncles); mixHash carries the header's sortition
+ * seed, as it carries prevrandao on Ethereum. Withdrawals and blob fields are omitted: this chain has
+ * neither.
  */
-export function formatBlock(block: BlockWithExtras, fullTransactions: boolean): JsonObject {
+export function formatHeader(block: BlockWithExtras): JsonObject {
   const h = block.header;
-  const inclusion = (index: number): InclusionContext => ({
-    blockHash: block.hash,
-    blockNumber: h.number,
-    blockTimestamp: h.timestamp,
-    index,
-    baseFeePerGas: h.baseFeePerGas,
-  });
-  const transactions: Json[] = block.transactions.map((tx, i) =>
-    fullTransactions ? formatTransaction(tx, tx.hash(), senderOf(block, i), inclusion(i)) : data(tx.hash()),
-  );
   return {
     baseFeePerGas: quantity(h.baseFeePerGas),
     difficulty: "0x0",
@@ -157,13 +147,26 @@ export function formatBlock(block: BlockWithExtras, fullTransactions: boolean): 
     parentHash: data(h.parentHash),
     receiptsRoot: data(h.receiptsRoot),
     sha3Uncles: EMPTY_UNCLES_HASH,
-    size: quantity(blockSize(block)),
     stateRoot: data(h.stateRoot),
     timestamp: quantity(h.timestamp),
-    transactions,
     transactionsRoot: data(h.transactionsRoot),
-    uncles: [],
   };
+}
+
+/** A block as eth_getBlockByNumber/ByHash return it: the header plus size, transactions and uncles. */
+export function formatBlock(block: BlockWithExtras, fullTransactions: boolean): JsonObject {
+  const h = block.header;
+  const inclusion = (index: number): InclusionContext => ({
+    blockHash: block.hash,
+    blockNumber: h.number,
+    blockTimestamp: h.timestamp,
+    index,
+    baseFeePerGas: h.baseFeePerGas,
+  });
+  const transactions: Json[] = block.transactions.map((tx, i) =>
+    fullTransactions ? formatTransaction(tx, tx.hash(), senderOf(block, i), inclusion(i)) : data(tx.hash()),
+  );
+  return { ...formatHeader(block), size: quantity(blockSize(block)), transactions, uncles: [] };
 }
 
 /** Where a log sits, for the positional fields every log carries. */
@@ -192,12 +195,12 @@ export function formatLog(log: Log, at: LogPosition): JsonObject {
   return out;
 }
 
-export function formatLogWithContext(entry: LogWithExtras): JsonObject {
+export function formatLogWithContext(entry: LogWithContext): JsonObject {
   return formatLog(entry.log, entry);
 }
 
 /** A receipt as eth_getTransactionReceipt returns it (post-Byzantium: status, no root). */
-export function formatReceipt(entry: ReceiptWithExtras): JsonObject {
+export function formatReceipt(entry: ReceiptWithContext): JsonObject {
   const { receipt, tx, location } = entry;
   const logs = receipt.logs.map((log, i) =>
     formatLog(log, {

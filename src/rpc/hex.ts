@@ -1,5 +1,6 @@
 // Hex encodings of Ethereum's JSON-RPC: quantities are minimal hex ("0x0", "0x1a"), data and fixed-width
 // values are lowercase hex with two digits per byte ("0x", "0x00ff").
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
 /** Minimal hex of a non-negative integer: 0 -> "0x0", 255 -> "0xff". */
@@ -21,4 +22,13 @@ export function data(bytes: Uint8Array): string {
 export function paddedData(bytes: Uint8Array, width: number): string {
   const hex = bytesToHex(bytes);
   return "0x" + hex.padStart(width * 2, "0");
+}
+
+/** EIP-55 mixed-case checksum form of an address (geth's Address.Hex(), used as txpool_ keys). */
+export function checksumAddress(address: Uint8Array): string {
+  const hex = bytesToHex(address);
+  const hash = bytesToHex(keccak_256(new TextEncoder().encode(hex)));
+  let out = "0x";
+  for (let i = 0; i < hex.length; i++) out += parseInt(hash[i]!, 16) >= 8 ? hex[i]!.toUpperCase() : hex[i];
+  return out;
 }

@@ -22,6 +22,8 @@ export interface ParsedCallRequest {
   request: CallRequest;
   /** The chainId field when the caller set one; the method checks it against the node's. */
   chainId?: bigint;
+  /** The envelope type when the caller set one (eth_sendTransaction honours it; calls ignore it). */
+  type?: number;
 }
 
 type AccessList = NonNullable<CallRequest["accessList"]>;
@@ -65,7 +67,7 @@ export function parseCallRequest(value: unknown): ParsedCallRequest {
   if (present(tx.value)) request.value = field("value", parseUint256, tx.value);
   if (present(tx.nonce)) request.nonce = field("nonce", parseUint64, tx.nonce);
   if (present(tx.accessList)) request.accessList = field("accessList", parseAccessList, tx.accessList);
-  if (present(tx.type)) field("type", parseUint64, tx.type);
+  const type = present(tx.type) ? field("type", parseUint64, tx.type) : undefined;
 
   const input = present(tx.input) ? field("input", parseData, tx.input) : undefined;
   const data = present(tx.data) ? field("data", parseData, tx.data) : undefined;
@@ -92,6 +94,10 @@ export function parseCallRequest(value: unknown): ParsedCallRequest {
 
   const parsed: ParsedCallRequest = { request };
   if (present(tx.chainId)) parsed.chainId = field("chainId", parseUint256, tx.chainId);
+  if (type !== undefined) {
+    if (type > 4n) throw new ParamError(`type: unknown transaction type ${type}`);
+    parsed.type = Number(type);
+  }
   return parsed;
 }
 

@@ -15,7 +15,7 @@ export class ParamError extends Error {
   }
 }
 
-/** A positional parameter: its name (for documentation and issue 5's method listing) and parser. */
+/** A positional parameter: its name (for documentation and error messages) and parser. */
 export interface Param<T> {
   readonly name: string;
   /** Missing or null optional parameters take `fallback` without calling `parse`. */

@@ -1,11 +1,11 @@
-// eth_getLogs, and the range resolution issue 5's log filters (eth_newFilter, eth_getFilterLogs) reuse.
+// eth_getLogs, and the range resolution the log filters (eth_newFilter, eth_getFilterLogs) reuse.
 //
 // Ranges follow the execution-apis spec and its rpc-compat fixtures (the behaviour geth, Nethermind,
 // Besu and Erigon share): a reversed range, or a fromBlock past the head with toBlock "latest", is
 // -32602 "invalid block range params"; a toBlock past the head is -32602 "block range extends beyond
 // current head block". Nothing is clamped, so a client never gets a silently partial answer.
 import type { BlockNumberOrTag } from "../params.js";
-import type { LogQueryWithLimit, LogWithExtras } from "../backend-ext.js";
+import type { LogQuery, LogWithContext } from "../backend.js";
 import { RpcError, invalidParams, serverError } from "../errors.js";
 import { formatLogWithContext } from "../format.js";
 import { required } from "../params.js";
@@ -23,7 +23,7 @@ function resolveBound(tag: BlockNumberOrTag, head: bigint): bigint {
 }
 
 /** Turns a parsed filter into the backend's query, enforcing the range rules and the range cap. */
-export async function resolveLogQuery(filter: LogFilter, { backend, limits }: MethodContext): Promise<LogQueryWithLimit> {
+export async function resolveLogQuery(filter: LogFilter, { backend, limits }: MethodContext): Promise<LogQuery> {
   let fromBlock: bigint;
   let toBlock: bigint;
   if (filter.kind === "hash") {
@@ -46,7 +46,7 @@ export async function resolveLogQuery(filter: LogFilter, { backend, limits }: Me
 export const ethLogMethods: MethodTable = {
   eth_getLogs: defineMethod([required("filter", parseLogFilter)], async ([filter], ctx) => {
     const query = await resolveLogQuery(filter, ctx);
-    const logs: LogWithExtras[] = await ctx.backend.getLogs(query);
+    const logs: LogWithContext[] = await ctx.backend.getLogs(query);
     if (logs.length > ctx.limits.maxLogResults) {
       throw new RpcError(LIMIT_EXCEEDED, `query returned more than ${ctx.limits.maxLogResults} results`);
     }

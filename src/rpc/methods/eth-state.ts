@@ -1,6 +1,7 @@
 // eth_ methods that read account state at a block, execute calls, and submit transactions.
 import type { BlockSelector, CallResult } from "../backend.js";
 import { revertError, serverError, type RpcError } from "../errors.js";
+import { checkTxFee, maxTxFee } from "../fee-cap.js";
 import { data, paddedData, quantity } from "../hex.js";
 import {
   ParamError,
@@ -27,7 +28,7 @@ function parseUnsupportedOverrides(what: string) {
   };
 }
 
-function checkChainId(parsed: ParsedCallRequest, { backend }: MethodContext): void {
+export function checkCallChainId(parsed: ParsedCallRequest, { backend }: MethodContext): void {
   if (parsed.chainId !== undefined && parsed.chainId !== backend.chainId) {
     throw serverError(`chainId does not match node's (have=${parsed.chainId}, want=${backend.chainId})`);
   }
@@ -68,7 +69,7 @@ export const ethStateMethods: MethodTable = {
       optional("blockOverrides", parseUnsupportedOverrides("block overrides"), null),
     ],
     async ([parsed, at], ctx) => {
-      checkChainId(parsed, ctx);
+      checkCallChainId(parsed, ctx);
       const result = await ctx.backend.call(parsed.request, at);
       if (result.failed) throw callFailure(result);
       return data(result.returnData);
@@ -79,12 +80,13 @@ export const ethStateMethods: MethodTable = {
   eth_estimateGas: defineMethod(
     [transaction, block, optional("stateOverrides", parseUnsupportedOverrides("state overrides"), null)],
     async ([parsed, at], ctx) => {
-      checkChainId(parsed, ctx);
+      checkCallChainId(parsed, ctx);
       return quantity(await ctx.backend.estimateGas(parsed.request, at));
     },
   ),
 
-  eth_sendRawTransaction: defineMethod([required("transaction", parseData)], async ([raw], { backend }) =>
-    data(await backend.sendRawTransaction(raw)),
-  ),
+  eth_sendRawTransaction: defineMethod([required("transaction", parseData)], async ([raw], { backend, limits }) => {
+    checkTxFee(maxTxFee(raw), limits.txFeeCap);
+    return data(await backend.sendRawTransaction(raw));
+  }),
 };

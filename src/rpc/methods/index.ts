@@ -1,10 +1,20 @@
-// The standard method table: every namespace issue 2 serves. Issue 5 adds its namespaces (debug_,
-// txpool_, filters, subscriptions, dev signing) as further tables passed to startRpcServer.
+// The method tables a server serves: the standard namespaces every backend supports, plus those the
+// backend's optional capabilities unlock (filters and subscriptions need chain events, debug_trace*
+// and eth_createAccessList need tracing, ...). A method a backend cannot serve is simply absent, so
+// clients get geth's -32601 for it.
+import type { RpcBackend } from "../backend.js";
+import { debugRawMethods, debugTraceMethods } from "./debug.js";
 import { ethBlockMethods } from "./eth-blocks.js";
 import { ethChainMethods } from "./eth-chain.js";
 import { ethLogMethods } from "./eth-logs.js";
+import { ethNodeMethods } from "./eth-node.js";
+import { accessListMethods, ethProofMethods, ethStorageMethods } from "./eth-proof.js";
 import { ethStateMethods } from "./eth-state.js";
+import { filterMethods } from "./filters.js";
 import { netMethods } from "./net.js";
+import { signingMethods } from "./signing.js";
+import { subscriptionMethods } from "./subscribe.js";
+import { txpoolMethods } from "./txpool.js";
 import type { MethodTable } from "./types.js";
 import { web3Methods } from "./web3.js";
 
@@ -20,6 +30,38 @@ export function mergeMethodTables(...tables: MethodTable[]): MethodTable {
   return merged;
 }
 
+/** The methods any backend can serve. */
 export function standardMethods(): MethodTable {
-  return mergeMethodTables(web3Methods, netMethods, ethChainMethods, ethStateMethods, ethBlockMethods, ethLogMethods);
+  return mergeMethodTables(
+    web3Methods, netMethods, ethChainMethods, ethStateMethods, ethBlockMethods, ethLogMethods, ethNodeMethods,
+    ethStorageMethods, signingMethods, debugRawMethods,
+  );
+}
+
+/** The standard methods plus every group `backend`'s capabilities support. */
+export function methodsFor(backend: RpcBackend): MethodTable {
+  const tables = [standardMethods()];
+  if (backend.events) tables.push(filterMethods, subscriptionMethods);
+  if (backend.proofs) tables.push(ethProofMethods);
+  if (backend.tracing) tables.push(debugTraceMethods, accessListMethods);
+  if (backend.txpool) tables.push(txpoolMethods);
+  return mergeMethodTables(...tables);
+}
+
+/** The namespace of a method name ("eth_getBalance" -> "eth"). */
+export function namespaceOf(method: string): string {
+  const cut = method.indexOf("_");
+  return cut === -1 ? method : method.slice(0, cut);
+}
+
+/**
+ * The table restricted to the listed namespaces (geth's --http.api / --ws.api); undefined or ["*"]
+ * keeps everything.
+ */
+export function restrictToNamespaces(methods: MethodTable, namespaces: readonly string[] | undefined): MethodTable {
+  if (namespaces === undefined || namespaces.includes("*")) return methods;
+  const allowed = new Set(namespaces.map((n) => n.trim().toLowerCase()));
+  const out: MethodTable = Object.create(null) as MethodTable;
+  for (const [name, method] of Object.entries(methods)) if (allowed.has(namespaceOf(name).toLowerCase())) out[name] = method;
+  return out;
 }

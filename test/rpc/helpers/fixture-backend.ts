@@ -82,7 +82,7 @@ function makeHeader(number: bigint, parentHash: Hash32, txs: TypedTransaction[],
 
 function makeBlock(header: BlockHeader, transactions: TypedTransaction[]): Block {
   const fields = Object.values(header).map((v) => (typeof v === "number" ? BigInt(v) : v));
-  return { header, hash: keccak_256(RLP.encode(fields)), transactions };
+  return { header, hash: keccak_256(RLP.encode(fields)), transactions, lastCommit: new Uint8Array(0) };
 }
 
 export class FixtureBackend implements RpcBackend {

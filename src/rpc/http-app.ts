@@ -1,0 +1,118 @@
+// One listener of the JSON-RPC server (fastify 5): POST / takes JSON-RPC 2.0 requests and batches,
+// GET / gives a short status or, with an Upgrade header, opens a WebSocket (as anvil serves both on
+// one port), OPTIONS answers CORS preflights. Bodies are read as text and parsed here, so a malformed
+// body is a JSON-RPC parse error rather than fastify's own 400, and an oversized one is an HTTP 413
+// that still carries a JSON-RPC error object.
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import type { RpcBackend } from "./backend.js";
+import { handleBody, type DispatchOptions } from "./dispatch.js";
+import { ErrorCode } from "./errors.js";
+import { quantity } from "./hex.js";
+import { allowedOrigin, hostAllowed, preflightHeaders } from "./http-guards.js";
+import type { RpcLogger } from "./logger.js";
+import { serveWebSocket, type WebSocketOptions } from "./ws.js";
+
+export interface AppOptions {
+  backend: RpcBackend;
+  logger: RpcLogger;
+  corsDomains: string[];
+  vhosts: string[] | undefined;
+  maxBodyBytes: number;
+  /** The dispatcher for POST requests. */
+  http: DispatchOptions;
+  /** WebSocket upgrades on GET /; null refuses them. */
+  ws: WebSocketOptions | null;
+  /** Runs before the routes are declared (see RpcServerOptions.extend). */
+  extend?: (app: FastifyInstance, dispatch: DispatchOptions) => Promise<void> | void;
+}
+
+function jsonRpcError(code: number, message: string): string {
+  return JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } });
+}
+
+function isUpgrade(headers: Record<string, string | string[] | undefined>): boolean {
+  const upgrade = headers.upgrade;
+  return typeof upgrade === "string" && upgrade.toLowerCase() === "websocket";
+}
+
+export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const { backend, logger, corsDomains, vhosts, maxBodyBytes } = o;
+  // requestTimeout bounds how long a client may take to send one request (geth's 30 s read timeout);
+  // forceCloseConnections lets close() end idle keep-alive connections instead of waiting on them.
+  const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, requestTimeout: 30_000, forceCloseConnections: true });
+
+  // Every body is text to the dispatcher, whatever its content type (curl's default form type,
+  // text/plain from browsers avoiding preflights, or none at all).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+
+  app.addHook("onRequest", async (request, reply) => {
+    const upgrade = isUpgrade(request.headers);
+    const refuse = (text: string) => {
+      // An upgrade request's socket left the HTTP server's care: close it once the answer is out,
+      // or it would linger (and hold up close()).
+      if (upgrade) reply.raw.once("finish", () => request.raw.socket.destroy());
+      return reply.code(403).header("connection", "close").type("text/plain").send(text);
+    };
+    if (!hostAllowed(vhosts, request.headers.host)) return refuse("invalid host specified\n");
+    const origin = allowedOrigin(corsDomains, request.headers.origin);
+    // Browsers do not apply CORS to WebSockets: the server must refuse foreign pages itself.
+    if (upgrade && request.headers.origin !== undefined && origin === null) return refuse("origin not allowed\n");
+    if (request.method === "OPTIONS") {
+      if (origin !== null) {
+        const requested = request.headers["access-control-request-headers"];
+        reply.headers(preflightHeaders(origin, typeof requested === "string" ? requested : undefined));
+      }
+      return reply.code(204).send();
+    }
+    if (origin !== null) {
+      reply.header("access-control-allow-origin", origin);
+      if (origin !== "*") reply.header("vary", "Origin");
+    }
+  });
+
+  // Before the routes, so a plugin's onRoute hooks (as @fastify/websocket's) see them.
+  if (o.extend) await o.extend(app, o.http);
+  if (o.ws !== null && !app.hasDecorator("websocketServer")) await app.register(websocket, { options: { maxPayload: maxBodyBytes } });
+
+  app.post("/", async (request, reply) => {
+    const body = typeof request.body === "string" ? request.body : "";
+    const response = await handleBody(body, o.http);
+    if (response === null) return reply.code(200).send("");
+    return reply.code(200).type("application/json").send(JSON.stringify(response));
+  });
+
+  const ws = o.ws;
+  app.route({
+    method: "GET",
+    url: "/",
+    handler: async (_request, reply) => {
+      let head: string | null = null;
+      try {
+        head = quantity(backend.headNumber());
+      } catch (err) {
+        logger.warn("status page could not read the head", { error: err instanceof Error ? err.message : String(err) });
+      }
+      return reply.type("application/json").send(
+        JSON.stringify({ name: "verity", clientVersion: backend.clientVersion, chainId: quantity(backend.chainId), blockNumber: head, rpc: "POST / (JSON-RPC 2.0)" }),
+      );
+    },
+    ...(ws !== null ? { wsHandler: (socket) => serveWebSocket(socket, ws) } : {}),
+  });
+
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).type("text/plain").send("not found: JSON-RPC is served at /\n"));
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error.statusCode === 413) {
+      return reply.code(413).type("application/json").send(jsonRpcError(ErrorCode.invalidRequest, `request body too large: at most ${maxBodyBytes} bytes`));
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      logger.debug("rejected HTTP request", { url: request.url, code: error.code, message: error.message });
+      return reply.code(error.statusCode).type("application/json").send(jsonRpcError(ErrorCode.invalidRequest, "invalid request"));
+    }
+    logger.error("HTTP JSON-RPC handler failed", { url: request.url, error: error.stack ?? error.message });
+    return reply.code(500).type("application/json").send(jsonRpcError(ErrorCode.internal, "internal error"));
+  });
+  return app;
+}
