@@ -115,6 +115,9 @@ export class CallExecutor {
       if (first.error === "execution reverted") throw new EstimateGasError("execution reverted", first);
       throw new EstimateGasError(first.error === "out of gas" ? `gas required exceeds allowance (${hi})` : (first.error ?? "execution failed"), first);
     }
+    // Most messages (plain transfers always) succeed with exactly the gas they used: then that is the
+    // answer, as geth gives 21000 for a transfer.
+    if (first.gasUsed < hi && !(await this.run(vm, env, req, first.gasUsed)).failed) return first.gasUsed;
     // Execution used `gasUsed`, but refunds and the 63/64 rule can make the needed limit higher.
     let lo = first.gasUsed - 1n;
     const optimistic = ((first.gasUsed + 2300n) * 64n) / 63n;

@@ -44,6 +44,11 @@ describe("ethers v6 against verity", () => {
     expect(block?.transactions).toContain(tx.hash);
   });
 
+  it("estimates exactly 21000 gas for a plain transfer, as geth does", async () => {
+    const from = new Wallet(k1!).address;
+    expect(await provider.estimateGas({ from, to: Wallet.createRandom().address, value: 1n })).toBe(21000n);
+  });
+
   it("sends a legacy transaction", async () => {
     const from = new Wallet(k2!, provider);
     const to = Wallet.createRandom().address;
