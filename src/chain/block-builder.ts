@@ -4,7 +4,7 @@
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { BlockExecutor, ExecutionOutcome, SkippedTx, TxCandidates } from "../evm/executor.js";
 import type { Chain } from "./chain.js";
-import { encodeConsensusReceipt, hashHeader } from "./encoding.js";
+import { encodeConsensusReceipt, hashHeader, serializeTransaction } from "./encoding.js";
 import { nextBaseFee } from "./fees.js";
 import { orderedTrieRoot } from "./roots.js";
 import type { Block, BlockHeader, Hash32, TxReceipt } from "./types.js";
@@ -47,7 +47,7 @@ export const MAX_BLOCK_BYTES = 3 * 1024 * 1024;
 const BLOCK_OVERHEAD_BYTES = 64 * 1024;
 
 export function transactionsRoot(block: Pick<Block, "transactions">): Hash32 {
-  return orderedTrieRoot(block.transactions.map((tx) => tx.serialize()));
+  return orderedTrieRoot(block.transactions.map(serializeTransaction));
 }
 
 export function receiptsRoot(receipts: readonly TxReceipt[]): Hash32 {

@@ -130,10 +130,25 @@ function decodeRlp(bytes: Uint8Array, what: string): RlpItem {
   }
 }
 
+/** Network forms of frozen transactions. A block is encoded when it is proposed and again when it
+ * is committed, and serialize() re-encodes every field each time (~10 µs per transfer); a frozen
+ * transaction cannot change, so its form is computed once. */
+const networkForms = new WeakMap<TypedTransaction, Uint8Array>();
+
+/** `tx.serialize()`, remembered for frozen transactions. */
+export function serializeTransaction(tx: TypedTransaction): Uint8Array {
+  let bytes = networkForms.get(tx);
+  if (bytes === undefined) {
+    bytes = tx.serialize();
+    if (Object.isFrozen(tx)) networkForms.set(tx, bytes);
+  }
+  return bytes;
+}
+
 /** A block as [headerFields, [tx bytes...], lastCommit]; every transaction is kept in its network
  * form (`tx.serialize()`: typed ones as type byte + payload, legacy ones as their RLP list). */
 export function encodeBlock(block: Block): Uint8Array {
-  return RLP.encode([headerToFields(block.header), block.transactions.map((tx) => tx.serialize()), block.lastCommit]);
+  return RLP.encode([headerToFields(block.header), block.transactions.map(serializeTransaction), block.lastCommit]);
 }
 
 export function decodeBlock(bytes: Uint8Array, common: Common): Block {

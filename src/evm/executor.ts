@@ -14,6 +14,7 @@ import { Address, bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { EVMMockBlockchainInterface } from "@ethereumjs/evm";
 import { bloomUnion } from "../chain/bloom.js";
+import { serializeTransaction } from "../chain/encoding.js";
 import type { Address20, Hash32, Log, TxReceipt } from "../chain/types.js";
 import { createStateManager, type StateDB } from "./state.js";
 
@@ -166,7 +167,8 @@ export class BlockExecutor {
           candidates.rejectLast("exceeds remaining block gas");
           continue;
         }
-        const size = tx.serialize().length;
+        // Remembered: the proposal and the commit encode the same bytes again.
+        const size = serializeTransaction(tx).length;
         if (bytes + size > maxTxBytes) {
           candidates.rejectLast("exceeds remaining block size");
           continue;

@@ -49,8 +49,14 @@ export class PoolAdapter implements CandidateSource, PoolView {
   async onBlockCommitted(block: Block, _receipts: TxReceipt[], skipped: SkippedTx[]): Promise<void> {
     const senders = new Map<string, Uint8Array>();
     for (const tx of [...block.transactions, ...skipped.map((s) => s.tx)]) {
-      const s = tx.getSenderAddress().bytes;
-      senders.set(bytesToHex(s), s);
+      // The pool recovered and kept each sender at admission; getSenderAddress would hash the
+      // public key again (a keccak per transaction). A block's transactions may come from elsewhere.
+      const pooled = this.pool.get(tx.hash());
+      if (pooled !== undefined) senders.set(pooled.senderHex, pooled.sender);
+      else {
+        const s = tx.getSenderAddress().bytes;
+        senders.set(bytesToHex(s), s);
+      }
     }
     const accounts = new Map<string, AccountState>();
     for (const [key, addr] of senders) accounts.set(key, await this.state.account(block.header.stateRoot, addr));

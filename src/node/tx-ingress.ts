@@ -3,8 +3,9 @@
 // the sender's committed account, and hand everything to the pure TxPool. Rejections keep geth's
 // wording so wallets and libraries recognise them.
 import type { Common } from "@ethereumjs/common";
-import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
+import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Chain } from "../chain/chain.js";
+import { decodeTransaction } from "../chain/encoding.js";
 import { nextBaseFee } from "../chain/fees.js";
 import type { TxPool } from "../chain/txpool.js";
 import type { AddResult } from "../chain/txpool-types.js";
@@ -37,7 +38,7 @@ export class TxIngress {
     if (raw[0] === 3) throw new UserError("transaction type not supported: blob transactions (EIP-4844) are not accepted by this chain");
     if (raw[0] === 4) throw new UserError("transaction type not supported: set-code transactions (EIP-7702) are not accepted yet");
     try {
-      return createTxFromRLP(raw, { common: this.common, freeze: true });
+      return decodeTransaction(raw, this.common);
     } catch (e) {
       throw new UserError(gethWording((e as Error).message.replace(/ \(tx type=.*$/s, ""), this.common.chainId()));
     }

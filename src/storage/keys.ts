@@ -10,7 +10,6 @@
 //   't' || tx hash           -> block hash (32) || index in block (u32 BE)
 //   'n' || trie key          -> world-state trie node or contract code (key from @ethereumjs/mpt)
 //   'S' || name (utf8)       -> consensus signing records (what this validator signed)
-import { hexToBytes } from "@ethereumjs/util";
 
 const P = (c: string) => c.charCodeAt(0);
 
@@ -39,12 +38,33 @@ export const certificateKey = (hash: Uint8Array) => prefixed("c", hash);
 export const txIndexKey = (txHash: Uint8Array) => prefixed("t", txHash);
 export const signingKey = (name: string) => prefixed("S", utf8.encode(name));
 
-const HEX = /^[0-9a-f]*$/;
+/** Value of a lowercase hex digit's char code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
 
-/** The trie hands us unprefixed lowercase hex keys (node hashes, or a prefix || code hash). */
+/**
+ * The trie hands us unprefixed lowercase hex keys (node hashes, or a prefix || code hash); any
+ * other string is stored as its UTF-8 bytes. Parsed by hand: this runs for every trie node a block
+ * writes, and a regex test plus hexToBytes' own validation cost more than the rest of the batch.
+ */
 export function stateNodeKey(trieKey: string): Uint8Array {
-  const body = trieKey.length % 2 === 0 && HEX.test(trieKey) ? hexToBytes(`0x${trieKey}`) : utf8.encode(trieKey);
-  return prefixed("n", body);
+  const n = trieKey.length;
+  if (n % 2 === 0) {
+    const out = new Uint8Array(1 + n / 2);
+    out[0] = P("n");
+    let i = 0;
+    for (; i < n; i += 2) {
+      const hi = hexDigit(trieKey.charCodeAt(i));
+      const lo = hexDigit(trieKey.charCodeAt(i + 1));
+      if (hi < 0 || lo < 0) break;
+      out[1 + i / 2] = (hi << 4) | lo;
+    }
+    if (i === n) return out;
+  }
+  return prefixed("n", utf8.encode(trieKey));
 }
 
 export function encodeTxLocation(blockHash: Uint8Array, index: number): Uint8Array {

@@ -1,0 +1,177 @@
+// The node's block pipeline assembled as src/node/node.ts assembles it, minus RPC, networking and
+// consensus voting: a LevelDB data dir, Chain, BlockExecutor + BlockBuilder, StateReader, TxPool,
+// TxIngress and PoolAdapter. sealBlock() takes the steps the consensus driver
+// (src/node/consensus/driver.ts) takes for a block this node proposes and commits: select, propose,
+// encode the proposal, prepareCommit, Chain.commit, re-validate the pool. Votes, VRF proofs and the
+// commit certificate (a fixed cost per block, not per transaction) are left out. Each stage's
+// methods are wrapped with wall-clock timers.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BlockBuilder } from "../../src/chain/block-builder.js";
+import { Chain } from "../../src/chain/chain.js";
+import { encodeBlock } from "../../src/chain/encoding.js";
+import { nextBaseFee } from "../../src/chain/fees.js";
+import { keccak256, ZERO_HASH } from "../../src/chain/hash.js";
+import { TxPool } from "../../src/chain/txpool.js";
+import { DEFAULT_TXPOOL_CONFIG } from "../../src/chain/txpool-types.js";
+import type { Block, Genesis, TxReceipt } from "../../src/chain/types.js";
+import { createChainCommon } from "../../src/evm/common.js";
+import { BlockExecutor } from "../../src/evm/executor.js";
+import { buildGenesisState } from "../../src/evm/genesis-state.js";
+import { PoolAdapter } from "../../src/node/pool-adapter.js";
+import { StateReader } from "../../src/node/state-reader.js";
+import { TxIngress } from "../../src/node/tx-ingress.js";
+import { ChainStore } from "../../src/storage/chain-store.js";
+import { silentLogger } from "../../src/util/logger.js";
+import { StageTimer, timeMethod } from "./stage-timer.js";
+
+/** Stage names, in pipeline order, as reported. */
+export const STAGES = {
+  admission: "admission (decode + sender recovery + checks)",
+  admissionState: "  of which: sender account read",
+  admissionPool: "  of which: TxPool.add",
+  select: "build: pool selection",
+  build: "build: execution (EVM + state root)",
+  buildTxs: "  of which: running the txs (EVM)",
+  buildStateRoot: "  of which: state root (trie writes + hashing)",
+  roots: "build: tx/receipt roots + header",
+  proposal: "proposal: encode block",
+  commitEncode: "commit: encode block/receipts",
+  commitDb: "commit: LevelDB batch (sync)",
+  revalidate: "pool re-validation",
+  revalidateState: "  of which: sender account reads",
+} as const;
+
+export interface Pipeline {
+  dir: string;
+  chain: Chain;
+  store: ChainStore;
+  ingress: TxIngress;
+  pool: TxPool;
+  adapter: PoolAdapter;
+  builder: BlockBuilder;
+  executor: BlockExecutor;
+  timer: StageTimer;
+  close(): Promise<void>;
+}
+
+export interface SealedBlock {
+  block: Block;
+  receipts: TxReceipt[];
+  skipped: number;
+}
+
+/** Opens a fresh chain from `genesis` in a temp dir, with a pool large enough for `poolCapacity` txs. */
+export async function openPipeline(genesis: Genesis, poolCapacity: number): Promise<Pipeline> {
+  const dir = mkdtempSync(join(tmpdir(), "verity-bench-"));
+  const common = createChainCommon(genesis.params.chainId);
+  const store = await ChainStore.open(dir);
+  const chain = await Chain.open(store, common, genesis, () => buildGenesisState(store.stateDb, common, genesis.alloc));
+  const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n));
+  const builder = new BlockBuilder(chain, executor);
+  const state = new StateReader(store.stateDb, common);
+  const pool = new TxPool({
+    ...DEFAULT_TXPOOL_CONFIG,
+    chainId: genesis.params.chainId,
+    blockGasLimit: genesis.params.gasLimit,
+    minBaseFee: genesis.params.minBaseFee,
+    // The whole load waits in the pool before the first block (a saturated node); the default
+    // capacity (8,192 slots) would refuse part of a larger run.
+    maxSlots: Math.max(DEFAULT_TXPOOL_CONFIG.maxSlots, poolCapacity),
+  });
+  const ingress = new TxIngress(common, chain, state, pool, DEFAULT_TXPOOL_CONFIG.maxTxSize);
+  const adapter = new PoolAdapter(pool, chain, state, silentLogger);
+
+  const timer = new StageTimer();
+  // StateReader.account serves admission and re-validation: attribute each call to the stage running.
+  let revalidating = false;
+  timeMethod(state, "account", timer, () => (revalidating ? STAGES.revalidateState : STAGES.admissionState));
+  timeMethod(pool, "add", timer, STAGES.admissionPool);
+  timeMethod(adapter, "select", timer, STAGES.select);
+  timeMethod(executor, "build", timer, STAGES.build);
+  timeMethod(builder, "propose", timer, "propose");
+  timeMethod(chain, "commit", timer, "commit");
+  timeMethod(store, "commitBlock", timer, STAGES.commitDb);
+  timeMethod(adapter, "onBlockCommitted", timer, STAGES.revalidate);
+  const onBlockCommitted = adapter.onBlockCommitted.bind(adapter);
+  adapter.onBlockCommitted = async (...args) => {
+    revalidating = true;
+    try {
+      return await onBlockCommitted(...args);
+    } finally {
+      revalidating = false;
+    }
+  };
+
+  return {
+    dir,
+    chain,
+    store,
+    ingress,
+    pool,
+    adapter,
+    builder,
+    executor,
+    timer,
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One block as the consensus driver proposes and commits it (proposer = the first genesis
+ * validator, timestamps +1 s per block, the seed chained by hash as a single-validator chain would). */
+export async function sealBlock(p: Pipeline): Promise<SealedBlock> {
+  const { chain, timer } = p;
+  const head = chain.head;
+  const baseFee = nextBaseFee(head.header, chain.genesis.params);
+  const candidates = p.adapter.select(baseFee, head.header.gasLimit);
+  const built = await p.builder.propose(
+    {
+      proposer: chain.genesis.validators[0]!.address,
+      round: 0,
+      proposerVrfProof: new Uint8Array(0),
+      seed: keccak256(new Uint8Array([...head.header.seed, ...head.hash])),
+      lastCommit: new Uint8Array(0),
+      lastCommitHash: ZERO_HASH,
+      now: head.header.timestamp + 1n,
+    },
+    candidates,
+  );
+  const phases = p.executor.lastTimings;
+  timer.add(STAGES.buildTxs, phases.txsMs);
+  timer.add(STAGES.buildStateRoot, phases.stateRootMs);
+  // The proposal goes to the other validators in its encoded form.
+  const t0 = performance.now();
+  encodeBlock(built.block);
+  timer.add(STAGES.proposal, performance.now() - t0);
+  await p.builder.prepareCommit(built.block);
+  await chain.commit(built.block, built.receipts);
+  await p.adapter.onBlockCommitted(built.block, built.receipts, built.skipped);
+  return { block: built.block, receipts: built.receipts, skipped: built.skipped.length };
+}
+
+/** Admits every raw transaction through the node's TxIngress; any refusal is a bench bug. */
+export async function admitAll(p: Pipeline, raws: readonly Uint8Array[]): Promise<void> {
+  for (let i = 0; i < raws.length; i++) {
+    try {
+      await p.ingress.add(raws[i]!);
+    } catch (e) {
+      throw new Error(`transaction ${i} was refused at admission: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}
+
+/** Seals blocks until the pool has no executable transaction left; returns the blocks. */
+export async function sealUntilEmpty(p: Pipeline, maxBlocks: number): Promise<SealedBlock[]> {
+  const blocks: SealedBlock[] = [];
+  while (p.pool.stats().pending > 0) {
+    if (blocks.length >= maxBlocks) throw new Error(`pool still has ${p.pool.stats().pending} pending transactions after ${maxBlocks} blocks`);
+    const sealed = await sealBlock(p);
+    if (sealed.block.transactions.length === 0) throw new Error(`block ${sealed.block.header.number} included nothing; pool stuck`);
+    blocks.push(sealed);
+  }
+  return blocks;
+}
