@@ -115,7 +115,6 @@ export async function startNodeNetwork(o: {
     },
   };
 
-  let started: P2PNetwork | null = null;
   const net = await P2PNetwork.start({
     datadir: o.datadir,
     listenHost: o.p2p.host,
@@ -126,12 +125,11 @@ export async function startNodeNetwork(o: {
     logger: log,
     handlers: { tx: onTx, proposal: onConsensus, vote: onConsensus, block: onBlock },
     blockSource,
-    onPeer: (peer, ev) => {
-      log.info(`peer ${ev}`, { peer, peers: started?.peers().length });
+    // (P2PNetwork logs connects and disconnects itself.) A new peer may be ahead of us.
+    onPeer: (_peer, ev) => {
       if (ev === "connected") sync?.trigger();
     },
   });
-  started = net;
   log.info("p2p listening", { peerId: net.peerId, addrs: net.listenAddresses().join(",") });
 
   const publish = (kind: "tx" | "proposal" | "vote" | "block", bytes: Uint8Array) => {

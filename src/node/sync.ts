@@ -5,7 +5,7 @@
 import { bytesToHex } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain.js";
 import type { P2PNetwork } from "../p2p/index.js";
-import { SYNC_MAX_COUNT } from "../p2p/index.js";
+import { SYNC_MAX_COUNT, type SyncItem } from "../p2p/index.js";
 import type { Logger } from "../util/logger.js";
 import type { ConsensusDriver } from "./consensus/driver.js";
 
@@ -14,6 +14,13 @@ const POLL_INTERVAL_MS = 5_000;
 const PROGRESS_INTERVAL_MS = 2_000;
 /** Blocks behind before a node stops waiting for gossip to carry it forward and syncs. */
 const LAG_TO_SYNC = 1n;
+
+/** A range requested from a peer (possibly still downloading). */
+interface Batch {
+  readonly peer: string;
+  readonly from: bigint;
+  readonly items: Promise<SyncItem[] | null>;
+}
 
 export interface SyncStatusView {
   startingBlock: bigint;
@@ -58,6 +65,9 @@ export class BlockSync {
     this.timer = null;
     this.active = this.syncOnce()
       .catch((e: Error) => this.log.warn("sync round failed", { error: e }))
+      // Blocks were applied without starting their successors' heights: agree on the one after the head.
+      .then(() => this.driver.resumeAtHead())
+      .catch((e: Error) => this.log.error("resuming consensus after sync failed", { error: e }))
       .finally(() => {
         this.active = null;
         this.status = null;
@@ -82,6 +92,8 @@ export class BlockSync {
     const began = performance.now();
     let lastLog = began;
     this.status = { startingBlock: start, currentBlock: start, highestBlock: target };
+    // The next range is downloaded while the current one is verified and executed.
+    let prefetch: Batch | null = null;
     while (this.running) {
       const head = this.chain.head.header.number;
       if (head >= target) break;
@@ -91,7 +103,15 @@ export class BlockSync {
         this.log.warn("sync stalled: no peer ahead is reachable", { head, target });
         break;
       }
-      const progressed = await this.fetchBatch(source.peer, head + 1n);
+      const batch: Batch = prefetch !== null && prefetch.peer === source.peer && prefetch.from === head + 1n ? prefetch : this.request(source.peer, head + 1n);
+      prefetch = null;
+      const items = await batch.items;
+      let progressed = items !== null && items.length > 0;
+      if (items !== null && progressed) {
+        const next = batch.from + BigInt(items.length);
+        if (next <= source.height) prefetch = this.request(source.peer, next);
+        progressed = await this.applyBatch(source.peer, items);
+      }
       if (!progressed) peers = peers.filter((p) => p !== source);
       const now = performance.now();
       const done = this.chain.head.header.number - start;
@@ -103,30 +123,31 @@ export class BlockSync {
         this.log.info("sync progress", {
           head: this.chain.head.header.number,
           target,
-          percent: ((Number(done) / Number(target - start)) * 100).toFixed(1),
+          // Announced blocks may carry the head past the target fixed at the start.
+          percent: Math.min(100, (Number(done) / Number(target - start)) * 100).toFixed(1),
           blocksPerSec: rate.toFixed(1),
-          eta: rate > 0 ? `${Math.ceil(left / rate)}s` : "unknown",
+          eta: rate > 0 ? `${Math.max(0, Math.ceil(left / rate))}s` : "unknown",
         });
       }
     }
     const seconds = (performance.now() - began) / 1000;
     const synced = this.chain.head.header.number - start;
     this.log.info("sync done", { head: this.chain.head.header.number, blocks: synced, seconds: seconds.toFixed(1), blocksPerSec: (Number(synced) / seconds).toFixed(1) });
-    await this.driver.resumeAtHead();
   }
 
-  /** Fetches and applies one range from `peer`; false when the peer failed us (penalised). */
-  private async fetchBatch(peer: string, from: bigint): Promise<boolean> {
-    let items;
-    try {
-      items = await this.net.requestBlocks(peer, from, SYNC_MAX_COUNT);
-    } catch (e) {
+  /** Starts downloading a range from `peer`; its promise never rejects (null: the request failed). */
+  private request(peer: string, from: bigint): Batch {
+    const items = this.net.requestBlocks(peer, from, SYNC_MAX_COUNT).catch((e: unknown) => {
       this.log.debug("block request failed", { peer, from, error: e as Error });
-      return false;
-    }
-    if (items.length === 0) return false;
+      return null;
+    });
+    return { peer, from, items };
+  }
+
+  /** Applies a downloaded range in order; false when the peer failed us (penalised if it lied). */
+  private async applyBatch(peer: string, items: readonly SyncItem[]): Promise<boolean> {
     for (const item of items) {
-      const outcome = await this.driver.applyFinalized(item.block, item.certificate);
+      const outcome = await this.driver.applyFinalized(item.block, item.certificate, { startNext: false });
       if (outcome.kind === "committed" || outcome.kind === "known") continue;
       if (outcome.kind === "invalid") {
         this.log.warn("peer served an invalid block; penalising it", { peer, reason: outcome.reason, head: bytesToHex(this.chain.head.hash) });

@@ -18,6 +18,15 @@ export class ProtocolViolation extends Error {
   override name = "ProtocolViolation";
 }
 
+/**
+ * The stream ended before a complete message: a protocol violation, unless the connection itself
+ * went away (a peer shutting down gracefully closes its streams cleanly, mid-request or not), which
+ * the caller can tell apart with connectionLost().
+ */
+export class StreamEndedEarly extends ProtocolViolation {
+  override name = "StreamEndedEarly";
+}
+
 /** The remote did not answer in time (or we could not send in time). */
 export class StreamTimeout extends Error {
   override name = "StreamTimeout";
@@ -58,7 +67,7 @@ export class StreamReader {
   async readExact(n: number): Promise<Uint8Array> {
     while (this.buffered < n) {
       if (this.failure !== undefined) throw this.failure;
-      if (this.ended) throw new ProtocolViolation(`stream ended after ${this.buffered} of ${n} expected bytes`);
+      if (this.ended) throw new StreamEndedEarly(`stream ended after ${this.buffered} of ${n} expected bytes`);
       await this.next();
     }
     return this.take(n);
@@ -127,6 +136,20 @@ export class StreamReader {
     this.buffered -= n;
     return out;
   }
+}
+
+/**
+ * Whether `connection` closes within `graceMs` (polled). A stream that ended early on a connection
+ * that then closes was cut by the connection's end (the peer stopped, or the link broke), which is
+ * nobody's protocol violation; one whose connection stays open was ended by the peer on purpose.
+ */
+export async function connectionLost(connection: { readonly status: string }, graceMs: number): Promise<boolean> {
+  const deadline = Date.now() + graceMs;
+  while (connection.status === "open") {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 /** Writes the parts in order, waiting for the stream to drain when its buffer is full. */

@@ -9,7 +9,7 @@
 
 import type { Libp2p, PeerId, Stream, Connection } from "@libp2p/interface";
 import type { Logger } from "../util/logger.js";
-import { ProtocolViolation, StreamReader, StreamTimeout, withDeadline, writeAll } from "./stream-io.js";
+import { ProtocolViolation, StreamEndedEarly, StreamReader, StreamTimeout, connectionLost, withDeadline, writeAll } from "./stream-io.js";
 import {
   type BlocksRequest,
   type ChainStatus,
@@ -56,6 +56,9 @@ export const DEFAULT_SYNC_TIMEOUTS: SyncTimeouts = {
   serveReadMs: 5_000,
   serveWriteMs: 30_000,
 };
+
+/** How long a stream that ended early waits to see whether its connection is going away. */
+const CONNECTION_LOSS_GRACE_MS = 1_000;
 
 /** Concurrent inbound streams one connection may hold per protocol (bounds a peer's load on us). */
 const MAX_INBOUND_SYNC_STREAMS = 2;
@@ -187,9 +190,12 @@ export async function requestStatus(node: Libp2p, chainId: bigint, peer: PeerId,
  */
 async function exchange<T>(node: Libp2p, peer: PeerId, protocol: string, timeoutMs: number, what: string, work: (stream: Stream) => Promise<T>): Promise<T> {
   const started = Date.now();
+  let connection: Connection;
   let stream: Stream;
   try {
-    stream = await node.dialProtocol(peer, protocol, { signal: AbortSignal.timeout(timeoutMs) });
+    const signal = AbortSignal.timeout(timeoutMs);
+    connection = await node.dial(peer, { signal });
+    stream = await connection.newStream(protocol, { signal });
   } catch (err) {
     const timedOut = Date.now() - started >= timeoutMs;
     throw new PeerRequestError(peer.toString(), timedOut ? "timeout" : "unavailable", `${what}: cannot open ${protocol}: ${(err as Error).message}`, { cause: err });
@@ -199,7 +205,10 @@ async function exchange<T>(node: Libp2p, peer: PeerId, protocol: string, timeout
     return await withDeadline(stream, remaining, what, () => work(stream));
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error(String(err)));
-    const failure: PeerRequestFailure = err instanceof ProtocolViolation ? "protocol" : err instanceof StreamTimeout ? "timeout" : "unavailable";
+    let failure: PeerRequestFailure = err instanceof ProtocolViolation ? "protocol" : err instanceof StreamTimeout ? "timeout" : "unavailable";
+    // An answer cut short by the connection closing (the peer shutting down, a broken link) is
+    // not the peer's violation: an honest validator restarting must not be banned for it.
+    if (err instanceof StreamEndedEarly && (await connectionLost(connection, CONNECTION_LOSS_GRACE_MS))) failure = "unavailable";
     throw new PeerRequestError(peer.toString(), failure, `${what}: ${(err as Error).message}`, { cause: err });
   }
 }

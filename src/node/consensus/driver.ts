@@ -15,10 +15,10 @@ import { decodeMessage } from "../../consensus/codec.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import { ConsensusEngine } from "../../consensus/engine.js";
 import type { ConsensusAction, ConsensusEvent } from "../../consensus/engine-types.js";
-import type { ConsensusMessage } from "../../consensus/messages.js";
+import { proposalSignBytes, voteSignBytes, type ConsensusMessage } from "../../consensus/messages.js";
 import { decodePersistedState, encodePersistedState } from "../../consensus/signing-record.js";
 import { MemoizingMessageVerifier } from "../../consensus/sim/memo-verifier.js";
-import { DEFAULT_TIMEOUTS, type TimeoutConfig } from "../../consensus/timeouts.js";
+import type { TimeoutConfig } from "../../consensus/timeouts.js";
 import { ValidatorSet, type ConsensusParams } from "../../consensus/types.js";
 import { makeHeightContext, type HeightContext } from "../../consensus/verify.js";
 import type { ChainStore } from "../../storage/chain-store.js";
@@ -26,14 +26,14 @@ import type { Logger } from "../../util/logger.js";
 import type { BlockProducedHook, CandidateSource } from "../pool-adapter.js";
 import { checkConsensusFields, checkFinalizedBlock } from "./block-checks.js";
 import { nextHeightInfo, type HeightInfo } from "./height.js";
+import { memoizeVrfVerify } from "./memo-crypto.js";
+import { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 import { SerialQueue } from "./serial.js";
 
-/** The engine's LAN defaults, plus an early close of the propose window: once a valid proposal is in
- * hand, competitors get 50 ms (a few LAN delays) instead of the whole propose timeout. */
 /** A block proven final may carry a timestamp ahead of our clock by this much (clock skew), not more. */
 const FINALIZED_FUTURE_SECONDS = 60n;
 
-export const NODE_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWindowMs: 50 };
+export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 
 /** How consensus messages leave this node (libp2p gossip, or nothing for a lone process). Incoming
  * messages arrive through ConsensusDriver.onNetworkMessage. */
@@ -89,12 +89,21 @@ export class ConsensusDriver {
   private executed = new Map<string, Promise<(ExecutedBlock & { skipped: SkippedTx[] }) | null>>();
   private committing: Promise<void> | null = null;
   private heightStartedAt = 0;
+  /** The last height the engines were told to start (StartHeight must strictly increase). */
+  private startedHeight = 0;
+  /** The pending block-time wait before the next height starts, if any. */
+  private startTimer: NodeJS.Timeout | null = null;
+  /** When the first validly signed message of the next height arrived: peers started it by then. */
+  private nextHeightSeen: { height: number; at: number } | null = null;
   private waitingForWork = false;
   private running = false;
   private readonly now: () => number;
+  /** o.crypto with VRF verdicts remembered (see memo-crypto.ts). */
+  private readonly crypto: ConsensusCrypto;
 
   constructor(private readonly o: DriverOptions) {
     this.now = o.now ?? Date.now;
+    this.crypto = memoizeVrfVerify(o.crypto);
     this.validatorSet = ValidatorSet.from(
       o.chain.genesis.validators.map((v) => ({ address: v.address, stake: v.stake, signingKey: v.signingKey, vrfKey: v.vrfKey })),
     );
@@ -115,10 +124,10 @@ export class ConsensusDriver {
       }
       const engine = new ConsensusEngine({
         params: this.o.params,
-        crypto: this.o.crypto,
+        crypto: this.crypto,
         secrets: { address: keys.address, signingSecret: keys.signingSecretKey, vrfSecret: keys.vrfSecretKey },
         verifier: this.verifier,
-        timeouts: this.o.timeouts ?? NODE_TIMEOUTS,
+        timeouts: this.o.timeouts ?? (this.o.transport ? NETWORK_TIMEOUTS : NODE_TIMEOUTS),
         ...(restored ? { restored } : {}),
       });
       this.engines.push({ id, address: keys.address, engine, queue: Promise.resolve() });
@@ -130,6 +139,8 @@ export class ConsensusDriver {
 
   async stop(): Promise<void> {
     this.running = false;
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled(this.engines.map((e) => e.queue));
@@ -153,24 +164,57 @@ export class ConsensusDriver {
     return out;
   }
 
+  /**
+   * Moves consensus to the height after the committed head. Several commits can race here (our own
+   * decision, a block announcement, sync): a call that finds the head moved while it read the
+   * head's certificate reads again, and a call that would not move forward (another one got there
+   * first) leaves it to that one. Heights only grow, so the retries are few; they are bounded anyway.
+   */
   private async beginHeight(): Promise<void> {
-    const head = this.o.chain.head;
-    this.info = nextHeightInfo(head, await this.o.chain.getCertificate(head.hash));
-    this.ctx = makeHeightContext(this.o.crypto, this.o.params, this.validatorSet, this.info.seed, this.info.height);
+    let info: HeightInfo | undefined;
+    for (let attempt = 0; attempt < 100 && info === undefined; attempt++) {
+      const head = this.o.chain.head;
+      const read = nextHeightInfo(head, await this.o.chain.getCertificate(head.hash));
+      if (this.o.chain.head.header.number === head.header.number) info = read;
+    }
+    const current = this.info as HeightInfo | undefined;
+    if (info === undefined || (current !== undefined && info.height <= current.height)) return;
+    this.info = info;
+    this.ctx = makeHeightContext(this.crypto, this.o.params, this.validatorSet, info.seed, info.height);
     this.executed = new Map();
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    // Peers already run this height (we finished the last one later than they did): join them now,
+    // and count the height as started when they started it. Waiting out our own block-time clock
+    // instead would keep us behind by the same offset at every height, forever: our proposals would
+    // never win and our votes would always come last.
+    const seen = this.nextHeightSeen?.height === info.height ? this.nextHeightSeen.at : undefined;
+    if (seen !== undefined) {
+      this.startHeightNow(seen);
+      return;
+    }
     if (this.o.blockTimeMs === 0 && this.o.candidates.pendingCount() === 0) {
       this.waitingForWork = true;
       return;
     }
     const wait = this.o.blockTimeMs - (this.now() - this.heightStartedAt);
-    if (wait > 0 && this.heightStartedAt > 0) this.timer(wait, () => this.startHeightNow());
-    else this.startHeightNow();
+    if (wait > 0 && this.heightStartedAt > 0) {
+      const t = setTimeout(() => {
+        this.startTimer = null;
+        this.startHeightNow();
+      }, wait);
+      this.startTimer = t;
+    } else this.startHeightNow();
   }
 
-  private startHeightNow(): void {
-    if (!this.running) return;
+  /** Starts the height in `info` (once); `startedAt` backdates its start to when peers began it. */
+  private startHeightNow(startedAt = this.now()): void {
+    if (!this.running || this.info.height <= this.startedHeight) return;
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
+    this.startedHeight = this.info.height;
     this.waitingForWork = false;
-    this.heightStartedAt = this.now();
+    this.heightStartedAt = Math.min(startedAt, this.now());
     const event: ConsensusEvent = {
       type: "StartHeight",
       height: this.info.height,
@@ -207,6 +251,9 @@ export class ConsensusDriver {
    * A proposal or vote from the network. Messages of the current height are verified here (the
    * engines then reuse the memoized verdict) so that gossip relays only valid ones and penalises
    * senders of forged ones; near-future heights are handed to the engines' bounded buffer unrelayed.
+   * A future message's VRF proof cannot be checked before its height's seed is known, but its
+   * signature can: without that check anyone could fill the buffer's per-validator quota with
+   * messages in a real validator's name and crowd out that validator's genuine early votes.
    */
   onNetworkMessage(bytes: Uint8Array): MessageVerdict {
     const decoded = decodeMessage(bytes);
@@ -214,23 +261,38 @@ export class ConsensusDriver {
     const m = decoded.value;
     if (!this.running || m.height < this.info.height) return { verdict: "ignore", reason: "old height" };
     if (m.height > this.info.height) {
+      const forged = this.forgedSignature(m);
+      if (forged) return { verdict: "reject", reason: forged };
+      if (m.height === this.info.height + 1 && this.nextHeightSeen?.height !== m.height) this.nextHeightSeen = { height: m.height, at: this.now() };
       if (m.height > this.info.height + 1) this.o.onBehind?.(m.height);
       this.deliver(m, null);
       return { verdict: "ignore", reason: "future height" };
     }
     const v = m.kind === "proposal" ? this.verifier.verifyProposal(this.ctx, m) : this.verifier.verifyVote(this.ctx, m);
     if (!v.ok) return { verdict: "reject", reason: v.reason };
-    // A peer already works on this height: an idle automining node joins it.
-    if (this.waitingForWork) this.startHeightNow();
+    // A peer already works on this height: a node idle (automining) or still waiting out its
+    // block time joins it.
+    if (this.startedHeight < this.info.height) this.startHeightNow();
     this.deliver(m, null);
     return { verdict: "accept" };
   }
 
+  /** Why a message is not signed by the validator it names (null when it is). */
+  private forgedSignature(m: ConsensusMessage): string | null {
+    const signer = m.kind === "proposal" ? m.proposer : m.voter;
+    const validator = this.validatorSet.get(signer);
+    if (!validator) return "unknown-validator";
+    const signed = m.kind === "proposal" ? proposalSignBytes(this.o.params.chainId, m) : voteSignBytes(this.o.params.chainId, m);
+    return this.crypto.verifySignature(validator.signingKey, signed, m.signature) ? null : "bad-signature";
+  }
+
   /**
    * Commits a block proven final by its certificate without taking part in its agreement (sync, or
-   * a committed-block announcement), then moves consensus to the next height.
+   * a committed-block announcement), then moves consensus to the next height. Sync passes
+   * startNext: false while it applies a batch (starting every intermediate height would only make
+   * the engines build and sign for heights already decided) and calls resumeAtHead() when done.
    */
-  applyFinalized(blockBytes: Uint8Array, certificateBytes: Uint8Array): Promise<FinalizedOutcome> {
+  applyFinalized(blockBytes: Uint8Array, certificateBytes: Uint8Array, opts: { startNext?: boolean } = {}): Promise<FinalizedOutcome> {
     return this.exec.run(async (): Promise<FinalizedOutcome> => {
       if (blockBytes.length > MAX_BLOCK_BYTES) return { kind: "invalid", reason: "block exceeds the size limit" };
       let block;
@@ -245,8 +307,8 @@ export class ConsensusDriver {
       const cert = decodeCommitCertificate(certificateBytes);
       if (!cert.ok) return { kind: "invalid", reason: `certificate: ${cert.error}` };
       const info = nextHeightInfo(head, await this.o.chain.getCertificate(head.hash));
-      const ctx = makeHeightContext(this.o.crypto, this.o.params, this.validatorSet, info.seed, info.height);
-      const problem = checkFinalizedBlock(block, cert.value, ctx, head, this.o.params, this.o.crypto);
+      const ctx = makeHeightContext(this.crypto, this.o.params, this.validatorSet, info.seed, info.height);
+      const problem = checkFinalizedBlock(block, cert.value, ctx, head, this.o.params, this.crypto);
       if (problem) return { kind: "invalid", reason: problem };
       let executed: ExecutedBlock;
       try {
@@ -259,7 +321,7 @@ export class ConsensusDriver {
       await this.o.onCommitted(block, executed.receipts, []);
       return { kind: "committed" };
     }).then(async (outcome) => {
-      if (outcome.kind === "committed" && this.running && !this.committing) await this.beginHeight();
+      if (outcome.kind === "committed" && opts.startNext !== false && this.running && !this.committing) await this.beginHeight();
       return outcome;
     });
   }
@@ -301,6 +363,8 @@ export class ConsensusDriver {
     if (height !== this.info.height) return null;
     const job = this.exec.run(async () => {
       const head = this.o.chain.head.header;
+      // The head moved past this height (a synced or announced block) before the build ran.
+      if (head.number + 1n !== BigInt(height) || height !== this.info.height) return null;
       const candidates = this.o.candidates.select(nextBaseFee(head, this.o.chain.genesis.params), head.gasLimit);
       return this.o.builder.propose(
         {
@@ -316,6 +380,10 @@ export class ConsensusDriver {
       );
     });
     const built = await job;
+    if (built === null) {
+      this.o.logger.debug("proposal not built: height already decided", { height, round });
+      return null;
+    }
     this.executed.set(bytesToHex(built.block.hash), Promise.resolve(built));
     this.o.logger.debug("proposal built", { height, round, txs: built.block.transactions.length, hash: bytesToHex(built.block.hash) });
     return built;
@@ -331,7 +399,14 @@ export class ConsensusDriver {
           if (value.length > MAX_BLOCK_BYTES) throw new Error(`block of ${value.length} bytes exceeds the ${MAX_BLOCK_BYTES}-byte limit`);
           const block = decodeBlock(value, this.o.common);
           if (bytesToHex(block.hash) !== key) throw new Error("block hash does not match the proposal");
-          const problem = checkConsensusFields(block, this.ctx, this.o.chain.head, this.o.params, this.o.crypto);
+          const next = this.o.chain.head.header.number + 1n;
+          if (BigInt(this.ctx.height) !== next) {
+            // The head moved (a synced or announced block) while this waited: the engine that asked
+            // is about to move on, so it needs no verdict; calling the block invalid would be wrong.
+            this.o.logger.debug("proposed block not validated: its height is already decided", { hash: key, height: block.header.number, head: next - 1n });
+            return null;
+          }
+          const problem = checkConsensusFields(block, this.ctx, this.o.chain.head, this.o.params, this.crypto);
           if (problem) throw new Error(problem);
           const ok = await this.o.builder.validate(block, BigInt(Math.floor(this.now() / 1000)));
           return { ...ok, skipped: [] };
@@ -350,6 +425,11 @@ export class ConsensusDriver {
     if (this.committing) return this.committing;
     this.committing = (async () => {
       const executed = await this.validate(hash, value);
+      if (!executed && BigInt(height) <= this.o.chain.head.header.number) {
+        // A synced or announced block decided this height while the engines agreed on it.
+        await this.beginHeight();
+        return;
+      }
       if (!executed) throw new Error(`height ${height} committed a block this node cannot execute: ${bytesToHex(hash)}`);
       const certificateBytes = encodeCommitCertificate(certificate);
       const fresh = await this.exec.run(async () => {

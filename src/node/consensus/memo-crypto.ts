@@ -1,0 +1,36 @@
+// A ConsensusCrypto that remembers VRF verdicts. An ECVRF verification costs ~7 ms of pure-JS curve
+// arithmetic, and a node meets the same proofs again and again: every received proposal carries
+// the parent's commit certificate (whose precommits the node verified as votes a moment earlier),
+// every local engine and every proposal of a height re-checks it, and sync checks each block's
+// certificate and then, in the next block, the same precommits as its parent certificate. The
+// verdict is a pure function of (public key, alpha, proof), all three part of the key, so a cached
+// answer is exactly the one a fresh verification would give. Bounded: cleared when full.
+import type { ConsensusCrypto } from "../../consensus/crypto.js";
+
+const MAX_ENTRIES = 20_000;
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+}
+
+export function memoizeVrfVerify(crypto: ConsensusCrypto, maxEntries = MAX_ENTRIES): ConsensusCrypto {
+  const verdicts = new Map<string, Uint8Array | null>();
+  return {
+    name: crypto.name,
+    signingPublicKey: (secret) => crypto.signingPublicKey(secret),
+    sign: (secret, message) => crypto.sign(secret, message),
+    verifySignature: (pk, message, signature) => crypto.verifySignature(pk, message, signature),
+    vrfPublicKey: (secret) => crypto.vrfPublicKey(secret),
+    vrfProve: (secret, alpha) => crypto.vrfProve(secret, alpha),
+    vrfVerify(pk, alpha, proof) {
+      // Lengths first, so that no two different inputs can ever concatenate to the same key.
+      const key = `${pk.length}:${alpha.length}:${hex(pk)}${hex(alpha)}${hex(proof)}`;
+      const known = verdicts.get(key);
+      if (known !== undefined) return known === null ? null : known.slice();
+      const verdict = crypto.vrfVerify(pk, alpha, proof);
+      if (verdicts.size >= maxEntries) verdicts.clear();
+      verdicts.set(key, verdict === null ? null : verdict.slice());
+      return verdict;
+    },
+  };
+}

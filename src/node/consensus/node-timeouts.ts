@@ -1,0 +1,24 @@
+// The consensus step timeouts the node runs its engines with: which one depends on whether the
+// validators share this process or talk over the network.
+import { DEFAULT_TIMEOUTS, type TimeoutConfig } from "../../consensus/timeouts.js";
+
+/** The engine's LAN defaults, plus an early close of the propose window: once a valid proposal is in
+ * hand, competitors get 50 ms instead of the whole propose timeout. Enough when every validator runs
+ * in this process (their proposals are in hand at once). */
+export const NODE_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWindowMs: 50 };
+
+/**
+ * Validators in separate processes need a longer window. Every validator is usually drawn as a
+ * proposer and builds its own block the moment it starts the height, which closes its window
+ * proposeWindowMs later. The best-priority proposal must reach every validator before that, or the
+ * validators prevote for different blocks, no value gets a prevote quorum and the round is lost
+ * (~2.5 s of prevote and precommit timeouts). What it has to cover: the spread of the validators'
+ * height starts (each starts when it has committed the previous block, which the precommits reach
+ * at different times), the gossip delay, and the competitor's build time. Measured on a loaded
+ * 2-core host with 4 validator processes (0.5 s blocks): with 50 ms about half the heights lost
+ * round 0; with 300 ms about 1 in 12 did. With 50 ms ± 10 ms links (test/e2e/netns.test.ts): with
+ * 50 ms, 4 of 7 heights needed rounds 1-3 (one took 9.7 s); with 300 ms every height committed in
+ * round 0, in ~600 ms. A longer window costs little while rounds fit in the block time, since the
+ * next height starts on the block-time clock anyway.
+ */
+export const NETWORK_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWindowMs: 300 };
