@@ -3,6 +3,7 @@
 // source that serves sync requests. Verdicts follow one rule: "reject" (which penalises the sender)
 // only for data invalid for every node, "ignore" for data merely stale or unwanted here.
 import { RLP } from "@ethereumjs/rlp";
+import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Chain } from "../chain/chain.js";
 import { P2PNetwork, type ChainStatus, type SyncItem, type ValidationOutcome } from "../p2p/index.js";
 import { UserError } from "../rpc/backend.js";
@@ -53,7 +54,8 @@ export async function startNodeNetwork(o: {
   p2p: P2POptions;
   chain: Chain;
   ingress: TxIngress;
-  onTxAdmitted: () => void;
+  /** A gossiped transaction was admitted; `promoted` became executable (for pending-tx subscribers). */
+  onTxAdmitted: (promoted: Array<{ tx: TypedTransaction; hash: Uint8Array; sender: Uint8Array }>) => void;
   logger: Logger;
 }): Promise<NodeNetwork> {
   let driver: ConsensusDriver | null = null;
@@ -63,7 +65,7 @@ export async function startNodeNetwork(o: {
   const onTx = async (payload: Uint8Array): Promise<ValidationOutcome> => {
     try {
       const r = await o.ingress.add(payload);
-      if (r.status === "pending") o.onTxAdmitted();
+      if (r.status === "pending") o.onTxAdmitted(r.promoted.map((p) => ({ tx: p.tx, hash: p.hash, sender: p.sender })));
       return "accept";
     } catch (e) {
       const msg = (e as Error).message;

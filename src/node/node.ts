@@ -99,6 +99,7 @@ export class VerityNode {
       const ingress = new TxIngress(common, chain, state, pool, DEFAULT_TXPOOL_CONFIG.maxTxSize);
       const adapter = new PoolAdapter(pool, chain, state, log.child("txpool"));
       let consensus: ConsensusDriver | null = null;
+      let backendRef: NodeRpcBackend | null = null;
       let network: NodeNetwork | null = null;
       if (o.p2p) {
         network = await startNodeNetwork({
@@ -107,7 +108,11 @@ export class VerityNode {
           p2p: o.p2p,
           chain,
           ingress,
-          onTxAdmitted: () => consensus?.notifyPending(),
+          onTxAdmitted: (promoted) => {
+            consensus?.notifyPending();
+            // Gossiped transactions reach pending-transaction filters and subscriptions too.
+            backendRef?.events.pendingAdmitted(promoted);
+          },
           logger: log.child("p2p"),
         });
         const net = network;
@@ -137,7 +142,7 @@ export class VerityNode {
         logger: log.child("consensus"),
       });
       consensus = driver;
-      const backend = new NodeRpcBackend({
+      const backend: NodeRpcBackend = new NodeRpcBackend({
         chain,
         state,
         calls: new CallExecutor(common, store.stateDb, blockHashes, ...(o.rpc?.gasCap !== undefined ? [o.rpc.gasCap] : [])),
@@ -157,6 +162,7 @@ export class VerityNode {
         syncing: () => network?.sync.syncing() ?? null,
         minSuggestedTip: 1_000_000_000n,
       });
+      backendRef = backend;
       const rpc = await startRpcServer({
         backend,
         host: o.http.host,
