@@ -1,0 +1,115 @@
+// The load generator's transactions: deterministic sender keys (not the dev accounts, so every node
+// under test starts them at nonce 0), EIP-1559 ETH transfers pre-signed before anything is timed,
+// and the untimed setup that funds the senders from the dev accounts every node ships with.
+import { createFeeMarket1559Tx } from "@ethereumjs/tx";
+import { bytesToHex } from "@ethereumjs/util";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { addressOfPrivateKey, deriveDevAccounts } from "../../src/chain/dev-accounts.js";
+import { keccak256 } from "../../src/chain/hash.js";
+import { createChainCommon } from "../../src/evm/common.js";
+import type { RpcClient } from "./rpc.js";
+
+const utf8 = new TextEncoder();
+
+/** Every node under test runs chain id 31337 (anvil's and hardhat's default; ganache and verity are told so). */
+export const LOAD_CHAIN_ID = 31_337n;
+/** High enough that base-fee growth over a long run of full blocks never makes a transfer inadmissible. */
+export const LOAD_MAX_FEE_PER_GAS = 200_000_000_000n;
+export const LOAD_PRIORITY_FEE_PER_GAS = 1_000_000_000n;
+/** Per sender: covers ~200,000 transfers at the maximum fee. */
+export const SENDER_FUNDING_WEI = 1_000n * 10n ** 18n;
+
+export interface LoadSender {
+  readonly privateKey: Uint8Array;
+  readonly address: string;
+}
+
+export interface LoadTx {
+  readonly raw: string;
+  readonly hash: string;
+  readonly sender: number;
+  readonly nonce: number;
+}
+
+export interface SignedLoad {
+  readonly senders: readonly LoadSender[];
+  /** perSender[s] holds sender s's transfers in nonce order. */
+  readonly perSender: readonly (readonly LoadTx[])[];
+  readonly total: number;
+  readonly signSeconds: number;
+}
+
+export function loadSenders(count: number): LoadSender[] {
+  return Array.from({ length: count }, (_, i) => {
+    const privateKey = keccak256(utf8.encode(`verity-loadgen-sender-${i}`));
+    if (!secp256k1.utils.isValidSecretKey(privateKey)) throw new Error(`load sender key ${i} is not a valid secret key`);
+    return { privateKey, address: bytesToHex(addressOfPrivateKey(privateKey)) };
+  });
+}
+
+function sign(key: Uint8Array, nonce: number, to: Uint8Array, value: bigint): { raw: string; hash: string } {
+  const common = createChainCommon(LOAD_CHAIN_ID);
+  const tx = createFeeMarket1559Tx(
+    { chainId: LOAD_CHAIN_ID, nonce: BigInt(nonce), to, value, gasLimit: 21_000n, maxFeePerGas: LOAD_MAX_FEE_PER_GAS, maxPriorityFeePerGas: LOAD_PRIORITY_FEE_PER_GAS },
+    { common },
+  ).sign(key);
+  const raw = tx.serialize();
+  return { raw: bytesToHex(raw), hash: bytesToHex(keccak256(raw)) };
+}
+
+/**
+ * `total` transfers spread evenly over `senderCount` senders (the i-th from sender i % S), each to a
+ * fresh address, with nonces from `firstNonce` (a later load on the same node continues where an
+ * earlier one of `firstNonce` transfers per sender ended).
+ */
+export function signLoad(senderCount: number, total: number, firstNonce = 0): SignedLoad {
+  if (!Number.isInteger(senderCount) || senderCount < 1) throw new Error("at least one sender is needed");
+  const t0 = performance.now();
+  const senders = loadSenders(senderCount);
+  const perSender: LoadTx[][] = senders.map(() => []);
+  for (let i = 0; i < total; i++) {
+    const s = i % senderCount;
+    const nonce = firstNonce + perSender[s]!.length;
+    const to = keccak256(utf8.encode(`verity-loadgen-recipient-${s}-${nonce}`)).subarray(12);
+    perSender[s]!.push({ ...sign(senders[s]!.privateKey, nonce, to, 1n + BigInt(i)), sender: s, nonce });
+  }
+  return { senders, perSender, total, signSeconds: (performance.now() - t0) / 1000 };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Funds every sender from the dev accounts (sender i from dev account i % 10) and waits until all
+ * balances show. Not timed. Fails if the node does not get there within `timeoutMs`.
+ */
+export async function fundSenders(client: RpcClient, senders: readonly LoadSender[], timeoutMs = 60_000): Promise<void> {
+  const dev = deriveDevAccounts(10);
+  const nonces = await client.batch<string>(dev.map((d) => ({ method: "eth_getTransactionCount", params: [bytesToHex(d.address), "pending"] })));
+  const next = nonces.map((n) => Number(BigInt(n)));
+  const raws = senders.map((s, i) => {
+    const funder = i % dev.length;
+    const to = Uint8Array.from(Buffer.from(s.address.slice(2), "hex"));
+    return sign(dev[funder]!.privateKey, next[funder]!++, to, SENDER_FUNDING_WEI).raw;
+  });
+  // Sequentially, so each funder's nonces arrive in order on every node.
+  for (const raw of raws) await client.call("eth_sendRawTransaction", [raw]);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const balances = await client.batch<string>(senders.map((s) => ({ method: "eth_getBalance", params: [s.address, "latest"] })));
+    if (balances.every((b) => BigInt(b) >= SENDER_FUNDING_WEI)) return;
+    await sleep(100);
+  }
+  throw new Error(`the load senders were not funded within ${timeoutMs / 1000} s on ${client.url}`);
+}
+
+/** After a run that sent all of `load`: every sender's nonce must be one past its last transfer's (nothing lost, nothing extra). */
+export async function verifyNonces(client: RpcClient, load: SignedLoad): Promise<string | null> {
+  const counts = await client.batch<string>(load.senders.map((s) => ({ method: "eth_getTransactionCount", params: [s.address, "latest"] })));
+  for (let i = 0; i < counts.length; i++) {
+    const last = load.perSender[i]!.at(-1);
+    if (last === undefined) continue;
+    const got = Number(BigInt(counts[i]!));
+    if (got !== last.nonce + 1) return `sender ${i} (${load.senders[i]!.address}) has nonce ${got}, expected ${last.nonce + 1}`;
+  }
+  return null;
+}

@@ -1,0 +1,97 @@
+// Tables, charts and notes of the `localnet` scenario, from the measured sessions.
+import { lineChartSpec } from "../harness/charts.js";
+import type { ScenarioOutput, Table } from "../harness/results.js";
+import { fmt, fmtSummary, summarize, summarizeProblems } from "../harness/stats.js";
+import type { LocalnetSession } from "./localnet.js";
+
+export const TARGET_TPS = 500;
+export const TARGET_P95_MS = 2_000;
+
+export function localnetReport(options: Record<string, unknown>, sessions: readonly LocalnetSession[], failures: readonly string[]): ScenarioOutput {
+  const sizes = [...new Set(sessions.map((s) => s.validators))].sort((a, b) => a - b);
+  const saturation = sessions.filter((s) => s.kind === "saturation");
+  const good = (n: number) => saturation.filter((s) => s.validators === n && s.problems.length === 0);
+  const sat: Table = {
+    title: `Saturation: ${fmt(Number(options["txs"]))} ETH transfers, ${options["connections"]} connections spread over the validators (median of fresh-localnet runs, min–max)`,
+    columns: ["validators", "TPS", "latency p50 ms", "p95 ms", "p99 ms", "runs ok"],
+    rows: sizes.map((n) => {
+      const g = good(n);
+      const f = (get: (s: LocalnetSession) => number) => fmtSummary(summarize(g.map(get)));
+      const all = saturation.filter((s) => s.validators === n);
+      const incomplete = all.filter((s) => s.problems.length > 0).map((s) => `${fmt(s.load.confirmed)} of ${fmt(s.load.txsPlanned)} included`);
+      const tps = g.length > 0 ? f((s) => s.load.tps) : incomplete.length > 0 ? `did not finish: ${incomplete.join("; ")}` : "n/a";
+      return [String(n), tps, f((s) => s.load.latencyMs.p50), f((s) => s.load.latencyMs.p95), f((s) => s.load.latencyMs.p99), `${g.length}/${all.length}`];
+    }),
+  };
+  const sustained: Table = {
+    title: `Fixed offered rate sustained for ${options["fixedSeconds"]} s (${options["ratePerConnection"]} tx/s x ${options["connections"]} connections), one fresh localnet each`,
+    columns: ["validators", "offered tx/s", "included", "achieved TPS", "p50 ms", "p95 ms", "p99 ms", `target (4 validators: ≥ ${TARGET_TPS} TPS, p95 < ${fmt(TARGET_P95_MS)} ms)`],
+    rows: sessions
+      .filter((s) => s.kind === "fixed")
+      .map((s) => {
+        const r = s.load;
+        const complete = s.problems.length === 0;
+        const met = complete && (r.offeredTps ?? 0) >= TARGET_TPS && r.tps >= TARGET_TPS && r.latencyMs.p95 < TARGET_P95_MS;
+        return [
+          String(s.validators),
+          fmt(r.offeredTps ?? Number.NaN),
+          `${fmt(r.confirmed)} of ${fmt(r.txsPlanned)}`,
+          fmt(r.tps),
+          fmt(r.latencyMs.p50),
+          fmt(r.latencyMs.p95),
+          fmt(r.latencyMs.p99),
+          s.validators === 4 ? (met ? "met" : "MISSED") : "-",
+        ];
+      }),
+  };
+  const processes: Table = {
+    title: "CPU seconds and peak RSS per process, whole session (start to stop), first saturation run",
+    columns: ["validators", "process", "CPU s", "peak RSS MiB"],
+    rows: saturation
+      .filter((s) => s.repetition === 0)
+      .flatMap((s) =>
+        s.processes.map((p) => {
+          const dir = /--datadir \S*\/(validator-\d+|rpc)\b/.exec(p.commandLine)?.[1];
+          return [String(s.validators), dir ?? (p.commandLine.includes(" localnet ") ? "localnet (parent)" : p.command), fmt(p.cpuSeconds, 1), fmt(p.peakRssMiB)];
+        }),
+      ),
+  };
+  const point = (n: number, get: (s: LocalnetSession) => number, series: string) => {
+    const s = summarize(good(n).map(get));
+    return { x: n, y: s.median, min: s.min, max: s.max, series };
+  };
+  const leftOut = sessions.filter((s) => s.problems.length > 0);
+  const ok = failures.length === 0 && leftOut.length === 0;
+  return {
+    scenario: "localnet",
+    status: ok ? "ok" : "failed",
+    ...(ok ? {} : { statusReason: `${failures.length} session(s) could not run, ${leftOut.length} lost, rejected or stalled transactions; see the notes` }),
+    options,
+    notes: [
+      "Each session starts a fresh `verity localnet` (N validators + 1 RPC node, own data dirs and ports, p2p ports chosen free), waits for a first committed block, funds the senders through the RPC node (untimed), runs one load spread over the validators' JSON-RPC endpoints, and checks every sender's nonce on validator 0.",
+      "All validator processes, the RPC node and the load generator share this 2-core machine; every validator re-executes every block. Figures are noisy.",
+      "TPS and latency are measured as in `peers` (first submission to inclusion seen on validator 0, 10 ms head polling).",
+      ...failures.map((f) => `FAILED: ${f}`),
+      ...leftOut.map((s) => `Run left out: ${s.validators} validators, ${s.kind} run ${s.repetition + 1}: ${summarizeProblems(s.problems)}`),
+    ],
+    tables: sustained.rows.length > 0 ? [sat, sustained, processes] : [sat, processes],
+    charts: [
+      {
+        name: "tps",
+        title: "Localnet TPS against validators",
+        spec: lineChartSpec({ title: "Localnet transactions per second at saturation", xTitle: "validator processes", yTitle: "TPS", points: sizes.map((n) => point(n, (s) => s.load.tps, "TPS")) }),
+      },
+      {
+        name: "latency",
+        title: "Localnet latency against validators",
+        spec: lineChartSpec({
+          title: "Localnet submit-to-inclusion latency at saturation",
+          xTitle: "validator processes",
+          yTitle: "ms",
+          points: sizes.flatMap((n) => [point(n, (s) => s.load.latencyMs.p50, "p50"), point(n, (s) => s.load.latencyMs.p95, "p95")]),
+        }),
+      },
+    ],
+    data: { sessions, failures },
+  };
+}

@@ -1,0 +1,98 @@
+// Scenario `peers`: the same load generator, in the same run, against verity and the local nodes
+// people use instead (anvil, Hardhat 2's node, Ganache 7), each with instant mining and with 1 s
+// blocks. Every session starts a fresh node; repetitions interleave the targets so drift in the
+// machine's load hits all of them alike. Ratios are verity / peer, taken from this run's medians.
+import { signLoad } from "../harness/load-txs.js";
+import { type NodeKind, type NodeTarget, target } from "../harness/nodes.js";
+import { Progress } from "../harness/progress.js";
+import type { ScenarioOutput } from "../harness/results.js";
+import { type BenchOptions, pick, type Scenario } from "../harness/scenario.js";
+import { summarizeProblems } from "../harness/stats.js";
+import { peersOutput, type ProfiledRun, type TargetRows } from "./peers-report.js";
+import { type FixedRateLoad, measureNode, type NodeSession } from "./peers-run.js";
+
+const KINDS: readonly NodeKind[] = ["verity", "anvil", "hardhat", "ganache"];
+
+export function parseTargets(kinds: readonly string[], blockTimes: readonly number[]): NodeTarget[] {
+  for (const k of kinds) if (!KINDS.includes(k as NodeKind)) throw new Error(`unknown peer "${k}"; one of ${KINDS.join(", ")}`);
+  const ordered = ["verity", ...kinds.filter((k) => k !== "verity")] as NodeKind[];
+  return ordered.flatMap((k) => blockTimes.map((bt) => target(k, bt)));
+}
+
+/** Rough seconds per session, for the ETA: node start plus the load at a guessed rate. */
+function expectedSeconds(t: NodeTarget, txs: number, fixedSeconds: number): number {
+  const start: Record<NodeKind, number> = { verity: 5, anvil: 1, hardhat: 3, ganache: 2 };
+  const tps: Record<NodeKind, number> = { verity: 300, anvil: 1000, hardhat: 700, ganache: 200 };
+  return start[t.kind] + 2 + txs / tps[t.kind] + t.blockTime + fixedSeconds;
+}
+
+export const peersScenario: Scenario = {
+  name: "peers",
+  summary: "load generator over JSON-RPC against verity, anvil, Hardhat and Ganache (automine and 1 s blocks)",
+  async run(o: BenchOptions): Promise<ScenarioOutput> {
+    const kinds = pick(o.peers, o.quick, ["verity", "anvil"], [...KINDS]);
+    const blockTimes = pick(o.blockTimes, o.quick, [0], [0, 1]);
+    const senders = o.senders ?? 32;
+    const connections = Math.min(o.connections ?? 32, senders);
+    const requested = pick(o.txs, o.quick, 320, 5_000);
+    const txs = Math.ceil(requested / senders) * senders; // whole rounds, so each sender's next nonce is known
+    const runs = pick(o.runs, o.quick, 1, 3);
+    const ratePerConnection = pick(o.rate, o.quick, 4, 8);
+    const fixedSeconds = pick(o.duration, o.quick, 2, 10);
+    const fixedTxs = Math.ceil((ratePerConnection * connections * fixedSeconds) / senders) * senders;
+    const targets = parseTargets(kinds, blockTimes);
+
+    const saturationLoad = signLoad(senders, txs);
+    const fixed: FixedRateLoad = { load: signLoad(senders, fixedTxs, txs / senders), ratePerConnection, connections };
+    const shape = { connections, pollMs: 10, timeoutMs: Math.max(60_000, txs * 40) };
+    const perSession = (t: NodeTarget, rep: number) => expectedSeconds(t, txs, rep === 0 ? fixedSeconds : 0);
+    const progress = new Progress("peers", targets.reduce((s, t) => s + Array.from({ length: runs }, (_, r) => perSession(t, r)).reduce((a, b) => a + b, 0), 0));
+    progress.log(`peers: signed ${txs + fixedTxs} transfers from ${senders} senders in ${(saturationLoad.signSeconds + fixed.load.signSeconds).toFixed(1)} s (untimed)`);
+
+    const sessions: NodeSession[] = [];
+    let profile: ProfiledRun | null = null;
+    const failures: { target: string; repetition: number; error: string }[] = [];
+    try {
+      for (let rep = 0; rep < runs; rep++) {
+        for (const t of targets) {
+          progress.begin(`${t.label} run ${rep + 1}/${runs}`);
+          try {
+            const s = await measureNode(t, rep, saturationLoad, shape, rep === 0 ? fixed : null);
+            sessions.push(s);
+            const sat = s.saturation;
+            progress.log(
+              `  ${t.label} run ${rep + 1}: ${sat.tps.toFixed(0)} tx/s, latency p50 ${sat.latencyMs.p50.toFixed(0)} ms p95 ${sat.latencyMs.p95.toFixed(0)} ms, node CPU ${s.nodeCpuMsPerTx.toFixed(2)} ms/tx, peak RSS ${s.nodePeakRssMiB.toFixed(0)} MiB` +
+                (s.fixedRate ? `; fixed ${s.fixedRate.offeredTps} tx/s offered: ${s.fixedRate.tps.toFixed(0)} tx/s, p95 ${s.fixedRate.latencyMs.p95.toFixed(0)} ms` : "") +
+                (s.problems.length > 0 ? `; LEFT OUT: ${summarizeProblems(s.problems)}` : ""),
+            );
+          } catch (e) {
+            const error = (e as Error).message;
+            failures.push({ target: t.id, repetition: rep, error });
+            progress.log(`  ! ${t.label} run ${rep + 1} failed: ${error.split("\n")[0]}`);
+          }
+          progress.advance(perSession(t, rep));
+        }
+      }
+      // What bounds verity: one extra session (not in the figures) with the node's CPU profile.
+      const profiled = targets.find((t) => t.kind === "verity");
+      if (profiled && (o.profile || !o.quick)) {
+        progress.begin(`${profiled.label}: one profiled run (not in the figures)`);
+        try {
+          profile = { target: profiled, session: await measureNode(profiled, runs, saturationLoad, shape, null, true) };
+        } catch (e) {
+          failures.push({ target: profiled.id, repetition: runs, error: `profiled run: ${(e as Error).message}` });
+        }
+      }
+    } finally {
+      progress.stop();
+    }
+    const rows: TargetRows[] = targets.map((t) => ({ target: t, sessions: sessions.filter((s) => s.target.id === t.id) }));
+    return peersOutput(
+      { ...o, peers: kinds, blockTimes, senders, connections, txs, runs, ratePerConnection, fixedSeconds, fixedTxs, pollMs: shape.pollMs },
+      rows,
+      failures,
+      saturationLoad.signSeconds + fixed.load.signSeconds,
+      profile,
+    );
+  },
+};
