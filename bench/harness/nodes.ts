@@ -111,7 +111,7 @@ export function nodeVersion(kind: NodeKind): string {
     case "verity":
       return `${(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version} (this tree)`;
     case "anvil":
-      return packageVersion("@foundry-rs/anvil");
+      return packageVersion("@foundry-rs/anvil-linux-amd64");
     case "hardhat":
       return packageVersion("hardhat");
     case "ganache":

@@ -9,20 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const CAST = path.join(projectRoot, "node_modules/.bin/cast");
+// The native binary of the platform package (@foundry-rs/cast's wrapper pulls in platform packages
+// that the registry here lacks for other systems, which breaks `npm ci`; the project depends on the
+// linux-x64 one directly, as an optional dependency).
+const CAST = path.join(projectRoot, "node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
 const run = promisify(execFile);
 
 let n: RpcTestNode;
 
 /** Runs cast with the node's URL; resolves to its trimmed standard output. */
 async function cast(...args: string[]): Promise<string> {
-  // The wrapper is a Node script: run it with this Node, whatever `node` is on PATH.
-  const { stdout } = await run(process.execPath, [CAST, ...args, "--rpc-url", n.url], { timeout: 30_000, env: { ...process.env, NO_COLOR: "1" } });
+  const { stdout } = await run(CAST, [...args, "--rpc-url", n.url], { timeout: 30_000, env: { ...process.env, NO_COLOR: "1" } });
   return stdout.trim();
 }
 
 beforeAll(async () => {
-  if (!existsSync(CAST)) throw new Error(`cast is not installed at ${CAST} (npm package @foundry-rs/cast)`);
+  if (!existsSync(CAST)) throw new Error(`cast is not installed at ${CAST} (npm package @foundry-rs/cast-linux-amd64)`);
   n = await startRpcTestNode();
 });
 afterAll(async () => {
