@@ -130,21 +130,7 @@ export class BlockExecutor {
   }
 
   private ethjsBlock(env: BlockEnv): EthjsBlock {
-    return createBlock(
-      {
-        header: {
-          number: env.number,
-          timestamp: env.timestamp,
-          coinbase: new Address(env.proposer),
-          gasLimit: env.gasLimit,
-          baseFeePerGas: env.baseFeePerGas,
-          mixHash: env.prevRandao,
-          excessBlobGas: 0n,
-          blobGasUsed: 0n,
-        },
-      },
-      { common: this.common, skipConsensusFormatValidation: true },
-    );
+    return ethjsBlockFor(env, this.common);
   }
 
   /** Proposer path. Never throws for a bad candidate: it is skipped and reported. */
@@ -240,6 +226,25 @@ export class BlockExecutor {
     this.timings.stateRootMs = performance.now() - this.startedAt - this.timings.txsMs;
     return { stateRoot, transactions, receipts, gasUsed, logsBloom: bloomUnion(receipts.map((r) => r.logsBloom)), skipped };
   }
+}
+
+/** The @ethereumjs block runTx reads its environment from (coinbase, number, time, base fee, PREVRANDAO). */
+export function ethjsBlockFor(env: BlockEnv, common: Common): EthjsBlock {
+  return createBlock(
+    {
+      header: {
+        number: env.number,
+        timestamp: env.timestamp,
+        coinbase: new Address(env.proposer),
+        gasLimit: env.gasLimit,
+        baseFeePerGas: env.baseFeePerGas,
+        mixHash: env.prevRandao,
+        excessBlobGas: 0n,
+        blobGasUsed: 0n,
+      },
+    },
+    { common, skipConsensusFormatValidation: true },
+  );
 }
 
 /** BLOCKHASH reads the canonical chain through this (EIP-7709's history contract is not active). */

@@ -2,14 +2,13 @@
 // (those before the traced one run untraced), or a call message on any block's state as eth_call runs
 // it. Nothing is committed: one journal checkpoint wraps the run and is reverted.
 import type { Common } from "@ethereumjs/common";
-import { createBlock, type Block as EthjsBlock } from "@ethereumjs/block";
+import type { Block as EthjsBlock } from "@ethereumjs/block";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { Address } from "@ethereumjs/util";
 import { runTx, type VM } from "@ethereumjs/vm";
 import type { CallRequest, TraceOptions } from "../rpc/backend.js";
 import type { Json } from "../rpc/format.js";
 import type { CallExecutor } from "./call.js";
-import type { BlockEnv } from "./executor.js";
+import { ethjsBlockFor, type BlockEnv } from "./executor.js";
 import { CallTracer } from "./trace-call-tracer.js";
 import { attachTracer, TraceTimeoutError, type EvmTracer } from "./trace-hooks.js";
 import { StructLogger } from "./trace-struct-logger.js";
@@ -49,21 +48,7 @@ export class TraceExecutor {
   ) {}
 
   private ethjsBlock(env: BlockEnv): EthjsBlock {
-    return createBlock(
-      {
-        header: {
-          number: env.number,
-          timestamp: env.timestamp,
-          coinbase: new Address(env.proposer),
-          gasLimit: env.gasLimit,
-          baseFeePerGas: env.baseFeePerGas,
-          mixHash: env.prevRandao,
-          excessBlobGas: 0n,
-          blobGasUsed: 0n,
-        },
-      },
-      { common: this.common, skipConsensusFormatValidation: true },
-    );
+    return ethjsBlockFor(env, this.common);
   }
 
   private async traced(vm: VM, options: TraceOptions, run: () => Promise<RunResult>, tx: TypedTransaction): Promise<{ trace: Json; gasSpent: bigint }> {
