@@ -13,7 +13,7 @@ import type { PersistedConsensusState } from "../signing-record.js";
 import type { TimeoutConfig } from "../timeouts.js";
 import type { ConsensusParams, Step, ValidatorSet } from "../types.js";
 import { type HeightContext, type MessageVerifier, makeHeightContext } from "../verify.js";
-import type { NextSeedFunction } from "./memo-verifier.js";
+import type { NextSeedFunction } from "../memo-verifier.js";
 import type { SeededRandom } from "./rng.js";
 import { type CommittedBlock, SimChain, encodeSimBlock, simBlockHash } from "./sim-chain.js";
 

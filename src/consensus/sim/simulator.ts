@@ -21,7 +21,7 @@ import type { TimeoutConfig } from "../timeouts.js";
 import { type ConsensusParams, ValidatorSet } from "../types.js";
 import { type HeightContext, directMessageVerifier } from "../verify.js";
 import { EventQueue } from "./event-queue.js";
-import { MemoizingMessageVerifier, memoizedNextSeed, memoizedSortition } from "./memo-verifier.js";
+import { MemoizingMessageVerifier, memoizedNextSeed, memoizedSortition } from "../memo-verifier.js";
 import { type NetworkModel, SimNetwork } from "./network.js";
 import { SeededRandom } from "./rng.js";
 import { simGenesisSeed } from "./sim-chain.js";

@@ -1,15 +1,15 @@
-// SIMULATOR ONLY. Verification is a pure function of (message, validator set, seed, params), and in
-// one simulated process a thousand nodes verify the same messages; this verifier computes each
+// Verification is a pure function of (message, validator set, seed, params), and in a simulation
+// a thousand nodes (or a node's several in-process validators) verify the same messages; this computes each
 // verdict once and shares it. Keys are the full message encoding plus the seed, so a different
 // message can never hit another's verdict; messages are immutable, so the same object may also be
 // looked up by identity first. Bounded: the keyed maps are cleared wholesale when full.
 
-import { bytesEqual, toHex } from "../bytes.js";
-import type { SortitionFunction } from "../committee.js";
-import { encodeProposal, encodeVote } from "../codec.js";
-import type { Proposal, Vote } from "../messages.js";
-import type { ValidatorSet } from "../types.js";
-import { type HeightContext, type MessageVerifier, type ProposalVerdict, type VoteVerdict, verifyProposal, verifyVote } from "../verify.js";
+import { bytesEqual, toHex } from "./bytes.js";
+import type { SortitionFunction } from "./committee.js";
+import { encodeProposal, encodeVote } from "./codec.js";
+import type { Proposal, Vote } from "./messages.js";
+import type { ValidatorSet } from "./types.js";
+import { type HeightContext, type MessageVerifier, type ProposalVerdict, type VoteVerdict, verifyProposal, verifyVote } from "./verify.js";
 
 interface IdentityMemo<V> {
   readonly seed: Uint8Array;
