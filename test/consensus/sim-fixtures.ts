@@ -1,7 +1,7 @@
 // Shared checks for the simulator sweeps.
 
-import { expect } from "vitest";
-import { type CommitteeMode, type FaultScenario, scenarioConfig } from "../../src/consensus/sim/scenarios.js";
+import { describe, expect, it } from "vitest";
+import { ALL_FAULTS, type CommitteeMode, type FaultScenario, scenarioConfig } from "../../src/consensus/sim/scenarios.js";
 import type { SimulationReport } from "../../src/consensus/sim/sim-report.js";
 import { Simulation } from "../../src/consensus/sim/simulator.js";
 
@@ -41,4 +41,32 @@ export function expectFaultsObserved(results: readonly SweepResult[]): void {
   expect(sum("equivocating-proposer", (r) => r.evidenceHeld)).toBeGreaterThan(0);
   expect(sum("invalid-proposer", (r) => r.rejected.invalidBlocks)).toBeGreaterThan(0);
   expect(sum("crash-restart", (r) => r.syncMessages)).toBeGreaterThan(0);
+}
+
+/**
+ * Every fault scenario in both committee modes at `n` validators, `seeds` seeds each, each run
+ * checked for safety and liveness; then that every byzantine behaviour left its trace. One file per N
+ * calls this, so vitest spreads the sweeps over its workers.
+ */
+export function describeSweep(n: number, seedCount: number, targetHeight: number): void {
+  const seeds = Array.from({ length: seedCount }, (_, i) => `sweep-${i}`);
+  const modes: CommitteeMode[] = ["everyone", "sampled"];
+  describe(`simulator, N = ${n}`, () => {
+    const results: SweepResult[] = [];
+    for (const mode of modes) {
+      for (const fault of ALL_FAULTS) {
+        it(`${mode} committees, ${fault}: safe, certificates verify, reaches height ${targetHeight}`, () => {
+          for (const seed of seeds) {
+            const result = runScenario(n, mode, fault, seed, targetHeight);
+            results.push(result);
+            expectSafeAndLive(result);
+          }
+        });
+      }
+    }
+    it("observed every byzantine behaviour's trace (evidence, rejected blocks, sync after crashes)", () => {
+      expect(results).toHaveLength(modes.length * ALL_FAULTS.length * seeds.length);
+      expectFaultsObserved(results);
+    });
+  });
 }
