@@ -51,6 +51,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   private headBlock!: Block;
   private readonly blocks = new LruCache<string, Block>(256);
   private readonly receipts = new LruCache<string, TxReceipt[]>(256);
+  /** Encoded size of blocks read or committed here, known from their bytes (RPC's `size`). */
+  private readonly sizes = new WeakMap<Block, number>();
 
   private constructor(
     readonly store: ChainStore,
@@ -107,6 +109,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const bytes = await this.store.getBlockBytes(hash);
     if (!bytes) return null;
     const block = decodeBlock(bytes, this.common);
+    this.sizes.set(block, bytes.length);
     this.blocks.set(key, block);
     return block;
   }
@@ -145,15 +148,27 @@ export class Chain extends EventEmitter<ChainEvents> {
     return (await this.store.getCertificateBytes(blockHash)) ?? null;
   }
 
+  /** The block's encoded size in bytes, without re-encoding blocks that came from bytes. */
+  blockSize(block: Block): number {
+    let size = this.sizes.get(block);
+    if (size === undefined) {
+      size = encodeBlock(block).length;
+      this.sizes.set(block, size);
+    }
+    return size;
+  }
+
   /** Appends a finalised block. The caller has executed it on the head's state (stateRoot matches). */
   async commit(block: Block, receipts: TxReceipt[], certificateBytes?: Uint8Array): Promise<void> {
     const head = this.headBlock;
     if (block.header.number !== head.header.number + 1n || !equalsBytes(block.header.parentHash, head.hash))
       throw new Error(`block ${block.header.number} ${bytesToHex(block.hash)} does not extend the head ${head.header.number}`);
+    const blockBytes = encodeBlock(block);
+    this.sizes.set(block, blockBytes.length);
     await this.store.commitBlock({
       hash: block.hash,
       number: block.header.number,
-      blockBytes: encodeBlock(block),
+      blockBytes,
       receiptsBytes: encodeStoredReceipts(receipts),
       txHashes: block.transactions.map((tx) => tx.hash()),
       ...(certificateBytes ? { certificateBytes } : {}),

@@ -9,7 +9,6 @@ import type { TxPool } from "../chain/txpool.js";
 import { bloomContains } from "../chain/bloom.js";
 import { nextBaseFee } from "../chain/fees.js";
 import type { Block, Hash32 } from "../chain/types.js";
-import { encodeBlock } from "../chain/encoding.js";
 import { CallExecutor, EstimateGasError } from "../evm/call.js";
 import type { BlockEnv } from "../evm/executor.js";
 import { effectiveGasPrice } from "../evm/executor.js";
@@ -105,7 +104,7 @@ export class NodeRpcBackend implements RpcBackend {
   async getBlock(sel: BlockSelector): Promise<(Block & { size: number; senders: Uint8Array[] }) | null> {
     const block = await this.resolve(sel);
     if (!block) return null;
-    return { ...block, size: encodeBlock(block).length, senders: block.transactions.map((tx) => tx.getSenderAddress().bytes) };
+    return { ...block, size: this.d.chain.blockSize(block), senders: block.transactions.map((tx) => tx.getSenderAddress().bytes) };
   }
 
   private async resolve(sel: BlockSelector): Promise<Block | null> {
