@@ -6,10 +6,11 @@ import type { Common } from "@ethereumjs/common";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { ChainStore } from "../storage/chain-store.js";
 import { decodeBlock, decodeStoredReceipts, encodeBlock, encodeStoredReceipts, hashHeader } from "./encoding.js";
-import { EMPTY_TRIE_ROOT, ZERO_ADDRESS, ZERO_HASH, keccak256 } from "./hash.js";
+import { EMPTY_TRIE_ROOT, ZERO_ADDRESS, ZERO_HASH } from "./hash.js";
 import { genesisToJson } from "./genesis-json.js";
 import type { Block, BlockHeader, Genesis, Hash32, TxLocation, TxReceipt } from "./types.js";
 import { LruCache } from "./lru.js";
+import { genesisSeed } from "../consensus/roles.js";
 
 export interface CommittedBlock {
   block: Block;
@@ -18,12 +19,6 @@ export interface CommittedBlock {
 
 export interface ChainEvents {
   block: [CommittedBlock];
-}
-
-/** The seed of height 1's sortition, fixed by the genesis itself. */
-export function genesisSeed(chainId: bigint, stateRoot: Hash32): Hash32 {
-  const enc = new TextEncoder().encode(`verity/genesis-seed/${chainId}`);
-  return keccak256(new Uint8Array([...enc, ...stateRoot]));
 }
 
 export function genesisHeader(genesis: Genesis, stateRoot: Hash32): BlockHeader {
@@ -42,6 +37,7 @@ export function genesisHeader(genesis: Genesis, stateRoot: Hash32): BlockHeader 
     extraData: genesis.extraData,
     round: 0,
     proposerVrfProof: new Uint8Array(0),
+    // Height 1's sortition seed, fixed by the genesis itself (its chain id and allocation).
     seed: genesisSeed(genesis.params.chainId, stateRoot),
     lastCommitHash: ZERO_HASH,
   };
