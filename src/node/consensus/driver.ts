@@ -17,7 +17,7 @@ import { ConsensusEngine } from "../../consensus/engine.js";
 import type { ConsensusAction, ConsensusEvent } from "../../consensus/engine-types.js";
 import { proposalSignBytes, voteSignBytes, type ConsensusMessage } from "../../consensus/messages.js";
 import { decodePersistedState, encodePersistedState } from "../../consensus/signing-record.js";
-import { MemoizingMessageVerifier } from "../../consensus/sim/memo-verifier.js";
+import { MemoizingMessageVerifier } from "../../consensus/memo-verifier.js";
 import type { TimeoutConfig } from "../../consensus/timeouts.js";
 import { ValidatorSet, type ConsensusParams } from "../../consensus/types.js";
 import { makeHeightContext, type HeightContext } from "../../consensus/verify.js";
