@@ -170,7 +170,15 @@ export abstract class EngineCore {
         else {
           this.roundFlags(round).awaitingBuild = true;
           const secrets = this.options.secrets as ValidatorSecrets;
-          out.push({ type: "BuildProposal", height: this.height, round, proposer: secrets.address, vrfProof: draw.proof, vrfOutput: draw.beta });
+          out.push({
+            type: "BuildProposal",
+            height: this.height,
+            round,
+            proposer: secrets.address,
+            vrfProof: draw.proof,
+            vrfOutput: draw.beta,
+            priority: priorityOf(draw.beta, draw.weight) as Uint8Array,
+          });
         }
       }
     }

@@ -47,6 +47,8 @@ export type ConsensusAction =
       readonly proposer: Uint8Array;
       readonly vrfProof: Uint8Array;
       readonly vrfOutput: Uint8Array;
+      /** The proposer priority of this credential (lower wins), as receivers will compute it. */
+      readonly priority: Uint8Array;
     }
   /** Check a received block and answer with BlockValidated (always answer, valid or not). */
   | { readonly type: "ValidateBlock"; readonly height: number; readonly round: number; readonly hash: Uint8Array; readonly value: Uint8Array }

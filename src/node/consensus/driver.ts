@@ -3,7 +3,7 @@
 // validation, commits) and IO back into events. The engine contract (action order, which event
 // answers which action) is documented at the top of src/consensus/engine.ts.
 import type { Common } from "@ethereumjs/common";
-import { bytesToHex } from "@ethereumjs/util";
+import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { MAX_BLOCK_BYTES, type BlockBuilder, type ExecutedBlock } from "../../chain/block-builder.js";
 import type { Chain } from "../../chain/chain.js";
 import { decodeBlock, encodeBlock } from "../../chain/encoding.js";
@@ -27,6 +27,7 @@ import type { BlockProducedHook, CandidateSource } from "../pool-adapter.js";
 import { checkConsensusFields, checkFinalizedBlock } from "./block-checks.js";
 import { nextHeightInfo, type HeightInfo } from "./height.js";
 import { memoizeVrfVerify } from "./memo-crypto.js";
+import { LocalProposerRace } from "./local-proposers.js";
 import { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 import { SerialQueue } from "./serial.js";
 
@@ -100,6 +101,7 @@ export class ConsensusDriver {
   private readonly now: () => number;
   /** o.crypto with VRF verdicts remembered (see memo-crypto.ts). */
   private readonly crypto: ConsensusCrypto;
+  private readonly proposerRace: LocalProposerRace;
 
   constructor(private readonly o: DriverOptions) {
     this.now = o.now ?? Date.now;
@@ -109,12 +111,19 @@ export class ConsensusDriver {
     );
     // Local engines verify the same messages: share each verdict (keyed by message bytes and seed).
     this.verifier = new MemoizingMessageVerifier(this.validatorSet, 100_000);
+    this.proposerRace = new LocalProposerRace(o.validators.length);
   }
 
   async start(): Promise<void> {
     for (const keys of this.o.validators) {
       const id = `validator-${bytesToHex(keys.address)}`;
-      if (!this.validatorSet.get(keys.address)) throw new Error(`validator key ${bytesToHex(keys.address)} is not in the genesis validator set`);
+      const member = this.validatorSet.get(keys.address);
+      if (!member) throw new Error(`validator key ${bytesToHex(keys.address)} is not in the genesis validator set`);
+      // Checked once here so that the engines can trust their own signatures and VRF proofs.
+      if (!equalsBytes(this.o.crypto.signingPublicKey(keys.signingSecretKey), member.signingKey))
+        throw new Error(`validator ${bytesToHex(keys.address)}: its signing secret does not match the genesis signing key`);
+      if (!equalsBytes(this.o.crypto.vrfPublicKey(keys.vrfSecretKey), member.vrfKey))
+        throw new Error(`validator ${bytesToHex(keys.address)}: its VRF secret does not match the genesis VRF key`);
       const saved = await this.o.store.getSigningRecord(id);
       let restored;
       if (saved) {
@@ -182,6 +191,7 @@ export class ConsensusDriver {
     this.info = info;
     this.ctx = makeHeightContext(this.crypto, this.o.params, this.validatorSet, info.seed, info.height);
     this.executed = new Map();
+    this.proposerRace.forgetBelow(info.height);
     if (this.startTimer) clearTimeout(this.startTimer);
     this.startTimer = null;
     // Peers already run this height (we finished the last one later than they did): join them now,
@@ -344,6 +354,10 @@ export class ConsensusDriver {
         this.timer(a.durationMs, () => this.dispatch(e, { type: "TimeoutFired", height: a.height, round: a.round, step: a.step }));
         return;
       case "BuildProposal": {
+        if (!(await this.proposerRace.shouldBuild(a.height, a.round, a.priority))) {
+          this.o.logger.debug("proposal not built: another local validator holds a better priority", { validator: e.id, height: a.height, round: a.round });
+          return;
+        }
         const built = await this.build(a.height, a.round, a.proposer, a.vrfProof);
         if (built) this.dispatch(e, { type: "ProposalBuilt", height: a.height, round: a.round, value: encodeBlock(built.block), hash: built.block.hash });
         return;
