@@ -1,8 +1,8 @@
 // Commit certificates: the precommits that committed a block, verifiable by any node from the
 // validator set and the height's seed alone.
 //
-// Encoding (version 1, big-endian): 0x01 | height u64 | round u32 | valueHash[32] | count u32 |
-// count × (voter[20] | vrfProof[80] | signature[64]), voters strictly ascending by address so that
+// Encoding (version 2, big-endian): 0x02 | height u64 | round u32 | valueHash[32] | count u32 |
+// count × (voter[20] | proof length u8 | vrfProof (0 or 80) | signature[64]), voters strictly ascending by address so that
 // a set of precommits has exactly one encoding. The certificate hash is
 // sha256("verity/commit-certificate/v1" || encoding); the next block's header carries it.
 
@@ -13,9 +13,10 @@ import type { ConsensusCrypto } from "./crypto.js";
 import type { Vote } from "./messages.js";
 import type { VoteSet } from "./vote-set.js";
 import { type MessageVerifier, type RejectReason, directMessageVerifier, makeHeightContext } from "./verify.js";
-import { ADDRESS_LENGTH, HASH_LENGTH, SIGNATURE_LENGTH, VRF_PROOF_LENGTH, type ConsensusParams, type ValidatorSet } from "./types.js";
+import { readVoteProof, writeVoteProof } from "./codec.js";
+import { ADDRESS_LENGTH, HASH_LENGTH, SIGNATURE_LENGTH, type ConsensusParams, type ValidatorSet } from "./types.js";
 
-export const CERTIFICATE_CODEC_VERSION = 1;
+export const CERTIFICATE_CODEC_VERSION = 2;
 /** Far above any committee; bounds decoding of hostile input. */
 export const MAX_CERTIFICATE_SIGNATURES = 100_000;
 
@@ -66,7 +67,7 @@ export function encodeCommitCertificate(cert: CommitCertificate): Uint8Array {
     .fixed(cert.valueHash, HASH_LENGTH)
     .u32(cert.precommits.length);
   for (const p of cert.precommits) {
-    w.fixed(p.voter, ADDRESS_LENGTH).fixed(p.vrfProof, VRF_PROOF_LENGTH).fixed(p.signature, SIGNATURE_LENGTH);
+    writeVoteProof(w.fixed(p.voter, ADDRESS_LENGTH), p.vrfProof).fixed(p.signature, SIGNATURE_LENGTH);
   }
   return w.finish();
 }
@@ -81,14 +82,15 @@ export function decodeCommitCertificate(bytes: Uint8Array): DecodeResult<CommitC
     const valueHash = r.fixed(HASH_LENGTH);
     const count = r.u32();
     if (count > MAX_CERTIFICATE_SIGNATURES) throw new DecodeFailure(`too many signatures: ${count}`);
-    const entrySize = ADDRESS_LENGTH + VRF_PROOF_LENGTH + SIGNATURE_LENGTH;
-    if (r.remaining !== count * entrySize) throw new DecodeFailure("certificate length does not match its count");
+    // Each entry is at least voter + length byte + signature: a count the bytes cannot hold is refused
+    // before anything is allocated for it.
+    if (r.remaining < count * (ADDRESS_LENGTH + 1 + SIGNATURE_LENGTH)) throw new DecodeFailure("certificate length does not match its count");
     const precommits: CommitSignature[] = [];
     for (let i = 0; i < count; i++) {
       const voter = r.fixed(ADDRESS_LENGTH);
       const prev = precommits[i - 1];
       if (prev !== undefined && compareBytes(prev.voter, voter) >= 0) throw new DecodeFailure("voters not strictly ascending");
-      precommits.push({ voter, vrfProof: r.fixed(VRF_PROOF_LENGTH), signature: r.fixed(SIGNATURE_LENGTH) });
+      precommits.push({ voter, vrfProof: readVoteProof(r), signature: r.fixed(SIGNATURE_LENGTH) });
     }
     r.end();
     return { height, round, valueHash, precommits };

@@ -2,8 +2,12 @@
 //
 //   proposal:  0x01 0x01 | height u64 | round u32 | validRound+1 u32 | proposer[20] | valueHash[32]
 //              | vrfProof[80] | signature[64] | value (u32 length + bytes)
-//   vote:      0x01 (0x02 prevote | 0x03 precommit) | height u64 | round u32 | 0x00 (nil) or
-//              0x01 valueHash[32] | voter[20] | vrfProof[80] | signature[64]
+//   vote:      0x02 (0x02 prevote | 0x03 precommit) | height u64 | round u32 | 0x00 (nil) or
+//              0x01 valueHash[32] | voter[20] | proof length u8 (0 or 80) | vrfProof | signature[64]
+//
+// A vote's proof is empty when the committee is everyone (tau >= W, see committee.ts): the draw is
+// then the whole stake whatever the VRF says, so the proof would be 80 bytes and ~3 ms of CPU for
+// nothing. Version 2 of the encoding introduced that length byte.
 //
 // All integers big-endian. Decoding is strict (exact lengths, no trailing bytes, flags 0/1 only,
 // heights within safe integers) and never throws: garbage yields { ok: false, error }.
@@ -12,7 +16,7 @@ import { ByteReader, ByteWriter, DecodeFailure, runDecoder, type DecodeResult } 
 import type { ConsensusMessage, Proposal, Vote } from "./messages.js";
 import { ADDRESS_LENGTH, HASH_LENGTH, SIGNATURE_LENGTH, VRF_PROOF_LENGTH } from "./types.js";
 
-export const MESSAGE_CODEC_VERSION = 1;
+export const MESSAGE_CODEC_VERSION = 2;
 /** Largest block a proposal may carry on the wire. */
 export const MAX_PROPOSAL_VALUE_BYTES = 16 * 1024 * 1024;
 /** Rounds beyond this are nonsense for any live chain; rejecting them keeps validRound+1 in u32. */
@@ -45,7 +49,20 @@ export function encodeVote(v: Vote): Uint8Array {
     .u32(v.round);
   if (v.valueHash === null) w.u8(0);
   else w.u8(1).fixed(v.valueHash, HASH_LENGTH);
-  return w.fixed(v.voter, ADDRESS_LENGTH).fixed(v.vrfProof, VRF_PROOF_LENGTH).fixed(v.signature, SIGNATURE_LENGTH).finish();
+  w.fixed(v.voter, ADDRESS_LENGTH);
+  return writeVoteProof(w, v.vrfProof).fixed(v.signature, SIGNATURE_LENGTH).finish();
+}
+
+/** A vote's VRF proof: a length byte (0 or 80), then the proof. Shared with the certificate codec. */
+export function writeVoteProof(w: ByteWriter, proof: Uint8Array): ByteWriter {
+  if (proof.length !== 0 && proof.length !== VRF_PROOF_LENGTH) throw new RangeError(`a vote's VRF proof is 0 or ${VRF_PROOF_LENGTH} bytes, got ${proof.length}`);
+  return w.u8(proof.length).fixed(proof, proof.length);
+}
+
+export function readVoteProof(r: ByteReader): Uint8Array {
+  const length = r.u8();
+  if (length !== 0 && length !== VRF_PROOF_LENGTH) throw new DecodeFailure(`invalid vote proof length ${length}`);
+  return r.fixed(length);
 }
 
 export function encodeMessage(m: ConsensusMessage): Uint8Array {
@@ -66,7 +83,7 @@ export function readVoteBody(r: ByteReader, step: Vote["step"]): Vote {
   if (flag > 1) throw new DecodeFailure(`invalid nil flag ${flag}`);
   const valueHash = flag === 1 ? r.fixed(HASH_LENGTH) : null;
   const voter = r.fixed(ADDRESS_LENGTH);
-  const vrfProof = r.fixed(VRF_PROOF_LENGTH);
+  const vrfProof = readVoteProof(r);
   const signature = r.fixed(SIGNATURE_LENGTH);
   return { kind: "vote", step, height, round, valueHash, voter, vrfProof, signature };
 }

@@ -15,6 +15,11 @@ export interface ConsensusCrypto {
   vrfPublicKey(secretKey: Uint8Array): Uint8Array;
   /** 80-byte VRF proof of alpha. */
   vrfProve(secretKey: Uint8Array, alpha: Uint8Array): Uint8Array;
+  /**
+   * The 64-byte output of a well-formed proof WITHOUT checking it (null when malformed): only for
+   * proofs this node just made itself; anything received goes through vrfVerify.
+   */
+  vrfProofToHash(proof: Uint8Array): Uint8Array | null;
   /** The 64-byte VRF output when the proof is valid, null otherwise; never throws. */
   vrfVerify(publicKey: Uint8Array, alpha: Uint8Array, proof: Uint8Array): Uint8Array | null;
 }

@@ -4,7 +4,7 @@
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import type { ConsensusCrypto } from "./crypto.js";
 import { concatBytes, toHex } from "./bytes.js";
-import { vrfProve, vrfPublicKey, vrfVerify } from "./vrf.js";
+import { vrfProofToHash, vrfProve, vrfPublicKey, vrfVerify } from "./vrf.js";
 
 // DER prefixes that wrap a raw 32-byte ed25519 key (RFC 8410): PKCS#8 for the secret seed, SPKI
 // for the public key. node:crypto imports raw keys only through such containers (or JWK).
@@ -27,6 +27,7 @@ function cached<V>(cache: Map<string, V>, key: string, make: () => V): V {
 export function createEd25519EcvrfCrypto(): ConsensusCrypto {
   const privateKeys = new Map<string, KeyObject>();
   const publicKeys = new Map<string, KeyObject | null>();
+  const vrfPublicKeys = new Map<string, Uint8Array>();
 
   const privateKey = (secret: Uint8Array): KeyObject => {
     if (secret.length !== 32) throw new Error("ed25519 secret key must be 32 bytes");
@@ -63,8 +64,10 @@ export function createEd25519EcvrfCrypto(): ConsensusCrypto {
         return false;
       }
     },
-    vrfPublicKey: (secret) => vrfPublicKey(secret),
+    // A validator derives its own key at every draw (to check it against the validator set): cached.
+    vrfPublicKey: (secret) => cached(vrfPublicKeys, toHex(secret), () => vrfPublicKey(secret)).slice(),
     vrfProve: (secret, alpha) => vrfProve(secret, alpha),
+    vrfProofToHash: (proof) => vrfProofToHash(proof),
     vrfVerify: (pk, alpha, proof) => vrfVerify(pk, alpha, proof),
   };
 }

@@ -44,6 +44,7 @@ export function createSimulatedInsecureCrypto(): ConsensusCrypto {
     },
     vrfPublicKey: (secret) => publicFromSecret("sim-vrf-pk", secret),
     vrfProve: (secret, alpha) => simulatedProof(publicFromSecret("sim-vrf-pk", secret), alpha),
+    vrfProofToHash: (proof) => (proof.length === 80 ? sha512("sim-vrf-beta", proof.subarray(0, 64)) : null),
     vrfVerify(pk, alpha, proof) {
       if (pk.length !== 32 || proof.length !== 80) return null;
       if (!bytesEqual(simulatedProof(pk, alpha), proof)) return null;

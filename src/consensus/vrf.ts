@@ -190,7 +190,25 @@ function multiplyKeyByChallenge(key: PreparedKey, c: bigint): EdwardsPoint {
 /** The 32-byte VRF public key of a 32-byte secret key (the same derivation as an Ed25519 public key). */
 export function vrfPublicKey(secretKey: Uint8Array): Uint8Array {
   assertBytes(secretKey, VRF_SECRET_KEY_LENGTH, "VRF secret key");
-  return ed25519.utils.getExtendedPublicKey(secretKey).pointBytes;
+  return expandSecretKey(secretKey).pointBytes.slice();
+}
+
+// A validator proves with the same one or few secret keys at every height; expanding a key (a
+// SHA-512 and a base-point multiplication) is ~10 % of a proof, so expanded keys are kept, bounded.
+// They live only in this process's memory, beside the secret keys they come from.
+const EXPANDED_KEY_LIMIT = 64;
+const expandedKeys = new Map<string, { scalar: bigint; prefix: Uint8Array; pointBytes: Uint8Array }>();
+
+function expandSecretKey(secretKey: Uint8Array): { scalar: bigint; prefix: Uint8Array; pointBytes: Uint8Array } {
+  const cacheKey = bytesToHex(secretKey);
+  let expanded = expandedKeys.get(cacheKey);
+  if (expanded === undefined) {
+    const { scalar, prefix, pointBytes } = ed25519.utils.getExtendedPublicKey(secretKey);
+    expanded = { scalar, prefix, pointBytes };
+    if (expandedKeys.size >= EXPANDED_KEY_LIMIT) expandedKeys.clear();
+    expandedKeys.set(cacheKey, expanded);
+  }
+  return expanded;
 }
 
 /** The proof and the RFC's intermediate values; `vrfProve` is this without the trace. */
@@ -198,7 +216,7 @@ export function vrfProveTrace(secretKey: Uint8Array, alpha: Uint8Array): VrfProo
   assertBytes(secretKey, VRF_SECRET_KEY_LENGTH, "VRF secret key");
   assertBytes(alpha, undefined, "alpha");
   // x = clamped SHA512(SK)[0:32] mod q, prefix = SHA512(SK)[32:64], Y = x*B (RFC 9381 §5.5, RFC 8032).
-  const { scalar: x, prefix, pointBytes: publicKeyBytes } = ed25519.utils.getExtendedPublicKey(secretKey);
+  const { scalar: x, prefix, pointBytes: publicKeyBytes } = expandSecretKey(secretKey);
   const h = encodeToCurve(publicKeyBytes, alpha);
   const hBytes = h.toBytes();
   const gamma = h.multiply(x);

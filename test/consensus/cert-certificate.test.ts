@@ -8,7 +8,8 @@ import {
   verifyCommitCertificate,
   type CommitCertificate,
 } from "../../src/consensus/certificate.js";
-import { expectedCommitteeWeight } from "../../src/consensus/committee.js";
+import { drawRole, expectedCommitteeWeight } from "../../src/consensus/committee.js";
+import { makeHeightContext } from "../../src/consensus/verify.js";
 import type { ConsensusCrypto } from "../../src/consensus/crypto.js";
 import { createEd25519EcvrfCrypto } from "../../src/consensus/ed25519-ecvrf-crypto.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
@@ -70,7 +71,19 @@ describe.each([
       precommits: cert.precommits.map((p, i) => (i === 0 ? { ...p, signature: sha256("forged").slice(0, 32).reduce((acc, b, k) => ((acc[k] = b), acc), new Uint8Array(64)) } : p)),
     };
     expect(verifyCommitCertificate(forged, vals.set, SEED, params, crypto)).toMatchObject({ ok: false, reason: "bad-signature" });
-    expect(verifyCommitCertificate(cert, vals.set, sha256("another seed"), params, crypto)).toMatchObject({ ok: false, reason: "bad-proof" });
+    if (params.committeeTau >= vals.set.totalStake) {
+      // Everyone votes with its whole stake: precommits carry no proof, so the seed cannot matter, and
+      // a precommit that carries a proof anyway is malformed.
+      expect(cert.precommits.every((p) => p.vrfProof.length === 0)).toBe(true);
+      expect(verifyCommitCertificate(cert, vals.set, sha256("another seed"), params, crypto).ok).toBe(true);
+      const withProof = { ...cert, precommits: cert.precommits.map((p, i) => (i === 0 ? { ...p, vrfProof: new Uint8Array(80) } : p)) };
+      expect(verifyCommitCertificate(withProof, vals.set, SEED, params, crypto)).toMatchObject({ ok: false, reason: "bad-proof" });
+    } else {
+      expect(cert.precommits.every((p) => p.vrfProof.length === 80)).toBe(true);
+      expect(verifyCommitCertificate(cert, vals.set, sha256("another seed"), params, crypto)).toMatchObject({ ok: false, reason: "bad-proof" });
+      const withoutProof = { ...cert, precommits: cert.precommits.map((p, i) => (i === 0 ? { ...p, vrfProof: new Uint8Array(0) } : p)) };
+      expect(verifyCommitCertificate(withoutProof, vals.set, SEED, params, crypto)).toMatchObject({ ok: false, reason: "bad-proof" });
+    }
     expect(verifyCommitCertificate({ ...cert, valueHash: blockHash(new Uint8Array([7])) }, vals.set, SEED, params, crypto).ok).toBe(false);
     expect(verifyCommitCertificate({ ...cert, height: H + 1 }, vals.set, SEED, params, crypto).ok).toBe(false);
     expect(verifyCommitCertificate(cert, vals.set, SEED, { ...params, chainId: 1n }, crypto).ok).toBe(false);
@@ -93,5 +106,18 @@ describe("commit certificate with real ed25519 + ECVRF", () => {
     sig[10] = (sig[10] as number) ^ 0x40;
     const forged = { ...cert, precommits: cert.precommits.map((p, i) => (i === 1 ? { ...p, signature: sig } : p)) };
     expect(verifyCommitCertificate(forged, vals.set, SEED, params, crypto)).toMatchObject({ ok: false, reason: "bad-signature" });
+  });
+});
+
+describe("own role draws", () => {
+  it("refuse a VRF secret that does not belong to the validator's VRF key", () => {
+    const crypto = createSimulatedInsecureCrypto();
+    const params = { chainId: 4242n, committeeTau: 2n, proposerTau: 2n } as ConsensusParams;
+    const vals = makeValidators(crypto, [10n, 10n]);
+    const other = makeValidators(crypto, [10n], "stranger");
+    const ctx = makeHeightContext(crypto, params, vals.set, SEED, 3);
+    const own = vals.set.get(vals.secrets[0]!.address)!;
+    expect(drawRole(ctx, vals.secrets[0]!.vrfSecret, own.vrfKey, own.stake, 0, "prevote").proof).toHaveLength(80);
+    expect(() => drawRole(ctx, other.secrets[0]!.vrfSecret, own.vrfKey, own.stake, 0, "prevote")).toThrow(/do not match/);
   });
 });

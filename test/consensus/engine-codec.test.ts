@@ -10,6 +10,8 @@ const crypto = createSimulatedInsecureCrypto();
 const params = classicParams();
 const vals = makeValidators(crypto, [1n, 1n, 1n, 1n]);
 const f = new MessageFactory(crypto, params, vals);
+// A sampled committee (tau < W): votes carry their 80-byte VRF proof.
+const sampled = new MessageFactory(crypto, { ...params, committeeTau: 2n, proposerTau: 2n }, makeValidators(crypto, [10n, 10n, 10n, 10n]));
 const value = new TextEncoder().encode("a block");
 
 /** Deterministic pseudo-random bytes for fuzzing. */
@@ -32,6 +34,8 @@ describe("message codec", () => {
     f.vote(1, "prevote", 7, 5, null),
     f.vote(2, "precommit", 7, 1, blockHash(value)),
     f.vote(3, "precommit", 7, 2, null),
+    sampled.vote(0, "prevote", 7, 0, blockHash(value)),
+    sampled.vote(1, "precommit", 7, 1, null),
   ];
 
   it("round-trips proposals and votes exactly, with compact sizes", () => {
@@ -40,8 +44,12 @@ describe("message codec", () => {
       const decoded = decodeMessage(bytes);
       expect(decoded).toEqual({ ok: true, value: m });
     }
-    expect(encodeMessage(messages[3]!).length).toBe(2 + 8 + 4 + 1 + 32 + 20 + 80 + 64);
-    expect(encodeMessage(messages[4]!).length).toBe(2 + 8 + 4 + 1 + 20 + 80 + 64);
+    // Everyone votes (tau >= W): no proof, only its zero length byte.
+    expect(encodeMessage(messages[3]!).length).toBe(2 + 8 + 4 + 1 + 32 + 20 + 1 + 64);
+    expect(encodeMessage(messages[4]!).length).toBe(2 + 8 + 4 + 1 + 20 + 1 + 64);
+    // A sampled committee's vote carries its proof.
+    expect(encodeMessage(messages[7]!).length).toBe(2 + 8 + 4 + 1 + 32 + 20 + 1 + 80 + 64);
+    expect(encodeMessage(messages[8]!).length).toBe(2 + 8 + 4 + 1 + 20 + 1 + 80 + 64);
     expect(encodeMessage(messages[0]!).length).toBe(2 + 8 + 4 + 4 + 20 + 32 + 80 + 64 + 4 + value.length);
   });
 
@@ -62,11 +70,14 @@ describe("message codec", () => {
       c[at] = v;
       return c;
     };
-    expect(decodeMessage(mutate(vote, 0, 2))).toMatchObject({ ok: false, error: expect.stringContaining("version") });
+    expect(decodeMessage(mutate(vote, 0, 1))).toMatchObject({ ok: false, error: expect.stringContaining("version") });
     expect(decodeMessage(mutate(vote, 1, 9))).toMatchObject({ ok: false, error: expect.stringContaining("tag") });
     expect(decodeMessage(mutate(vote, 14, 2))).toMatchObject({ ok: false }); // nil flag must be 0 or 1
     expect(decodeMessage(mutate(vote, 10, 0x80))).toMatchObject({ ok: false }); // round above 2^31 - 1
     expect(decodeMessage(mutate(vote, 2, 0x01))).toMatchObject({ ok: false }); // height beyond 2^53
+    const proofLengthAt = 2 + 8 + 4 + 1 + 32 + 20;
+    expect(vote[proofLengthAt]).toBe(0);
+    expect(decodeMessage(mutate(vote, proofLengthAt, 5))).toMatchObject({ ok: false, error: expect.stringContaining("proof length") });
     const proposal = encodeMessage(messages[1]!); // round 3, validRound 2
     expect(decodeMessage(mutate(proposal, 17, 4))).toMatchObject({ ok: false }); // validRound 3 is not below round 3
     const hugeLength = proposal.slice();
@@ -77,7 +88,7 @@ describe("message codec", () => {
   it("never throws on random garbage", () => {
     for (let i = 0; i < 2000; i++) {
       const bytes = fuzzBytes(i, i % 300);
-      if (i % 3 === 0 && bytes.length > 1) bytes[0] = 1; // reach past the version check
+      if (i % 3 === 0 && bytes.length > 1) bytes[0] = 2; // reach past the version check
       if (i % 6 === 0 && bytes.length > 2) bytes[1] = 1 + (i % 3);
       expect(() => decodeMessage(bytes)).not.toThrow();
       expect(decodeMessage(bytes).ok).toBe(false);

@@ -252,7 +252,9 @@ describe("engine: rounds and timeouts", () => {
     const { harness, factory, engine } = setup();
     const v = factory.vote(1, "prevote", H, 0, null);
     const badSig = { ...v, signature: v.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) };
-    const badProof = { ...v, vrfProof: v.vrfProof.map((b, i) => (i === 5 ? b ^ 1 : b)) };
+    // Everyone votes here (tau >= W): a vote carries no proof, and one that carries a proof is bad.
+    expect(v.vrfProof).toHaveLength(0);
+    const badProof = { ...v, vrfProof: new Uint8Array(80).fill(7) };
     const stranger = { ...v, voter: new Uint8Array(20).fill(9) };
     for (const vote of [badSig, badProof, stranger, v, v]) harness.send({ type: "VoteReceived", vote });
     expect(engine.counters).toMatchObject({ badSignature: 1, badProof: 1, unknownValidator: 1, accepted: 1, duplicate: 1 });
