@@ -151,13 +151,20 @@ export function encodeBlock(block: Block): Uint8Array {
   return RLP.encode([headerToFields(block.header), block.transactions.map(serializeTransaction), block.lastCommit]);
 }
 
-export function decodeBlock(bytes: Uint8Array, common: Common): Block {
+/**
+ * Decodes a block. `known` may return an already decoded transaction for raw bytes (e.g. from the
+ * tx pool, whose transactions carry their recovered sender): identical bytes are the identical
+ * transaction, and a validator then skips decoding and recovering again what gossip brought it.
+ */
+export function decodeBlock(bytes: Uint8Array, common: Common, known?: (raw: Uint8Array) => TypedTransaction | undefined): Block {
   const item = decodeRlp(bytes, "block");
   if (!Array.isArray(item) || item.length !== 3 || !Array.isArray(item[1]) || !(item[2] instanceof Uint8Array))
     throw new ChainDecodeError("block: expected [header, transactions, lastCommit]");
   const header = headerFromFields(item[0]!);
   const transactions = item[1].map((raw, i) => {
     if (!(raw instanceof Uint8Array)) throw new ChainDecodeError(`block: transaction ${i} is not bytes`);
+    const decoded = known?.(raw);
+    if (decoded !== undefined) return decoded;
     try {
       return decodeTransaction(raw, common);
     } catch (e) {

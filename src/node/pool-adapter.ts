@@ -17,6 +17,8 @@ import type { StateReader } from "./state-reader.js";
 export interface CandidateSource {
   select(baseFee: bigint, gasLimit: bigint): TxCandidates;
   pendingCount(): number;
+  /** The pooled transaction with this hash, if any (decoded, sender recovered). */
+  known?(hash: Uint8Array): TypedTransaction | undefined;
 }
 
 export type BlockProducedHook = (block: Block, receipts: TxReceipt[], skipped: SkippedTx[]) => Promise<void>;
@@ -35,6 +37,10 @@ export class PoolAdapter implements CandidateSource, PoolView {
 
   pendingCount(): number {
     return this.pool.stats().pending;
+  }
+
+  known(hash: Uint8Array): TypedTransaction | undefined {
+    return this.pool.get(hash)?.tx;
   }
 
   get(hash: Uint8Array): { tx: TypedTransaction; sender: Uint8Array } | undefined {

@@ -8,6 +8,7 @@ import { MAX_BLOCK_BYTES, type BlockBuilder, type ExecutedBlock } from "../../ch
 import type { Chain } from "../../chain/chain.js";
 import { decodeBlock, encodeBlock } from "../../chain/encoding.js";
 import { nextBaseFee } from "../../chain/fees.js";
+import { keccak256 } from "../../chain/hash.js";
 import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { SkippedTx } from "../../evm/executor.js";
 import { decodeCommitCertificate, encodeCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
@@ -307,7 +308,7 @@ export class ConsensusDriver {
       if (blockBytes.length > MAX_BLOCK_BYTES) return { kind: "invalid", reason: "block exceeds the size limit" };
       let block;
       try {
-        block = decodeBlock(blockBytes, this.o.common);
+        block = decodeBlock(blockBytes, this.o.common, this.pooledTx);
       } catch (e) {
         return { kind: "invalid", reason: (e as Error).message };
       }
@@ -403,6 +404,9 @@ export class ConsensusDriver {
     return built;
   }
 
+  /** A block's transaction as our pool already holds it (decoded, sender recovered), if it does. */
+  private readonly pooledTx = (raw: Uint8Array) => this.o.candidates.known?.(keccak256(raw));
+
   /** Decodes, checks and executes a received block once, however many local engines ask. */
   private validate(hash: Uint8Array, value: Uint8Array) {
     const key = bytesToHex(hash);
@@ -411,7 +415,7 @@ export class ConsensusDriver {
       job = this.exec.run(async () => {
         try {
           if (value.length > MAX_BLOCK_BYTES) throw new Error(`block of ${value.length} bytes exceeds the ${MAX_BLOCK_BYTES}-byte limit`);
-          const block = decodeBlock(value, this.o.common);
+          const block = decodeBlock(value, this.o.common, this.pooledTx);
           if (bytesToHex(block.hash) !== key) throw new Error("block hash does not match the proposal");
           const next = this.o.chain.head.header.number + 1n;
           if (BigInt(this.ctx.height) !== next) {
