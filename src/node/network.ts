@@ -11,6 +11,7 @@ import type { Logger } from "../util/logger.js";
 import type { ConsensusDriver, ConsensusTransport } from "./consensus/driver.js";
 import { BlockSync } from "./sync.js";
 import type { TxIngress } from "./tx-ingress.js";
+import { decodeTxBatch, TxGossipBatcher } from "./tx-gossip.js";
 
 export interface P2POptions {
   host: string;
@@ -62,16 +63,25 @@ export async function startNodeNetwork(o: {
   let sync: BlockSync | null = null;
   const log = o.logger;
 
+  // A batch is relayed when it brought anything new; a transaction no node would accept rejects
+  // the whole batch (an honest node gossips only what it admitted, and these checks are stateless).
   const onTx = async (payload: Uint8Array): Promise<ValidationOutcome> => {
-    try {
-      const r = await o.ingress.add(payload);
-      if (r.status === "pending") o.onTxAdmitted(r.promoted.map((p) => ({ tx: p.tx, hash: p.hash, sender: p.sender })));
-      return "accept";
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (e instanceof UserError && INVALID_TX.test(msg)) return { verdict: "reject", reason: msg };
-      return { verdict: "ignore", reason: msg };
+    const raws = decodeTxBatch(payload);
+    if (raws === null) return { verdict: "reject", reason: "malformed transaction batch" };
+    let admitted = 0;
+    let lastReason = "";
+    for (const raw of raws) {
+      try {
+        const r = await o.ingress.add(raw);
+        admitted++;
+        if (r.status === "pending") o.onTxAdmitted(r.promoted.map((p) => ({ tx: p.tx, hash: p.hash, sender: p.sender })));
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (e instanceof UserError && INVALID_TX.test(msg)) return { verdict: "reject", reason: msg };
+        lastReason = msg;
+      }
     }
+    return admitted > 0 ? "accept" : { verdict: "ignore", reason: lastReason };
   };
 
   const onConsensus = (payload: Uint8Array): ValidationOutcome => {
@@ -137,6 +147,7 @@ export async function startNodeNetwork(o: {
   const publish = (kind: "tx" | "proposal" | "vote" | "block", bytes: Uint8Array) => {
     net.publish(kind, bytes).catch((e: Error) => log.debug("publish failed", { kind, error: e }));
   };
+  const txBatcher = new TxGossipBatcher((batch) => publish("tx", batch));
   return {
     net,
     get sync() {
@@ -144,7 +155,7 @@ export async function startNodeNetwork(o: {
       return sync;
     },
     transport: { broadcast: (kind, bytes) => publish(kind, bytes) },
-    publishTx: (raw) => publish("tx", raw),
+    publishTx: (raw) => txBatcher.add(raw),
     announce: (block, certificate) => publish("block", encodeBlockAnnouncement(block, certificate)),
     attach(d: ConsensusDriver) {
       driver = d;
@@ -152,6 +163,7 @@ export async function startNodeNetwork(o: {
       sync.start();
     },
     async stop() {
+      txBatcher.flush();
       await sync?.stop();
       await net.stop();
     },

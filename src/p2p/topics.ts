@@ -15,7 +15,8 @@
 //   signature: ~200 bytes), rounded up to 4 KiB of headroom.
 // - block (a committed block with its commit certificate): the block plus 512 KiB for the
 //   certificate (164 bytes per precommit: ~3,190 signatures, far above any committee).
-// - tx: 128 KiB, the tx pool's maxTxSize (geth's limit too).
+// - tx: a batch of transactions (an RLP list, see node/tx-gossip.ts): up to 96 KiB of them, or one
+//   transaction of up to the pool's maxTxSize (128 KiB, geth's limit too), plus the list header.
 // - vote: 4 KiB; a vote is ~215 bytes, the rest is room for format growth.
 
 export type TopicKind = "tx" | "proposal" | "vote" | "block";
@@ -35,7 +36,7 @@ export const MAX_CERTIFICATE_BYTES = 512 * KiB;
 
 /** Largest payload accepted per topic. */
 export const MAX_PAYLOAD_BYTES: Readonly<Record<TopicKind, number>> = {
-  tx: 128 * KiB,
+  tx: 129 * KiB,
   proposal: MAX_BLOCK_BYTES + 4 * KiB,
   vote: 4 * KiB,
   block: MAX_BLOCK_BYTES + MAX_CERTIFICATE_BYTES,

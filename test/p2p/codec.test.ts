@@ -1,5 +1,6 @@
 // Pure codecs: the gossip envelope, topic names and the sync wire formats.
 import { randomBytes } from "node:crypto";
+import { encodeTxBatch } from "../../src/node/tx-gossip.js";
 import { describe, expect, it } from "vitest";
 import { decodeEnvelope, encodeEnvelope, EnvelopeError } from "../../src/p2p/envelope.js";
 import { GOSSIP_RPC_MAX_BYTES, MAX_PAYLOAD_BYTES, TOPIC_KINDS, topicKind, topicName } from "../../src/p2p/topics.js";
@@ -27,7 +28,9 @@ describe("topics", () => {
   it("limits stay under gossipsub's 4 MiB frame with room for RPC overhead", () => {
     for (const kind of TOPIC_KINDS) expect(MAX_PAYLOAD_BYTES[kind] + 2).toBeLessThanOrEqual(GOSSIP_RPC_MAX_BYTES - 256 * 1024);
     expect(MAX_PAYLOAD_BYTES.vote).toBe(4096);
-    expect(MAX_PAYLOAD_BYTES.tx).toBe(128 * 1024);
+    // A tx payload is a batch (node/tx-gossip.ts): it must hold one transaction of the pool's 128 KiB limit.
+    expect(MAX_PAYLOAD_BYTES.tx).toBeGreaterThanOrEqual(encodeTxBatch([new Uint8Array(128 * 1024).fill(1)]).length);
+    expect(MAX_PAYLOAD_BYTES.tx).toBeLessThan(132 * 1024);
   });
 });
 
