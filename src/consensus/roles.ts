@@ -1,11 +1,11 @@
-// Committee roles: which VRF message a validator proves for a (height, round, step), how the proof
-// becomes a vote count, how proposers are ranked, and how the per-height seed evolves.
+// Committee roles: which VRF message a validator proves for a (height, round, step), how proposers
+// are ranked, and how the per-height seed evolves. Proving and checking a role (the proof becoming
+// a vote count through sortition) is committee.ts's drawRole / verifyRoleDraw.
 //
 // Hash choice: SHA-512/256 (FIPS 180-4, computed by node:crypto) everywhere in this file. It is in
 // the same family as the VRF's SHA-512, is fast on 64-bit machines and is not length-extendable.
 import { sha512_256 } from "./hashes.js";
-import { sortition } from "./sortition.js";
-import { VRF_OUTPUT_LENGTH, vrfProofToHash, vrfProve, vrfVerify } from "./vrf.js";
+import { VRF_OUTPUT_LENGTH } from "./vrf.js";
 
 export type RoleStep = "propose" | "prevote" | "precommit";
 
@@ -132,51 +132,4 @@ export function genesisSeed(chainId: bigint, genesisHashOrExtra: Uint8Array): Ui
   offset = writeUint(input, offset, BigInt(genesisHashOrExtra.length), 4);
   input.set(genesisHashOrExtra, offset);
   return sha512_256(input);
-}
-
-export interface RoleEvaluation {
-  /** The 80-byte VRF proof to publish with the message. */
-  proof: Uint8Array;
-  /** The 64-byte VRF output. */
-  beta: Uint8Array;
-  /** Votes (sub-users) in this role; 0 means not selected. */
-  j: bigint;
-}
-
-/** Prove this validator's role for (seed, height, round, step) and count its votes. */
-export function evaluateRole(
-  vrfSecretKey: Uint8Array,
-  seed: Uint8Array,
-  height: bigint,
-  round: number,
-  step: RoleStep,
-  w: bigint,
-  W: bigint,
-  tau: bigint,
-): RoleEvaluation {
-  const proof = vrfProve(vrfSecretKey, sortitionAlpha(seed, height, round, step));
-  const beta = vrfProofToHash(proof);
-  if (beta === null) throw new Error("vrfProve produced an undecodable proof"); // cannot happen
-  return { proof, beta, j: sortition(beta, w, W, tau) };
-}
-
-/**
- * Check another validator's role proof and count its votes; null when the proof is invalid for this
- * key and role. Never throws on a malformed proof or key (those come from the network); it does
- * throw RangeError on invalid local parameters (seed length, height, round, stakes).
- */
-export function verifyRole(
-  vrfPublicKey: Uint8Array,
-  proof: Uint8Array,
-  seed: Uint8Array,
-  height: bigint,
-  round: number,
-  step: RoleStep,
-  w: bigint,
-  W: bigint,
-  tau: bigint,
-): { beta: Uint8Array; j: bigint } | null {
-  const beta = vrfVerify(vrfPublicKey, sortitionAlpha(seed, height, round, step), proof);
-  if (beta === null) return null;
-  return { beta, j: sortition(beta, w, W, tau) };
 }

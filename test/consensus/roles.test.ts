@@ -1,17 +1,9 @@
 import { sha512, sha512_256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import {
-  MAX_PRIORITY_SUB_USERS,
-  comparePriority,
-  evaluateRole,
-  genesisSeed,
-  nextSeed,
-  proposerPriority,
-  sortitionAlpha,
-  verifyRole,
-  type RoleStep,
-} from "../../src/consensus/roles.js";
+import { drawRole, verifyRoleDraw, type RoleContext } from "../../src/consensus/committee.js";
+import { createEd25519EcvrfCrypto } from "../../src/consensus/ed25519-ecvrf-crypto.js";
+import { MAX_PRIORITY_SUB_USERS, comparePriority, genesisSeed, nextSeed, proposerPriority, sortitionAlpha, type RoleStep } from "../../src/consensus/roles.js";
 import { sortition } from "../../src/consensus/sortition.js";
 import { vrfProofToHash, vrfPublicKey, vrfVerify } from "../../src/consensus/vrf.js";
 
@@ -21,6 +13,22 @@ const secretKey = sha512(encoder.encode("roles-test-validator")).slice(0, 32);
 const publicKey = vrfPublicKey(secretKey);
 const otherPublicKey = vrfPublicKey(sha512(encoder.encode("another validator")).slice(0, 32));
 const seed = genesisSeed(1337n, sha512_256(encoder.encode("genesis block")));
+
+// A role proved and checked the way the engine does it (committee.ts over the real ed25519 + ECVRF),
+// with this file's (seed, height, round, step, w, W, tau) parameters; every tau here is < W for
+// votes, so votes carry a VRF proof.
+const crypto = createEd25519EcvrfCrypto();
+function roleContext(s: Uint8Array, height: bigint, W: bigint, tau: bigint): RoleContext {
+  return { crypto, params: { chainId: 1337n, committeeTau: tau, proposerTau: tau }, seed: s, height: Number(height), totalStake: W, sortition };
+}
+function evaluateRole(sk: Uint8Array, s: Uint8Array, height: bigint, round: number, step: RoleStep, w: bigint, W: bigint, tau: bigint) {
+  const draw = drawRole(roleContext(s, height, W, tau), sk, vrfPublicKey(sk), w, round, step);
+  return { proof: draw.proof, beta: draw.beta, j: draw.weight };
+}
+function verifyRole(pk: Uint8Array, proof: Uint8Array, s: Uint8Array, height: bigint, round: number, step: RoleStep, w: bigint, W: bigint, tau: bigint) {
+  const checked = verifyRoleDraw(roleContext(s, height, W, tau), pk, w, round, step, proof);
+  return checked === null ? null : { beta: checked.beta, j: checked.weight };
+}
 
 describe("sortitionAlpha", () => {
   it("is a fixed-width layout: tag, step, height, round, seed", () => {
@@ -51,7 +59,7 @@ describe("sortitionAlpha", () => {
   });
 });
 
-describe("evaluateRole / verifyRole", () => {
+describe("role draws (drawRole / verifyRoleDraw)", () => {
   const W = 1_000n;
   const w = 300n;
   const tau = 100n; // p = 0.1: about 30 votes expected
