@@ -73,9 +73,7 @@ export interface RoleContext {
 export function drawRole(ctx: RoleContext, vrfSecret: Uint8Array, vrfKey: Uint8Array, stake: bigint, round: number, step: Step): RoleDraw {
   if (step !== "propose" && isFullCommittee(ctx.params, ctx.totalStake)) return { proof: NO_PROOF, beta: NO_PROOF, weight: stake };
   if (!bytesEqual(ctx.crypto.vrfPublicKey(vrfSecret), vrfKey)) throw new Error("VRF secret and public key do not match");
-  const proof = ctx.crypto.vrfProve(vrfSecret, roleAlpha(ctx.seed, ctx.height, round, step));
-  const beta = ctx.crypto.vrfProofToHash(proof);
-  if (beta === null) throw new Error("own VRF proof is malformed"); // a broken prover
+  const { proof, output: beta } = ctx.crypto.vrfProve(vrfSecret, roleAlpha(ctx.seed, ctx.height, round, step));
   return { proof, beta, weight: ctx.sortition(beta, stake, ctx.totalStake, roleTau(ctx.params, step)) };
 }
 

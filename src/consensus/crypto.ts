@@ -13,13 +13,8 @@ export interface ConsensusCrypto {
   verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** 32-byte VRF public key for a 32-byte VRF secret key. */
   vrfPublicKey(secretKey: Uint8Array): Uint8Array;
-  /** 80-byte VRF proof of alpha. */
-  vrfProve(secretKey: Uint8Array, alpha: Uint8Array): Uint8Array;
-  /**
-   * The 64-byte output of a well-formed proof WITHOUT checking it (null when malformed): only for
-   * proofs this node just made itself; anything received goes through vrfVerify.
-   */
-  vrfProofToHash(proof: Uint8Array): Uint8Array | null;
+  /** The 80-byte VRF proof of alpha and its 64-byte output (what vrfVerify returns for it). */
+  vrfProve(secretKey: Uint8Array, alpha: Uint8Array): { proof: Uint8Array; output: Uint8Array };
   /** The 64-byte VRF output when the proof is valid, null otherwise; never throws. */
   vrfVerify(publicKey: Uint8Array, alpha: Uint8Array, proof: Uint8Array): Uint8Array | null;
 }

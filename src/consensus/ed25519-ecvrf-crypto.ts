@@ -4,7 +4,7 @@
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import type { ConsensusCrypto } from "./crypto.js";
 import { concatBytes, toHex } from "./bytes.js";
-import { vrfProofToHash, vrfProve, vrfPublicKey, vrfVerify } from "./vrf.js";
+import { vrfProveWithOutput, vrfPublicKey, vrfVerify } from "./vrf.js";
 
 // DER prefixes that wrap a raw 32-byte ed25519 key (RFC 8410): PKCS#8 for the secret seed, SPKI
 // for the public key. node:crypto imports raw keys only through such containers (or JWK).
@@ -66,8 +66,7 @@ export function createEd25519EcvrfCrypto(): ConsensusCrypto {
     },
     // A validator derives its own key at every draw (to check it against the validator set): cached.
     vrfPublicKey: (secret) => cached(vrfPublicKeys, toHex(secret), () => vrfPublicKey(secret)).slice(),
-    vrfProve: (secret, alpha) => vrfProve(secret, alpha),
-    vrfProofToHash: (proof) => vrfProofToHash(proof),
+    vrfProve: (secret, alpha) => vrfProveWithOutput(secret, alpha),
     vrfVerify: (pk, alpha, proof) => vrfVerify(pk, alpha, proof),
   };
 }

@@ -33,6 +33,10 @@ function simulatedProof(publicKey: Uint8Array, alpha: Uint8Array): Uint8Array {
   return proof;
 }
 
+function simulatedOutput(proof: Uint8Array): Uint8Array {
+  return sha512("sim-vrf-beta", proof.subarray(0, 64));
+}
+
 export function createSimulatedInsecureCrypto(): ConsensusCrypto {
   return {
     name: "simulated-insecure-keyed-hash",
@@ -43,12 +47,14 @@ export function createSimulatedInsecureCrypto(): ConsensusCrypto {
       return bytesEqual(simulatedSignature(pk, message), signature);
     },
     vrfPublicKey: (secret) => publicFromSecret("sim-vrf-pk", secret),
-    vrfProve: (secret, alpha) => simulatedProof(publicFromSecret("sim-vrf-pk", secret), alpha),
-    vrfProofToHash: (proof) => (proof.length === 80 ? sha512("sim-vrf-beta", proof.subarray(0, 64)) : null),
+    vrfProve(secret, alpha) {
+      const proof = simulatedProof(publicFromSecret("sim-vrf-pk", secret), alpha);
+      return { proof, output: simulatedOutput(proof) };
+    },
     vrfVerify(pk, alpha, proof) {
       if (pk.length !== 32 || proof.length !== 80) return null;
       if (!bytesEqual(simulatedProof(pk, alpha), proof)) return null;
-      return sha512("sim-vrf-beta", proof.subarray(0, 64));
+      return simulatedOutput(proof);
     },
   };
 }

@@ -51,6 +51,8 @@ export interface VrfProofTrace {
   U: Uint8Array;
   /** point_to_string(k*H). */
   V: Uint8Array;
+  /** beta, the VRF output (RFC 9381 §5.2 from this proof's Gamma). */
+  beta: Uint8Array;
 }
 
 interface DecodedProof {
@@ -234,12 +236,18 @@ export function vrfProveTrace(secretKey: Uint8Array, alpha: Uint8Array): VrfProo
   pi.set(gammaBytes, 0);
   pi.set(numberToBytesLE(c, CHALLENGE_LEN), POINT_LEN);
   pi.set(numberToBytesLE(s, SCALAR_LEN), POINT_LEN + CHALLENGE_LEN);
-  return { pi, H: hBytes, k: numberToBytesLE(k, SCALAR_LEN), U: kB, V: kH };
+  return { pi, H: hBytes, k: numberToBytesLE(k, SCALAR_LEN), U: kB, V: kH, beta: gammaToHash(gamma.clearCofactor()) };
 }
 
 /** RFC 9381 §5.1 ECVRF_prove: the 80-byte proof pi for message alpha. */
 export function vrfProve(secretKey: Uint8Array, alpha: Uint8Array): Uint8Array {
   return vrfProveTrace(secretKey, alpha).pi;
+}
+
+/** The proof and its output in one go: the prover holds Gamma, so no proof decoding is needed. */
+export function vrfProveWithOutput(secretKey: Uint8Array, alpha: Uint8Array): { proof: Uint8Array; output: Uint8Array } {
+  const { pi, beta } = vrfProveTrace(secretKey, alpha);
+  return { proof: pi, output: beta };
 }
 
 /**

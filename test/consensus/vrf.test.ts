@@ -61,6 +61,7 @@ describe("ECVRF-EDWARDS25519-SHA512-TAI against RFC 9381 Appendix B.3", () => {
       expect(bytesToHex(trace.U)).toBe(v.U);
       expect(bytesToHex(trace.V)).toBe(v.V);
       expect(bytesToHex(trace.pi)).toBe(v.pi);
+      expect(bytesToHex(trace.beta)).toBe(v.beta);
       expect(bytesToHex(vrfProve(sk, alpha))).toBe(v.pi);
       expect(bytesToHex(vrfEncodeToCurve(hexToBytes(v.PK), alpha))).toBe(v.H);
       expect(bytesToHex(vrfProofToHash(hexToBytes(v.pi)) ?? new Uint8Array())).toBe(v.beta);

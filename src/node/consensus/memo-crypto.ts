@@ -30,12 +30,10 @@ export function memoizeVrfVerify(crypto: ConsensusCrypto, maxEntries = MAX_ENTRI
     // Our own proofs are valid by construction: remember them, so that our other local engines
     // (the dev node runs four validators) take them without verifying.
     vrfProve(secret, alpha) {
-      const proof = crypto.vrfProve(secret, alpha);
-      const beta = crypto.vrfProofToHash(proof);
-      if (beta !== null) remember(keyOf(crypto.vrfPublicKey(secret), alpha, proof), beta);
-      return proof;
+      const proved = crypto.vrfProve(secret, alpha);
+      remember(keyOf(crypto.vrfPublicKey(secret), alpha, proved.proof), proved.output);
+      return proved;
     },
-    vrfProofToHash: (proof) => crypto.vrfProofToHash(proof),
     vrfVerify(pk, alpha, proof) {
       const key = keyOf(pk, alpha, proof);
       const known = verdicts.get(key);
