@@ -25,7 +25,6 @@ describe("benchmark harness smoke run (npm run bench -- all --quick)", () => {
       cwd: ROOT,
       timeout: 230_000,
       maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, CI: "1" },
     });
     const indexFile = readdirSync(out).find((f) => /^all-.*\.json$/.test(f));
     expect(indexFile, run.stdout).toBeDefined();

@@ -120,7 +120,8 @@ export class ConsensusDriver {
       const id = `validator-${bytesToHex(keys.address)}`;
       const member = this.validatorSet.get(keys.address);
       if (!member) throw new Error(`validator key ${bytesToHex(keys.address)} is not in the genesis validator set`);
-      // Checked once here so that the engines can trust their own signatures and VRF proofs.
+      // Refused at start with a clear message: with a wrong signing secret every vote would be
+      // rejected by the others, and with a wrong VRF secret the engine would throw at its first draw.
       if (!equalsBytes(this.o.crypto.signingPublicKey(keys.signingSecretKey), member.signingKey))
         throw new Error(`validator ${bytesToHex(keys.address)}: its signing secret does not match the genesis signing key`);
       if (!equalsBytes(this.o.crypto.vrfPublicKey(keys.vrfSecretKey), member.vrfKey))
