@@ -2,6 +2,8 @@
 // real keys (ed25519 + ECVRF, see ed25519-ecvrf-crypto.ts) or with the fast, insecure simulated
 // scheme used for 1000-validator simulations (simulated-crypto.ts).
 
+import { ValidatorSet } from "./types.js";
+
 export interface ConsensusCrypto {
   /** Human-readable scheme name, e.g. "ed25519+ecvrf-edwards25519-sha512-tai". */
   readonly name: string;
@@ -24,4 +26,17 @@ export interface ValidatorSecrets {
   readonly address: Uint8Array;
   readonly signingSecret: Uint8Array;
   readonly vrfSecret: Uint8Array;
+}
+
+/** The validator set of these secrets with these stakes (index by index), public keys derived with `crypto`. */
+export function validatorSetOf(crypto: ConsensusCrypto, secrets: readonly ValidatorSecrets[], stakes: readonly bigint[]): ValidatorSet {
+  if (secrets.length !== stakes.length) throw new Error(`${secrets.length} validators but ${stakes.length} stakes`);
+  return ValidatorSet.from(
+    secrets.map((s, i) => ({
+      address: s.address,
+      stake: stakes[i] as bigint,
+      signingKey: crypto.signingPublicKey(s.signingSecret),
+      vrfKey: crypto.vrfPublicKey(s.vrfSecret),
+    })),
+  );
 }

@@ -3,7 +3,7 @@
 
 import { createHash } from "node:crypto";
 import { drawRole, type RoleContext } from "../../src/consensus/committee.js";
-import type { ConsensusCrypto, ValidatorSecrets } from "../../src/consensus/crypto.js";
+import { validatorSetOf, type ConsensusCrypto, type ValidatorSecrets } from "../../src/consensus/crypto.js";
 import { ConsensusEngine } from "../../src/consensus/engine.js";
 import type { ConsensusAction, ConsensusEvent } from "../../src/consensus/engine-types.js";
 import { signProposal, signVote, type Proposal, type Vote } from "../../src/consensus/messages.js";
@@ -28,15 +28,7 @@ export function makeValidators(crypto: ConsensusCrypto, stakes: readonly bigint[
     signingSecret: sha256(`${tag}-signing-${i}`),
     vrfSecret: sha256(`${tag}-vrf-${i}`),
   }));
-  const set = ValidatorSet.from(
-    secrets.map((s, i) => ({
-      address: s.address,
-      stake: stakes[i] as bigint,
-      signingKey: crypto.signingPublicKey(s.signingSecret),
-      vrfKey: crypto.vrfPublicKey(s.vrfSecret),
-    })),
-  );
-  return { secrets, set };
+  return { secrets, set: validatorSetOf(crypto, secrets, stakes) };
 }
 
 export const CHAIN_ID = 4242n;

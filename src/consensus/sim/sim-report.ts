@@ -1,7 +1,7 @@
 // Simulator bookkeeping: deterministic validator keys, the run's trace hash, and the report.
 
 import { createHash } from "node:crypto";
-import type { ConsensusCrypto, ValidatorSecrets } from "../crypto.js";
+import { validatorSetOf, type ConsensusCrypto, type ValidatorSecrets } from "../crypto.js";
 import { ValidatorSet } from "../types.js";
 import type { SimNode } from "./sim-node.js";
 import type { SimulationConfig } from "./simulator.js";
@@ -9,15 +9,7 @@ import type { SimulationConfig } from "./simulator.js";
 export function simulatedKeys(crypto: ConsensusCrypto, seed: string, stakes: readonly bigint[]): { secrets: ValidatorSecrets[]; set: ValidatorSet } {
   const derive = (i: number, what: string) => new Uint8Array(createHash("sha256").update(`verity-sim/${seed}/${i}/${what}`).digest());
   const secrets = stakes.map((_, i) => ({ address: derive(i, "address").subarray(0, 20), signingSecret: derive(i, "signing"), vrfSecret: derive(i, "vrf") }));
-  const set = ValidatorSet.from(
-    secrets.map((s, i) => ({
-      address: s.address,
-      stake: stakes[i] as bigint,
-      signingKey: crypto.signingPublicKey(s.signingSecret),
-      vrfKey: crypto.vrfPublicKey(s.vrfSecret),
-    })),
-  );
-  return { secrets, set };
+  return { secrets, set: validatorSetOf(crypto, secrets, stakes) };
 }
 
 /** A fast running hash of the event trace (two 32-bit lanes, murmur-style mixing); not cryptographic. */
