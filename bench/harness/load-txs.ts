@@ -5,7 +5,7 @@ import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { addressOfPrivateKey, deriveDevAccounts } from "../../src/chain/dev-accounts.js";
-import { keccak256 } from "../../src/chain/hash.js";
+import { keccak256 } from "../../src/primitives/hash.js";
 import { createChainCommon } from "../../src/evm/common.js";
 import type { RpcClient } from "./rpc.js";
 

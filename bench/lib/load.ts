@@ -7,8 +7,8 @@ import { bigIntToBytes, generateAddress, setLengthLeft, hexToBytes } from "@ethe
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { addressOfPrivateKey, deriveDevAccounts } from "../../src/chain/dev-accounts.js";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
-import { keccak256 } from "../../src/chain/hash.js";
-import type { Genesis } from "../../src/chain/types.js";
+import { keccak256 } from "../../src/primitives/hash.js";
+import type { Genesis } from "../../src/primitives/types.js";
 import { compileTestToken } from "../../test/helpers/solc.js";
 
 const utf8 = new TextEncoder();

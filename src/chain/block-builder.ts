@@ -4,10 +4,11 @@
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { BlockExecutor, ExecutionOutcome, SkippedTx, TxCandidates } from "../evm/executor.js";
 import type { Chain } from "./chain.js";
-import { encodeConsensusReceipt, hashHeader, serializeTransaction } from "./encoding.js";
-import { nextBaseFee } from "./fees.js";
-import { orderedTrieRoot } from "./roots.js";
-import type { Block, BlockHeader, Hash32, TxReceipt } from "./types.js";
+import { transactionsRoot, receiptsRoot } from "../primitives/block-roots.js";
+import { hashHeader } from "../primitives/encoding.js";
+import { nextBaseFee } from "../primitives/fees.js";
+import { MAX_BLOCK_BYTES, MAX_EXTRA_DATA } from "../primitives/limits.js";
+import type { Block, BlockHeader, Hash32, TxReceipt } from "../primitives/types.js";
 
 /** Consensus fields of a proposal, filled by the engine (or the single-validator dev sealer). */
 export interface ProposalFields {
@@ -35,24 +36,8 @@ export class BlockValidationError extends Error {
   }
 }
 
-/** Largest extraData a header may carry (Ethereum's limit). */
-export const MAX_EXTRA_DATA = 32;
-
-/**
- * Largest encoded block. Blocks travel as single gossip messages, whose frames are capped at 4 MiB
- * by the gossip library; 3 MiB leaves room for the envelope and the proposal around the block.
- */
-export const MAX_BLOCK_BYTES = 3 * 1024 * 1024;
 /** Header, lastCommit and RLP overhead are bounded well within this. */
 const BLOCK_OVERHEAD_BYTES = 64 * 1024;
-
-export function transactionsRoot(block: Pick<Block, "transactions">): Hash32 {
-  return orderedTrieRoot(block.transactions.map(serializeTransaction));
-}
-
-export function receiptsRoot(receipts: readonly TxReceipt[]): Hash32 {
-  return orderedTrieRoot(receipts.map(encodeConsensusReceipt));
-}
 
 export class BlockBuilder {
   constructor(

@@ -5,12 +5,11 @@ import { EventEmitter } from "node:events";
 import type { Common } from "@ethereumjs/common";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { ChainStore } from "../storage/chain-store.js";
-import { decodeBlock, decodeStoredReceipts, encodeBlock, encodeStoredReceipts, hashHeader } from "./encoding.js";
-import { EMPTY_TRIE_ROOT, ZERO_ADDRESS, ZERO_HASH } from "./hash.js";
+import { decodeBlock, decodeStoredReceipts, encodeBlock, encodeStoredReceipts, hashHeader } from "../primitives/encoding.js";
+import { EMPTY_TRIE_ROOT, ZERO_ADDRESS, ZERO_HASH } from "../primitives/hash.js";
 import { genesisToJson } from "./genesis-json.js";
-import type { Block, BlockHeader, Genesis, Hash32, TxLocation, TxReceipt } from "./types.js";
-import { LruCache } from "./lru.js";
-import { genesisSeed } from "../consensus/roles.js";
+import type { Block, BlockHeader, Genesis, Hash32, TxLocation, TxReceipt } from "../primitives/types.js";
+import { LruCache } from "../util/lru.js";
 
 export interface CommittedBlock {
   block: Block;
@@ -21,7 +20,16 @@ export interface ChainEvents {
   block: [CommittedBlock];
 }
 
-export function genesisHeader(genesis: Genesis, stateRoot: Hash32): BlockHeader {
+/** What only the rooms above the chain know about its genesis block: its state (evm/ writes the
+ * allocation) and height 1's sortition seed (consensus/ derives it); the composition root hands both in. */
+export interface GenesisBootstrap {
+  /** Writes the allocation into the state database and returns its root. */
+  buildState(): Promise<Hash32>;
+  /** Height 1's sortition seed for a genesis with this state root. */
+  seed(stateRoot: Hash32): Hash32;
+}
+
+export function genesisHeader(genesis: Genesis, stateRoot: Hash32, seed: Hash32): BlockHeader {
   return {
     parentHash: ZERO_HASH,
     number: 0n,
@@ -38,7 +46,7 @@ export function genesisHeader(genesis: Genesis, stateRoot: Hash32): BlockHeader 
     round: 0,
     proposerVrfProof: new Uint8Array(0),
     // Height 1's sortition seed, fixed by the genesis itself (its chain id and allocation).
-    seed: genesisSeed(genesis.params.chainId, stateRoot),
+    seed,
     lastCommitHash: ZERO_HASH,
   };
 }
@@ -59,14 +67,15 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /**
-   * Opens the chain in `store`. An empty store gets the genesis block (whose state root the caller
-   * computed by writing the allocation into store.stateDb); a non-empty one must hold the same genesis.
+   * Opens the chain in `store`. An empty store gets the genesis block (bootstrap writes the
+   * allocation into store.stateDb and names the seed); a non-empty one must hold the same genesis.
    */
-  static async open(store: ChainStore, common: Common, genesis: Genesis, genesisStateRoot: () => Promise<Hash32>): Promise<Chain> {
+  static async open(store: ChainStore, common: Common, genesis: Genesis, bootstrap: GenesisBootstrap): Promise<Chain> {
     const chain = new Chain(store, common, genesis);
     const storedGenesis = await store.getGenesisHash();
     if (storedGenesis === undefined) {
-      const header = genesisHeader(genesis, await genesisStateRoot());
+      const stateRoot = await bootstrap.buildState();
+      const header = genesisHeader(genesis, stateRoot, bootstrap.seed(stateRoot));
       const block: Block = { header, hash: hashHeader(header), transactions: [], lastCommit: new Uint8Array(0) };
       await store.putMeta("genesis.json", new TextEncoder().encode(genesisToJson(genesis)));
       await store.commitBlock({
@@ -85,7 +94,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     chain.headBlock = head;
     const genesisBlock = await chain.getBlockByNumber(0n);
     if (storedGenesis !== undefined && genesisBlock) {
-      const expected = genesisHeader(genesis, genesisBlock.header.stateRoot);
+      const expected = genesisHeader(genesis, genesisBlock.header.stateRoot, bootstrap.seed(genesisBlock.header.stateRoot));
       if (!equalsBytes(hashHeader(expected), genesisBlock.hash))
         throw new Error(
           `the data dir holds a chain with a different genesis (chain id or parameters differ from the genesis given); use another --datadir`,

@@ -4,7 +4,7 @@ import { HDKey } from "@scure/bip32";
 import { mnemonicToSeedSync } from "@scure/bip39";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bytesToHex } from "@ethereumjs/util";
-import { keccak256 } from "./hash.js";
+import { keccak256 } from "../primitives/hash.js";
 
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 export const DEV_ACCOUNT_COUNT = 10;

@@ -2,7 +2,7 @@
 import { bytesToHex } from "@ethereumjs/util";
 import { DEV_BALANCE, deriveDevAccounts } from "./dev-accounts.js";
 import { devValidatorKeys, genesisValidatorOf } from "./validator-keys.js";
-import type { Genesis, GenesisAccount } from "./types.js";
+import type { Genesis, GenesisAccount } from "../primitives/types.js";
 
 export const DEV_CHAIN_ID = 31337n;
 export const DEV_VALIDATOR_COUNT = 4;

@@ -1,7 +1,7 @@
 // Genesis files: parsing and validation with errors that name the offending field, and the built-in
 // development genesis (dev accounts funded, a fixed set of dev validators).
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
-import type { Genesis, GenesisAccount, GenesisValidator } from "./types.js";
+import type { Genesis, GenesisAccount, GenesisValidator } from "../primitives/types.js";
 
 export class GenesisError extends Error {
   constructor(field: string, problem: string) {

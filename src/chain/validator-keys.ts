@@ -3,8 +3,8 @@
 // its fees. Stored as JSON in the data dir; the dev chain derives its validators deterministically.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
-import { keccak256 } from "./hash.js";
-import type { GenesisValidator } from "./types.js";
+import { keccak256 } from "../primitives/hash.js";
+import type { GenesisValidator } from "../primitives/types.js";
 
 export interface ValidatorKeys {
   address: Uint8Array;

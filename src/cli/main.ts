@@ -10,7 +10,7 @@ import { deriveDevAccounts, toChecksumAddress, DEV_MNEMONIC } from "../chain/dev
 import { devValidatorKeys, genesisValidatorOf, keysFromSeed, validatorKeysFromJson, validatorKeysToJson, type ValidatorKeys } from "../chain/validator-keys.js";
 import { readdirSync } from "node:fs";
 import { bytesToHex as hex } from "@ethereumjs/util";
-import type { Genesis } from "../chain/types.js";
+import type { Genesis } from "../primitives/types.js";
 import { createLogger } from "../util/logger.js";
 import { CLIENT_VERSION, VerityNode } from "../node/node.js";
 import { randomBytes } from "node:crypto";

@@ -14,7 +14,8 @@
 
 import { ByteReader, ByteWriter, DecodeFailure, runDecoder, type DecodeResult } from "./bytes.js";
 import type { ConsensusMessage, Proposal, Vote } from "./messages.js";
-import { ADDRESS_LENGTH, HASH_LENGTH, SIGNATURE_LENGTH, VRF_PROOF_LENGTH } from "./types.js";
+import { ADDRESS_LENGTH, HASH_LENGTH, SIGNATURE_LENGTH } from "./types.js";
+import { VRF_PROOF_LENGTH } from "./vrf.js";
 
 export const MESSAGE_CODEC_VERSION = 2;
 /** Largest block a proposal may carry on the wire. */

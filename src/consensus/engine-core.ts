@@ -7,7 +7,7 @@ import type { CommitCertificate } from "./certificate.js";
 import { encodeMessage } from "./codec.js";
 import { type RoleDraw, type SortitionFunction, defaultSortition, drawRole, priorityOf } from "./committee.js";
 import type { ConsensusCrypto, ValidatorSecrets } from "./crypto.js";
-import { type ConsensusAction, type EngineCounters, type EngineLimits, DEFAULT_LIMITS, emptyCounters } from "./engine-types.js";
+import { type ConsensusAction, type EngineCounters, type EngineLimits, DEFAULT_ENGINE_LIMITS, emptyCounters } from "./engine-types.js";
 import { EvidencePool } from "./evidence.js";
 import { FutureMessageBuffer } from "./future-buffer.js";
 import { HeightState } from "./height-state.js";
@@ -78,7 +78,7 @@ export abstract class EngineCore {
 
   constructor(protected readonly options: EngineOptions) {
     this.timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.limits = options.limits ?? DEFAULT_ENGINE_LIMITS;
     this.verifier = options.verifier ?? directMessageVerifier;
     this.sortition = options.sortition ?? defaultSortition;
     this.guard = new SigningGuard(options.restored?.lastSigned ?? null);

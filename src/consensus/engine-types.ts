@@ -75,7 +75,7 @@ export interface EngineLimits {
   readonly maxEvidence: number;
 }
 
-export const DEFAULT_LIMITS: EngineLimits = {
+export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
   maxBufferedFutureMessages: 20_000,
   maxBufferedPerSender: 64,
   maxFutureHeights: 4,

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import type { ConsensusCrypto } from "./crypto.js";
 import { bytesEqual } from "./bytes.js";
+import { VRF_PROOF_LENGTH } from "./vrf.js";
 
 function sha512(...parts: (string | Uint8Array)[]): Uint8Array {
   const h = createHash("sha512");
@@ -52,7 +53,7 @@ export function createSimulatedInsecureCrypto(): ConsensusCrypto {
       return { proof, output: simulatedOutput(proof) };
     },
     vrfVerify(pk, alpha, proof) {
-      if (pk.length !== 32 || proof.length !== 80) return null;
+      if (pk.length !== 32 || proof.length !== VRF_PROOF_LENGTH) return null;
       if (!bytesEqual(simulatedProof(pk, alpha), proof)) return null;
       return simulatedOutput(proof);
     },

@@ -13,7 +13,6 @@ export const HASH_LENGTH = 32;
 export const SIGNING_KEY_LENGTH = 32;
 export const VRF_KEY_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;
-export const VRF_PROOF_LENGTH = 80;
 
 export interface Validator {
   /** 20-byte account address. */

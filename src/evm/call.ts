@@ -6,7 +6,7 @@ import { createBlock } from "@ethereumjs/block";
 import { createTx, type TypedTransaction, type TypedTxData } from "@ethereumjs/tx";
 import { Address } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
-import type { CallRequest, CallResult } from "../rpc/backend.js";
+import type { CallRequest, CallResult } from "./types.js";
 import type { BlockEnv, BlockHashLookup } from "./executor.js";
 import { blockchainAdapter } from "./executor.js";
 import { createStateManager, type StateDB } from "./state.js";

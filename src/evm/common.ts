@@ -2,7 +2,7 @@
 // fully supports (Osaka), our chain id, and native crypto for sender recovery.
 import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
 import { ecdsaRecover, ecrecover } from "./crypto.js";
-import { keccak256 } from "../chain/hash.js";
+import { keccak256 } from "../primitives/hash.js";
 
 export const HARDFORK = Hardfork.Osaka;
 

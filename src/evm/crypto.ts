@@ -4,7 +4,7 @@
 // unsupported platform), we fall back to noble, which @ethereumjs uses by default.
 import { createRequire } from "node:module";
 import { secp256k1 as nobleSecp } from "@noble/curves/secp256k1.js";
-import { keccak256 } from "../chain/hash.js";
+import { keccak256 } from "../primitives/hash.js";
 
 interface NativeSecp256k1 {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;

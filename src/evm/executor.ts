@@ -13,9 +13,10 @@ import type { TypedTransaction } from "@ethereumjs/tx";
 import { Address, bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { EVMMockBlockchainInterface } from "@ethereumjs/evm";
-import { bloomUnion } from "../chain/bloom.js";
-import { serializeTransaction } from "../chain/encoding.js";
-import type { Address20, Hash32, Log, TxReceipt } from "../chain/types.js";
+import { effectiveGasPrice } from "../primitives/fees.js";
+import { bloomUnion } from "../primitives/bloom.js";
+import { serializeTransaction } from "../primitives/encoding.js";
+import type { Address20, Hash32, Log, TxReceipt } from "../primitives/types.js";
 import { createStateManager, type StateDB } from "./state.js";
 
 /** The header fields execution depends on. */
@@ -85,14 +86,6 @@ function toReceipt(tx: TypedTransaction, r: Awaited<ReturnType<typeof runTx>>, b
     effectiveGasPrice: effectiveGasPrice(tx, baseFee),
     type: tx.type,
   };
-}
-
-export function effectiveGasPrice(tx: TypedTransaction, baseFee: bigint): bigint {
-  if ("maxFeePerGas" in tx) {
-    const tip = tx.maxPriorityFeePerGas < tx.maxFeePerGas - baseFee ? tx.maxPriorityFeePerGas : tx.maxFeePerGas - baseFee;
-    return baseFee + tip;
-  }
-  return tx.gasPrice;
 }
 
 export class BlockExecutor {

@@ -1,7 +1,7 @@
 // Writes a genesis allocation into the world-state trie and returns its root.
 import type { Common } from "@ethereumjs/common";
 import { Account, Address, hexToBytes } from "@ethereumjs/util";
-import type { GenesisAccount } from "../chain/types.js";
+import type { GenesisAccount } from "../primitives/types.js";
 import { createStateManager, type StateDB } from "./state.js";
 
 export async function buildGenesisState(db: StateDB, common: Common, alloc: ReadonlyMap<string, GenesisAccount>): Promise<Uint8Array> {

@@ -3,11 +3,11 @@
 //
 // The state manager and trie are @ethereumjs's, with four changes that together roughly halved the
 // cost of executing a block (numbers in bench/execution.ts; same tries, same roots):
-//  - the flush at the end of a block writes each trie's changes as one batch (chain/roots.ts
+//  - the flush at the end of a block writes each trie's changes as one batch (primitives/trie.ts
 //    updateTrie) instead of one `put` per account and per slot, each of which re-read, re-hashed
 //    and re-stored the whole path from the root (~7,000 node hashes for 1,400 transfers, most of
 //    them replaced by the next put, all of them stored);
-//  - trie reads walk decoded nodes shared by every trie on the database (chain/roots.ts readTrie);
+//  - trie reads walk decoded nodes shared by every trie on the database (primitives/trie.ts readTrie);
 //  - cached accounts are decoded once per version instead of on every read;
 //  - SSTORE goes to the storage cache only, as @ethereumjs intends but does not do (see putStorage).
 import type { Common } from "@ethereumjs/common";
@@ -26,8 +26,8 @@ import {
   type BatchDBOp,
   type DB,
 } from "@ethereumjs/util";
-import { keccak256 } from "../chain/hash.js";
-import { TrieNodeCache, readTrie, toNibbles, updateTrie, type TrieStore } from "../chain/roots.js";
+import { keccak256 } from "../primitives/hash.js";
+import { TrieNodeCache, readTrie, toNibbles, updateTrie, type TrieStore } from "../primitives/trie.js";
 
 /** Decoded trie nodes shared by all tries on one database, per cache generation (so between 16k
  * and 32k nodes): the upper levels of the state trie (4,369 branches hold 65k accounts) and the

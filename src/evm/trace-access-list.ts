@@ -5,7 +5,7 @@
 import { getActivePrecompiles } from "@ethereumjs/evm";
 import { runTx } from "@ethereumjs/vm";
 import { Address, bytesToHex, createContractAddress, hexToBytes } from "@ethereumjs/util";
-import type { AccessListResult, CallRequest } from "../rpc/backend.js";
+import type { AccessListResult, CallRequest } from "./types.js";
 import type { CallExecutor } from "./call.js";
 import type { BlockEnv } from "./executor.js";
 import { attachTracer, gethErrorName, type EvmTracer, type InterpreterStep } from "./trace-hooks.js";

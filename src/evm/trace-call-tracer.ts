@@ -4,8 +4,8 @@
 // frames that failed, as geth drops them); with `onlyTopCall`, the outermost frame alone.
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
-import { decodeRevertReason } from "../rpc/errors.js";
-import type { Json, JsonObject } from "../rpc/format.js";
+import { decodeRevertReason } from "./revert.js";
+import type { Json, JsonObject } from "../util/json.js";
 import { gethErrorName, type EVMResult, type EvmTracer, type InterpreterStep, type Message } from "./trace-hooks.js";
 
 export interface CallTracerConfig {

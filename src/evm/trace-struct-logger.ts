@@ -3,7 +3,7 @@
 // stack, memory, storage touched so far and the last call's return data. Its JSON follows the
 // execution-apis spec's OpcodeTransactionTrace (0x-prefixed words, integers for gas).
 import { bytesToHex } from "@ethereumjs/util";
-import type { Json, JsonObject } from "../rpc/format.js";
+import type { Json, JsonObject } from "../util/json.js";
 import { gethErrorName, type EVMResult, type EvmTracer, type InterpreterStep, type Message } from "./trace-hooks.js";
 
 export interface StructLoggerConfig {

@@ -6,12 +6,12 @@ import { RLP } from "@ethereumjs/rlp";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Chain } from "../chain/chain.js";
 import { P2PNetwork, type ChainStatus, type SyncItem, type ValidationOutcome } from "../p2p/index.js";
-import { UserError } from "../rpc/backend.js";
+import { UserError } from "../rpc/backend/port.js";
 import type { Logger } from "../util/logger.js";
 import type { ConsensusDriver, ConsensusTransport } from "./consensus/driver.js";
-import { BlockSync } from "./sync.js";
+import { BlockSync } from "../sync/block-sync.js";
 import type { TxIngress } from "./tx-ingress.js";
-import { decodeTxBatch, TxGossipBatcher } from "./tx-gossip.js";
+import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 
 export interface P2POptions {
   host: string;

@@ -4,18 +4,18 @@ import { bytesToHex } from "@ethereumjs/util";
 import { ChainStore } from "../storage/chain-store.js";
 import { Chain } from "../chain/chain.js";
 import { BlockBuilder } from "../chain/block-builder.js";
-import type { Genesis } from "../chain/types.js";
-import { TxPool } from "../chain/txpool.js";
-import { DEFAULT_TXPOOL_CONFIG } from "../chain/txpool-types.js";
+import type { Genesis } from "../primitives/types.js";
+import { TxPool } from "../chain/txpool/pool.js";
+import { DEFAULT_TXPOOL_CONFIG } from "../chain/txpool/types.js";
 import { createChainCommon } from "../evm/common.js";
 import { secp256k1Backend } from "../evm/crypto.js";
-import { buildGenesisState } from "../evm/genesis-state.js";
+import { genesisBootstrap } from "./genesis.js";
 import { BlockExecutor } from "../evm/executor.js";
 import { CallExecutor } from "../evm/call.js";
 import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
-import { NodeRpcBackend } from "./rpc-backend.js";
-import { StateReader } from "./state-reader.js";
+import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
+import { StateReader } from "../evm/state-reader.js";
 import { TxIngress } from "./tx-ingress.js";
 import { PoolAdapter } from "./pool-adapter.js";
 import { ConsensusDriver } from "./consensus/driver.js";
@@ -78,7 +78,7 @@ export class VerityNode {
       const common = createChainCommon(o.genesis.params.chainId);
       const store = await ChainStore.open(o.datadir);
       closers.push(() => store.close());
-      const chain = await Chain.open(store, common, o.genesis, () => buildGenesisState(store.stateDb, common, o.genesis.alloc));
+      const chain = await Chain.open(store, common, o.genesis, genesisBootstrap(store.stateDb, common, o.genesis));
       log.info("chain opened", {
         datadir: o.datadir,
         chainId: o.genesis.params.chainId,

@@ -5,14 +5,14 @@
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 import type { Chain } from "../chain/chain.js";
-import { nextBaseFee } from "../chain/fees.js";
-import type { TxPool } from "../chain/txpool.js";
-import type { AccountState } from "../chain/txpool-types.js";
-import type { Block, TxReceipt } from "../chain/types.js";
+import { nextBaseFee } from "../primitives/fees.js";
+import type { TxPool } from "../chain/txpool/pool.js";
+import type { AccountState } from "../primitives/types.js";
+import type { Block, TxReceipt } from "../primitives/types.js";
 import type { SkippedTx, TxCandidates } from "../evm/executor.js";
 import type { Logger } from "../util/logger.js";
-import type { PoolView } from "./rpc-backend.js";
-import type { StateReader } from "./state-reader.js";
+import type { PoolView } from "../rpc/backend/node-backend.js";
+import type { StateReader } from "../evm/state-reader.js";
 
 export interface CandidateSource {
   select(baseFee: bigint, gasLimit: bigint): TxCandidates;

@@ -5,12 +5,12 @@
 import type { Common } from "@ethereumjs/common";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Chain } from "../chain/chain.js";
-import { decodeTransaction } from "../chain/encoding.js";
-import { nextBaseFee } from "../chain/fees.js";
-import type { TxPool } from "../chain/txpool.js";
-import type { AddResult } from "../chain/txpool-types.js";
-import { UserError } from "../rpc/backend.js";
-import type { StateReader } from "./state-reader.js";
+import { decodeTransaction } from "../primitives/encoding.js";
+import { nextBaseFee } from "../primitives/fees.js";
+import type { TxPool } from "../chain/txpool/pool.js";
+import type { AddResult } from "../chain/txpool/types.js";
+import { UserError } from "../rpc/backend/port.js";
+import type { StateReader } from "../evm/state-reader.js";
 
 /** ethereumjs refuses some transactions while decoding them, before the pool sees them; say so in
  * the words geth uses for the same rejection, which clients match on. */

@@ -14,7 +14,8 @@
 // - a whole response <= SYNC_MAX_RESPONSE_BYTES (16 MiB): responders stop adding items before it
 //   (the requester asks again from the next height), requesters abort a stream that exceeds it.
 
-import { MAX_BLOCK_BYTES, MAX_CERTIFICATE_BYTES } from "./topics.js";
+import { MAX_BLOCK_BYTES } from "../primitives/limits.js";
+import { MAX_CERTIFICATE_BYTES } from "./topics.js";
 import { ProtocolViolation, type StreamReader } from "./stream-io.js";
 
 export const SYNC_MAX_COUNT = 128;

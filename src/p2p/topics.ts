@@ -15,9 +15,11 @@
 //   signature: ~200 bytes), rounded up to 4 KiB of headroom.
 // - block (a committed block with its commit certificate): the block plus 512 KiB for the
 //   certificate (164 bytes per precommit: ~3,190 signatures, far above any committee).
-// - tx: a batch of transactions (an RLP list, see node/tx-gossip.ts): up to 96 KiB of them, or one
+// - tx: a batch of transactions (an RLP list, see p2p/tx-batch.ts): up to 96 KiB of them, or one
 //   transaction of up to the pool's maxTxSize (128 KiB, geth's limit too), plus the list header.
 // - vote: 4 KiB; a vote is ~215 bytes, the rest is room for format growth.
+
+import { MAX_BLOCK_BYTES } from "../primitives/limits.js";
 
 export type TopicKind = "tx" | "proposal" | "vote" | "block";
 
@@ -29,8 +31,6 @@ export const KIND_CODE: Readonly<Record<TopicKind, number>> = { tx: 1, proposal:
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/** Largest encoded block the network carries (see above): the block producer must respect it. */
-export const MAX_BLOCK_BYTES = 3 * MiB;
 /** Largest encoded commit certificate carried next to a block (gossip and sync). */
 export const MAX_CERTIFICATE_BYTES = 512 * KiB;
 

@@ -2,7 +2,7 @@
 // method, and builds the response (or nothing, for notifications). HTTP bodies and WebSocket messages
 // both pass through it.
 import { ErrorCode, invalidRequest, methodNotFound, toErrorObject, type JsonRpcErrorObject } from "./errors.js";
-import type { Json } from "./format.js";
+import type { Json } from "../util/json.js";
 import type { MethodContext, MethodTable } from "./methods/types.js";
 
 export type JsonRpcId = string | number | null;

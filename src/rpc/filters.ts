@@ -2,9 +2,10 @@
 // what happened since its last poll (block hashes, pending transaction hashes, or matching logs) until
 // eth_getFilterChanges takes it. Filters are shared by every transport of a server; one that nobody
 // polls for `timeoutMs` (geth: 5 minutes) is removed, so abandoned filters cannot pile up.
-import type { ChainEventSource, CommittedBlockEvent, PooledTransaction } from "./backend.js";
+import type { ChainEventSource, CommittedBlockEvent, PooledTransaction } from "./backend/port.js";
 import { serverError } from "./errors.js";
-import { formatLogWithContext, type Json } from "./format.js";
+import { formatLogWithContext } from "./format.js";
+import { type Json } from "../util/json.js";
 import { data } from "./hex.js";
 import { logMatches, logsOfBlock } from "./log-match.js";
 import type { LogFilter } from "./params-objects.js";

@@ -3,12 +3,12 @@
 // addresses lowercase. Pure functions: whatever needs the chain was fetched by the caller.
 import { RLP } from "@ethereumjs/rlp";
 import { isAccessList2930Tx, isFeeMarket1559Tx, isLegacyTx, type TypedTransaction } from "@ethereumjs/tx";
-import type { Address20, Hash32, Log } from "../chain/types.js";
-import type { BlockWithExtras, FeeHistory, LogWithContext, ReceiptWithContext, SyncStatus } from "./backend.js";
+import { effectiveGasPrice } from "../primitives/fees.js";
+import type { Address20, Hash32, Log } from "../primitives/types.js";
+import type { BlockWithExtras, FeeHistory, LogWithContext, ReceiptWithContext, SyncStatus } from "./backend/port.js";
 import { data, paddedData, quantity } from "./hex.js";
+import type { Json, JsonObject } from "../util/json.js";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
 
 /** keccak256(rlp([])): the ommers hash of a block without uncles. */
 export const EMPTY_UNCLES_HASH = "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
@@ -41,16 +41,6 @@ function accessListJson(tx: TypedTransaction): Json[] {
 /** EIP-155 chain id of a legacy transaction from its v, or null for a pre-EIP-155 (v = 27/28) one. */
 function legacyChainId(v: bigint): bigint | null {
   return v >= 35n ? (v - 35n) / 2n : null;
-}
-
-/** What the sender pays per gas: the legacy gas price, or base fee + tip capped by maxFeePerGas. */
-export function effectiveGasPrice(tx: TypedTransaction, baseFeePerGas: bigint): bigint {
-  if (isLegacyTx(tx) || isAccessList2930Tx(tx)) return tx.gasPrice;
-  if (isFeeMarket1559Tx(tx)) {
-    const withTip = baseFeePerGas + tx.maxPriorityFeePerGas;
-    return withTip < tx.maxFeePerGas ? withTip : tx.maxFeePerGas;
-  }
-  throw new Error(`transaction type ${tx.type} is not supported by this chain`);
 }
 
 /**

@@ -5,7 +5,7 @@
 // that still carries a JSON-RPC error object.
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
-import type { RpcBackend } from "./backend.js";
+import type { RpcBackend } from "./backend/port.js";
 import { handleBody, type DispatchOptions } from "./dispatch.js";
 import { ErrorCode } from "./errors.js";
 import { quantity } from "./hex.js";

@@ -2,8 +2,8 @@
 // subscriptions apply to them (the same rules as eth_getLogs: any listed address, and per topic
 // position either anything (null) or any of the listed topics).
 import { equalsBytes } from "@ethereumjs/util";
-import type { Address20, Hash32, Log } from "../chain/types.js";
-import type { CommittedBlockEvent, LogWithContext } from "./backend.js";
+import type { Address20, Hash32, Log } from "../primitives/types.js";
+import type { CommittedBlockEvent, LogWithContext } from "./backend/port.js";
 
 export interface LogCriteria {
   addresses: Address20[];

@@ -1,8 +1,8 @@
 // Object and list parameters: the transaction object of eth_call/eth_estimateGas, the eth_getLogs
 // filter, and eth_feeHistory's block count and percentiles. Field errors name the field; the caller
 // adds the argument position.
-import type { CallRequest } from "./backend.js";
-import type { Address20, Hash32 } from "../chain/types.js";
+import type { CallRequest } from "../evm/types.js";
+import type { Address20, Hash32 } from "../primitives/types.js";
 import {
   ParamError,
   field,

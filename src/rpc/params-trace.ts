@@ -1,6 +1,6 @@
 // debug_trace*'s TraceConfig: the default opcode logger's switches, or tracer "callTracer" with its
 // tracerConfig (onlyTopCall, withLog), and a timeout as a Go duration string ("5s", "300ms", "1m30s").
-import type { TraceOptions } from "./backend.js";
+import type { TraceOptions } from "../evm/types.js";
 import { ParamError, field, isPlainObject, jsonType, parseBool } from "./params.js";
 
 /** geth's default trace timeout, and the longest this node allows. */

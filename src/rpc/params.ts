@@ -3,8 +3,8 @@
 // ParamError with what was wrong; the dispatcher prefixes "invalid argument N: " (geth's wording) and
 // answers -32602. Object parameters (call requests, log filters) live in params-objects.ts.
 import { hexToBytes } from "@noble/hashes/utils.js";
-import type { BlockSelector } from "./backend.js";
-import type { Address20, Hash32 } from "../chain/types.js";
+import type { BlockSelector } from "./backend/port.js";
+import type { Address20, Hash32 } from "../primitives/types.js";
 import { invalidParams, type RpcError } from "./errors.js";
 
 /** What was wrong with one parameter value; the position is added by the caller. */

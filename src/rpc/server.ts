@@ -3,13 +3,13 @@
 // table (restricted per transport to the namespaces --http.api / --ws.api allow) and one set of
 // polling filters, which expire when idle.
 import type { FastifyInstance } from "fastify";
-import type { RpcBackend } from "./backend.js";
+import type { RpcBackend } from "./backend/port.js";
 import type { DispatchOptions } from "./dispatch.js";
 import { FilterManager } from "./filters.js";
 import { buildApp } from "./http-app.js";
 import type { RpcLogger } from "./logger.js";
 import { mergeMethodTables, methodsFor, restrictToNamespaces } from "./methods/index.js";
-import { DEFAULT_LIMITS, type MethodContext, type MethodTable, type RpcLimits } from "./methods/types.js";
+import { DEFAULT_RPC_LIMITS, type MethodContext, type MethodTable, type RpcLimits } from "./methods/types.js";
 import type { WebSocketOptions } from "./ws.js";
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -38,7 +38,7 @@ export interface RpcServerOptions {
   /** Most requests in one batch; default 1000. */
   maxBatchSize?: number;
   logger: RpcLogger;
-  /** Caps (eth_getLogs ranges, tx fee cap, filters, subscriptions); see DEFAULT_LIMITS. */
+  /** Caps (eth_getLogs ranges, tx fee cap, filters, subscriptions); see DEFAULT_RPC_LIMITS. */
   limits?: Partial<RpcLimits>;
   /** Further method tables merged with those the backend supports. */
   extraMethods?: MethodTable[];
@@ -70,7 +70,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const { backend, logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-  const limits: RpcLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits: RpcLimits = { ...DEFAULT_RPC_LIMITS, ...options.limits };
   const filters = backend.events
     ? new FilterManager(backend.events, { timeoutMs: limits.filterTimeoutMs, maxFilters: limits.maxFilters, maxBuffered: limits.maxFilterItems })
     : undefined;

@@ -3,9 +3,10 @@
 // newPendingTransactions (hashes, or whole transactions when asked). They end with eth_unsubscribe or
 // with the connection. A new subscription holds its notifications back until the reply carrying its
 // id has been sent, so a client never sees a notification for an id it does not know yet.
-import type { ChainEventSource } from "./backend.js";
+import type { ChainEventSource } from "./backend/port.js";
 import { serverError } from "./errors.js";
-import { formatHeader, formatLogWithContext, formatTransaction, type Json } from "./format.js";
+import { formatHeader, formatLogWithContext, formatTransaction } from "./format.js";
+import { type Json } from "../util/json.js";
 import { data } from "./hex.js";
 import { logMatches, logsOfBlock, type LogCriteria } from "./log-match.js";
 import { newRpcId } from "./random-id.js";

@@ -4,7 +4,7 @@
 // a bound) or floods requests faster than they are answered is disconnected rather than buffered
 // without limit.
 import type { WebSocket } from "@fastify/websocket";
-import type { ChainEventSource } from "./backend.js";
+import type { ChainEventSource } from "./backend/port.js";
 import { handleBody, type DispatchOptions } from "./dispatch.js";
 import type { RpcLogger } from "./logger.js";
 import { ConnectionSubscriptions } from "./subscriptions.js";

@@ -4,7 +4,7 @@
 //   'G'                      -> hash of the genesis block
 //   'M' || name (utf8)       -> metadata (e.g. the genesis JSON the chain was created from)
 //   'h' || number (u64 BE)   -> hash of the canonical block at that number
-//   'b' || block hash        -> encoded block (chain/encoding.ts encodeBlock)
+//   'b' || block hash        -> encoded block (primitives/encoding.ts encodeBlock)
 //   'r' || block hash        -> encoded receipts of that block (encodeStoredReceipts)
 //   'c' || block hash        -> encoded commit certificate that finalised that block
 //   't' || tx hash           -> block hash (32) || index in block (u32 BE)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseGenesis, genesisToJson, GenesisError } from "../../src/chain/genesis-json.js";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
-import { nextBaseFee } from "../../src/chain/fees.js";
+import { nextBaseFee } from "../../src/primitives/fees.js";
 
 const valid = () => JSON.parse(genesisToJson(devGenesis())) as Record<string, unknown>;
 

@@ -8,12 +8,12 @@ import { ChainStore } from "../../src/storage/chain-store.js";
 import { Chain } from "../../src/chain/chain.js";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
 import { createChainCommon } from "../../src/evm/common.js";
-import { buildGenesisState } from "../../src/evm/genesis-state.js";
+import { genesisBootstrap } from "../../src/node/genesis.js";
 import { BlockExecutor, type TxCandidates } from "../../src/evm/executor.js";
 import { createStateManager } from "../../src/evm/state.js";
 import { BlockBuilder, BlockValidationError } from "../../src/chain/block-builder.js";
 import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
-import { ZERO_HASH } from "../../src/chain/hash.js";
+import { ZERO_HASH } from "../../src/primitives/hash.js";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { transfer1559 } from "../helpers/txs.js";
 
@@ -32,7 +32,7 @@ async function openNode(dir: string) {
   const genesis = devGenesis();
   const common = createChainCommon(genesis.params.chainId);
   const store = await ChainStore.open(dir);
-  const chain = await Chain.open(store, common, genesis, () => buildGenesisState(store.stateDb, common, genesis.alloc));
+  const chain = await Chain.open(store, common, genesis, genesisBootstrap(store.stateDb, common, genesis));
   const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n));
   return { genesis, common, store, chain, executor, builder: new BlockBuilder(chain, executor) };
 }
@@ -66,7 +66,7 @@ describe("block pipeline", () => {
     expect(validated.receipts).toEqual(built.receipts);
     // A tampered header is rejected, naming the field.
     const forged = { ...built.block, header: { ...built.block.header, gasUsed: 1n } };
-    const { hashHeader } = await import("../../src/chain/encoding.js");
+    const { hashHeader } = await import("../../src/primitives/encoding.js");
     await expect(b.builder.validate({ ...forged, hash: hashHeader(forged.header) }, 1_700_000_000n)).rejects.toThrow(
       BlockValidationError,
     );
@@ -109,7 +109,7 @@ describe("block pipeline", () => {
     const genesis = devGenesis({ chainId: 999n });
     const common = createChainCommon(genesis.params.chainId);
     const store = await ChainStore.open(dir);
-    await expect(Chain.open(store, common, genesis, () => buildGenesisState(store.stateDb, common, genesis.alloc))).rejects.toThrow(
+    await expect(Chain.open(store, common, genesis, genesisBootstrap(store.stateDb, common, genesis))).rejects.toThrow(
       /different genesis/,
     );
     await store.close();

@@ -15,7 +15,7 @@ import { createEd25519EcvrfCrypto } from "../../src/consensus/ed25519-ecvrf-cryp
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
 import type { ConsensusParams } from "../../src/consensus/types.js";
 import { VoteSet } from "../../src/consensus/vote-set.js";
-import { MessageFactory, SEED, blockHash, classicParams, makeValidators, sha256, type TestValidators } from "./engine-fixtures.js";
+import { MessageFactory, SEED, blockHash, classicParams, makeValidators, sha256, type TestValidators } from "../helpers/engine-fixtures.js";
 
 const H = 9;
 const R = 2;

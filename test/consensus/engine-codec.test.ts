@@ -4,7 +4,7 @@ import { createEd25519EcvrfCrypto } from "../../src/consensus/ed25519-ecvrf-cryp
 import { proposalSignBytes, voteSignBytes } from "../../src/consensus/messages.js";
 import { decodePersistedState, encodePersistedState, type PersistedConsensusState } from "../../src/consensus/signing-record.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
-import { MessageFactory, blockHash, classicParams, makeValidators, sha256 } from "./engine-fixtures.js";
+import { MessageFactory, blockHash, classicParams, makeValidators, sha256 } from "../helpers/engine-fixtures.js";
 
 const crypto = createSimulatedInsecureCrypto();
 const params = classicParams();

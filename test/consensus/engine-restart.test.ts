@@ -10,7 +10,7 @@ import type { ConsensusMessage } from "../../src/consensus/messages.js";
 import { decodePersistedState, encodePersistedState, messageStep, type PersistedConsensusState } from "../../src/consensus/signing-record.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
 import type { ConsensusParams } from "../../src/consensus/types.js";
-import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, classicParams, makeValidators } from "./engine-fixtures.js";
+import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, classicParams, makeValidators } from "../helpers/engine-fixtures.js";
 
 const crypto = createSimulatedInsecureCrypto();
 const vals = makeValidators(crypto, [1n, 1n, 1n, 1n]);

@@ -5,11 +5,11 @@ import { describe, expect, it } from "vitest";
 import { toHex } from "../../src/consensus/bytes.js";
 import { verifyCommitCertificate } from "../../src/consensus/certificate.js";
 import { ConsensusEngine } from "../../src/consensus/engine.js";
-import { DEFAULT_LIMITS, type ConsensusAction } from "../../src/consensus/engine-types.js";
+import { DEFAULT_ENGINE_LIMITS, type ConsensusAction } from "../../src/consensus/engine-types.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
 import type { ConsensusParams } from "../../src/consensus/types.js";
 import { makeHeightContext, verifyProposal } from "../../src/consensus/verify.js";
-import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, blockHash, classicParams, makeValidators } from "./engine-fixtures.js";
+import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, blockHash, classicParams, makeValidators } from "../helpers/engine-fixtures.js";
 
 const crypto = createSimulatedInsecureCrypto();
 const vals = makeValidators(crypto, [1n, 1n, 1n, 1n]);
@@ -262,7 +262,7 @@ describe("engine: rounds and timeouts", () => {
 
   it("bounds what it keeps for later: future heights per sender and overall, catch-up rounds per sender", () => {
     const params = classicParams();
-    const limits = { ...DEFAULT_LIMITS, maxBufferedFutureMessages: 3, maxBufferedPerSender: 2, catchupRoundsPerSender: 2 };
+    const limits = { ...DEFAULT_ENGINE_LIMITS, maxBufferedFutureMessages: 3, maxBufferedPerSender: 2, catchupRoundsPerSender: 2 };
     const engine = new ConsensusEngine({ params, crypto, secrets: vals.secrets[0]!, timeouts: FAST_TIMEOUTS, limits });
     const harness = new EngineHarness(engine);
     const factory = new MessageFactory(crypto, params, vals);

@@ -7,7 +7,7 @@ import { expectedCommitteeWeight } from "../../src/consensus/committee.js";
 import { ConsensusEngine } from "../../src/consensus/engine.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
 import { VoteSet } from "../../src/consensus/vote-set.js";
-import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, blockHash, classicParams, makeValidators } from "./engine-fixtures.js";
+import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, blockHash, classicParams, makeValidators } from "../helpers/engine-fixtures.js";
 
 const crypto = createSimulatedInsecureCrypto();
 const params = classicParams();

@@ -6,7 +6,7 @@ import { toHex } from "../../src/consensus/bytes.js";
 import { ConsensusEngine } from "../../src/consensus/engine.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
 import { makeHeightContext, verifyProposal } from "../../src/consensus/verify.js";
-import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, classicParams, makeValidators } from "./engine-fixtures.js";
+import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, classicParams, makeValidators } from "../helpers/engine-fixtures.js";
 
 const crypto = createSimulatedInsecureCrypto();
 const vals = makeValidators(crypto, [1n, 1n, 1n, 1n]);

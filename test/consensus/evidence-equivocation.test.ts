@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConsensusEngine } from "../../src/consensus/engine.js";
 import { EvidencePool, decodeEvidence, encodeEvidence, evidenceOffender, verifyEvidence, votesEvidence } from "../../src/consensus/evidence.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
-import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, blockHash, classicParams, makeValidators } from "./engine-fixtures.js";
+import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, blockHash, classicParams, makeValidators } from "../helpers/engine-fixtures.js";
 
 const crypto = createSimulatedInsecureCrypto();
 const params = classicParams();

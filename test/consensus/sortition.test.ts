@@ -3,7 +3,7 @@ import { sha512 } from "@noble/hashes/sha2.js";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
 import { sortition } from "../../src/consensus/sortition.js";
-import { readSharedVectors } from "./consensus-crypto-vectors.js";
+import { readSharedVectors } from "../helpers/consensus-crypto-vectors.js";
 
 interface SortitionCase {
   label: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exceedsOneThird, expectedCommitteeWeight, isQuorum } from "../../src/consensus/committee.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
 import { VoteSet, valueKey } from "../../src/consensus/vote-set.js";
-import { MessageFactory, blockHash, classicParams, makeValidators } from "./engine-fixtures.js";
+import { MessageFactory, blockHash, classicParams, makeValidators } from "../helpers/engine-fixtures.js";
 
 describe("quorum arithmetic", () => {
   it("is strictly more than 2/3 and 1/3 of the expected weight, in integers", () => {

@@ -12,7 +12,7 @@ import {
   vrfPublicKey,
   vrfVerify,
 } from "../../src/consensus/vrf.js";
-import { readSharedVectors } from "./consensus-crypto-vectors.js";
+import { readSharedVectors } from "../helpers/consensus-crypto-vectors.js";
 
 interface EcvrfVector {
   example: number;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { DEV, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);

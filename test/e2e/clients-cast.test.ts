@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { DEV, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 // The native binary of the platform package (@foundry-rs/cast's wrapper pulls in platform packages

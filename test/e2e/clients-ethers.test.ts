@@ -3,8 +3,8 @@
 // decoding (a custom error with its arguments, a require reason).
 import { Contract, ContractFactory, JsonRpcProvider, Wallet, type ContractTransactionResponse, type EventLog } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileProbe } from "./helpers/probe-contract.js";
-import { DEV, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { compileProbe } from "../helpers/probe-contract.js";
+import { DEV, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 let n: RpcTestNode;
 let provider: JsonRpcProvider;

@@ -16,8 +16,8 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileProbe } from "./helpers/probe-contract.js";
-import { DEV, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { compileProbe } from "../helpers/probe-contract.js";
+import { DEV, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 let n: RpcTestNode;
 let address: Hex;

@@ -2,8 +2,8 @@
 // node's unlocked dev account, a contract deployed and called.
 import { Web3 } from "web3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileProbe } from "./helpers/probe-contract.js";
-import { DEV, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { compileProbe } from "../helpers/probe-contract.js";
+import { DEV, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 let n: RpcTestNode;
 let web3: Web3;

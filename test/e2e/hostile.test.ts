@@ -20,7 +20,7 @@ import type { Connection, PeerId } from "@libp2p/interface";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
-import { decodeBlock, encodeBlock } from "../../src/chain/encoding.js";
+import { decodeBlock, encodeBlock } from "../../src/primitives/encoding.js";
 import { devValidatorKeys, keysFromSeed } from "../../src/chain/validator-keys.js";
 import { decodeCommitCertificate, encodeCommitCertificate } from "../../src/consensus/certificate.js";
 import { encodeProposal, encodeVote } from "../../src/consensus/codec.js";

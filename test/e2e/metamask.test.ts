@@ -3,7 +3,7 @@
 // parameter, signs locally, sends raw, then polls the block number and the receipt.
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 let n: RpcTestNode;
 let rpc: RpcClient;

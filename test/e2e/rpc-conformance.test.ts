@@ -13,10 +13,10 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { Wallet } from "ethers";
 import { encodeFunctionData, parseAbi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { validate } from "../rpc/helpers/json-schema.js";
-import { SPEC_PATH, resultSchema } from "../rpc/helpers/spec.js";
-import { compileProbe } from "./helpers/probe-contract.js";
-import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { validate } from "../helpers/json-schema.js";
+import { SPEC_PATH, resultSchema } from "../helpers/spec.js";
+import { compileProbe } from "../helpers/probe-contract.js";
+import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const abi = parseAbi(["function store(uint256 key, uint256 value)", "function fail(string reason)", "function values(uint256) view returns (uint256)"]);

@@ -3,10 +3,10 @@
 // total matches the receipt) and for the call structure the contract is known to make.
 import { encodeFunctionData, parseAbi, toFunctionSelector } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { validate, type Schema } from "../rpc/helpers/json-schema.js";
-import { resultSchema } from "../rpc/helpers/spec.js";
-import { compileProbe } from "./helpers/probe-contract.js";
-import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { validate, type Schema } from "../helpers/json-schema.js";
+import { resultSchema } from "../helpers/spec.js";
+import { compileProbe } from "../helpers/probe-contract.js";
+import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 const abi = parseAbi([
   "function store(uint256 key, uint256 value)",

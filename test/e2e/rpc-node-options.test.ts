@@ -3,8 +3,8 @@
 import { Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_UNLOCKED_ACCOUNTS } from "../../src/rpc/methods/signing.js";
-import { compileProbe } from "./helpers/probe-contract.js";
-import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { compileProbe } from "../helpers/probe-contract.js";
+import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 let n: RpcTestNode;
 let rpc: RpcClient;

@@ -3,7 +3,7 @@
 // data; every signature is checked by an independent implementation (ethers).
 import { Transaction, TypedDataEncoder, getAddress, verifyMessage, verifyTypedData } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 let n: RpcTestNode;
 let rpc: RpcClient;

@@ -4,8 +4,8 @@
 import { request } from "node:http";
 import { encodeFunctionData, pad, parseAbi, toEventSelector, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileProbe } from "./helpers/probe-contract.js";
-import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "./helpers/rpc-node.js";
+import { compileProbe } from "../helpers/probe-contract.js";
+import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 const abi = parseAbi(["function store(uint256 key, uint256 value)"]);
 const STORED = toEventSelector("Stored(address,uint256,uint256)");

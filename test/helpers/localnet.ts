@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { prepareLocalnet, spawnVerity, type LocalnetLayout, type LocalnetNode } from "../../src/cli/localnet.js";
-import { decodeBlock } from "../../src/chain/encoding.js";
+import { decodeBlock } from "../../src/primitives/encoding.js";
 import { decodeCommitCertificate } from "../../src/consensus/certificate.js";
 import { createChainCommon } from "../../src/evm/common.js";
 import { rpcCall } from "./process.js";

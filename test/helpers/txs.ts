@@ -5,7 +5,7 @@ import { HARDFORK } from "../../src/evm/common.js";
 import { RLP } from "@ethereumjs/rlp";
 import { bigIntToUnpaddedBytes, concatBytes } from "@ethereumjs/util";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak256 } from "../../src/chain/hash.js";
+import { keccak256 } from "../../src/primitives/hash.js";
 
 export function testCommon(chainId = 31337n): Common {
   return createCustomCommon({ chainId: Number(chainId) }, Mainnet, { hardfork: HARDFORK });

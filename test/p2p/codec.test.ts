@@ -1,6 +1,6 @@
 // Pure codecs: the gossip envelope, topic names and the sync wire formats.
 import { randomBytes } from "node:crypto";
-import { encodeTxBatch } from "../../src/node/tx-gossip.js";
+import { encodeTxBatch } from "../../src/p2p/tx-batch.js";
 import { describe, expect, it } from "vitest";
 import { decodeEnvelope, encodeEnvelope, EnvelopeError } from "../../src/p2p/envelope.js";
 import { GOSSIP_RPC_MAX_BYTES, MAX_PAYLOAD_BYTES, TOPIC_KINDS, topicKind, topicName } from "../../src/p2p/topics.js";
@@ -13,7 +13,7 @@ import {
   encodeStatus,
 } from "../../src/p2p/sync-codec.js";
 import { ProtocolViolation } from "../../src/p2p/stream-io.js";
-import { bytes } from "./helpers.js";
+import { bytes } from "../helpers/p2p.js";
 
 describe("topics", () => {
   it("carry the chain id and map back to their kind only on that chain", () => {
@@ -28,7 +28,7 @@ describe("topics", () => {
   it("limits stay under gossipsub's 4 MiB frame with room for RPC overhead", () => {
     for (const kind of TOPIC_KINDS) expect(MAX_PAYLOAD_BYTES[kind] + 2).toBeLessThanOrEqual(GOSSIP_RPC_MAX_BYTES - 256 * 1024);
     expect(MAX_PAYLOAD_BYTES.vote).toBe(4096);
-    // A tx payload is a batch (node/tx-gossip.ts): it must hold one transaction of the pool's 128 KiB limit.
+    // A tx payload is a batch (p2p/tx-batch.ts): it must hold one transaction of the pool's 128 KiB limit.
     expect(MAX_PAYLOAD_BYTES.tx).toBeGreaterThanOrEqual(encodeTxBatch([new Uint8Array(128 * 1024).fill(1)]).length);
     expect(MAX_PAYLOAD_BYTES.tx).toBeLessThan(132 * 1024);
   });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { GossipHandlers } from "../../src/p2p/gossip.js";
 import type { P2PNetwork } from "../../src/p2p/network.js";
 import { MAX_PAYLOAD_BYTES, TOPIC_KINDS, topicName, type TopicKind } from "../../src/p2p/topics.js";
-import { CHAIN_ID, Harness, addrOf, bytes, dialNet, hex, sleep, waitFor } from "./helpers.js";
+import { CHAIN_ID, Harness, addrOf, bytes, dialNet, hex, sleep, waitFor } from "../helpers/p2p.js";
 
 const h = new Harness();
 afterEach(() => h.cleanup());

@@ -1,7 +1,7 @@
 import { chmodSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { IdentityError, loadOrCreateIdentity, p2pKeyPath } from "../../src/p2p/identity.js";
-import { Harness } from "./helpers.js";
+import { Harness } from "../helpers/p2p.js";
 
 const h = new Harness();
 afterEach(() => h.cleanup());

@@ -2,7 +2,7 @@
 // penalize() banning a peer in both directions.
 import { afterEach, describe, expect, it } from "vitest";
 import type { P2PNetwork } from "../../src/p2p/network.js";
-import { Harness, addrOf, sleep, waitFor } from "./helpers.js";
+import { Harness, addrOf, sleep, waitFor } from "../helpers/p2p.js";
 
 const h = new Harness();
 afterEach(() => h.cleanup());

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { P2PNetwork } from "../../src/p2p/network.js";
 import { PeerRequestError, statusProtocol, syncBlocksProtocol, type BlockSource } from "../../src/p2p/sync-protocol.js";
 import { encodeBlocksRequest, type SyncItem } from "../../src/p2p/sync-codec.js";
-import { CHAIN_ID, Harness, addrOf, dialNet, sleep, waitFor } from "./helpers.js";
+import { CHAIN_ID, Harness, addrOf, dialNet, sleep, waitFor } from "../helpers/p2p.js";
 
 const h = new Harness();
 afterEach(() => h.cleanup());

@@ -13,8 +13,8 @@ import {
 } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { data } from "../../src/rpc/hex.js";
-import { CUSTOM_ERRORER, REVERTER, REVERT_REASON, TOKEN } from "./helpers/fixture-backend.js";
-import { startFixtureServer, type FixtureServer } from "./helpers/rpc-client.js";
+import { CUSTOM_ERRORER, REVERTER, REVERT_REASON, TOKEN } from "../helpers/fixture-backend.js";
+import { startFixtureServer, type FixtureServer } from "../helpers/rpc-client.js";
 
 const abi = [
   "function balanceOf(address owner) view returns (uint256)",

@@ -3,8 +3,8 @@
 import { bytesToHex } from "@ethereumjs/util";
 import { hashTypedData as viemHashTypedData, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
-import { encodeType, hashTypedData } from "../../src/node/rpc-eip712.js";
-import type { TypedData } from "../../src/rpc/backend.js";
+import { encodeType, hashTypedData } from "../../src/rpc/backend/eip712.js";
+import type { TypedData } from "../../src/rpc/backend/port.js";
 
 const mail: TypedData = {
   types: {

@@ -1,9 +1,10 @@
 // Error objects: revert decoding (Error(string), Panic(uint256), custom errors) and what leaks out.
 import { describe, expect, it } from "vitest";
 import { hexToBytes } from "@noble/hashes/utils.js";
-import { UserError } from "../../src/rpc/backend.js";
-import { decodeRevertReason, revertError, toErrorObject } from "../../src/rpc/errors.js";
-import { CUSTOM_ERROR_DATA, REVERT_DATA, REVERT_REASON } from "./helpers/fixture-backend.js";
+import { UserError } from "../../src/rpc/backend/port.js";
+import { revertError, toErrorObject } from "../../src/rpc/errors.js";
+import { decodeRevertReason } from "../../src/evm/revert.js";
+import { CUSTOM_ERROR_DATA, REVERT_DATA, REVERT_REASON } from "../helpers/fixture-backend.js";
 
 describe("revert reasons", () => {
   it("decodes Error(string)", () => {

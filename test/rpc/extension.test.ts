@@ -5,7 +5,7 @@ import websocket from "@fastify/websocket";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { handleBody } from "../../src/rpc/dispatch.js";
 import { defineMethod } from "../../src/rpc/methods/types.js";
-import { startFixtureServer, type FixtureServer } from "./helpers/rpc-client.js";
+import { startFixtureServer, type FixtureServer } from "../helpers/rpc-client.js";
 
 let rpc: FixtureServer;
 beforeAll(async () => {

@@ -4,12 +4,12 @@
 import { createFeeMarket1559Tx } from "@ethereumjs/tx";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import type { Block, TxReceipt } from "../../src/chain/types.js";
-import type { ChainEventSource, CommittedBlockEvent, PooledTransaction } from "../../src/rpc/backend.js";
+import type { Block, TxReceipt } from "../../src/primitives/types.js";
+import type { ChainEventSource, CommittedBlockEvent, PooledTransaction } from "../../src/rpc/backend/port.js";
 import { FilterManager } from "../../src/rpc/filters.js";
 import { data } from "../../src/rpc/hex.js";
 import { parseLogFilter } from "../../src/rpc/params-objects.js";
-import { FixtureBackend, SENDER_KEY, TOKEN, TRANSFER_TOPIC } from "./helpers/fixture-backend.js";
+import { FixtureBackend, SENDER_KEY, TOKEN, TRANSFER_TOPIC } from "../helpers/fixture-backend.js";
 
 /** An event source the test fires by hand. */
 class ManualEvents implements ChainEventSource {

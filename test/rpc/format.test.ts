@@ -2,21 +2,12 @@
 // the execution-apis spec's result schemas.
 import { RLP } from "@ethereumjs/rlp";
 import { describe, expect, it } from "vitest";
-import {
-  EMPTY_UNCLES_HASH,
-  blockSize,
-  formatBlock,
-  formatFeeHistory,
-  formatLogWithContext,
-  formatReceipt,
-  formatSyncStatus,
-  formatTransaction,
-  type JsonObject,
-} from "../../src/rpc/format.js";
+import { EMPTY_UNCLES_HASH, blockSize, formatBlock, formatFeeHistory, formatLogWithContext, formatReceipt, formatSyncStatus, formatTransaction } from "../../src/rpc/format.js";
+import { type JsonObject } from "../../src/util/json.js";
 import { data } from "../../src/rpc/hex.js";
-import { FixtureBackend, CHAIN_ID, TOKEN } from "./helpers/fixture-backend.js";
-import { validate } from "./helpers/json-schema.js";
-import { resultSchema } from "./helpers/spec.js";
+import { FixtureBackend, CHAIN_ID, TOKEN } from "../helpers/fixture-backend.js";
+import { validate } from "../helpers/json-schema.js";
+import { resultSchema } from "../helpers/spec.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 
 const backend = new FixtureBackend();

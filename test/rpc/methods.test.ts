@@ -14,10 +14,10 @@ import {
   SENDER_KEY,
   TOKEN,
   TRANSFER_TOPIC,
-} from "./helpers/fixture-backend.js";
-import { validate } from "./helpers/json-schema.js";
-import { startFixtureServer, type FixtureServer } from "./helpers/rpc-client.js";
-import { resultSchema } from "./helpers/spec.js";
+} from "../helpers/fixture-backend.js";
+import { validate } from "../helpers/json-schema.js";
+import { startFixtureServer, type FixtureServer } from "../helpers/rpc-client.js";
+import { resultSchema } from "../helpers/spec.js";
 
 let rpc: FixtureServer;
 beforeAll(async () => {

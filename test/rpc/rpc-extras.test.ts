@@ -7,8 +7,8 @@ import { checkTxFee, maxTxFee } from "../../src/rpc/fee-cap.js";
 import { data } from "../../src/rpc/hex.js";
 import { restrictToNamespaces, methodsFor } from "../../src/rpc/methods/index.js";
 import { parseGoDuration, parseTraceConfig } from "../../src/rpc/params-trace.js";
-import { CHAIN_ID, FixtureBackend, SENDER_KEY } from "./helpers/fixture-backend.js";
-import { startFixtureServer, type FixtureServer } from "./helpers/rpc-client.js";
+import { CHAIN_ID, FixtureBackend, SENDER_KEY } from "../helpers/fixture-backend.js";
+import { startFixtureServer, type FixtureServer } from "../helpers/rpc-client.js";
 
 let rpc: FixtureServer;
 beforeAll(async () => {

@@ -2,9 +2,10 @@
 // methods, bad params, CORS, virtual hosts, and garbage that must never bring the server down.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LogFields, RpcLogger } from "../../src/rpc/logger.js";
-import { BROKEN } from "./helpers/fixture-backend.js";
-import { startFixtureServer, type FixtureServer, type RpcReply } from "./helpers/rpc-client.js";
+import type { RpcLogger } from "../../src/rpc/logger.js";
+import type { LogFields } from "../../src/util/logger.js";
+import { BROKEN } from "../helpers/fixture-backend.js";
+import { startFixtureServer, type FixtureServer, type RpcReply } from "../helpers/rpc-client.js";
 import { data } from "../../src/rpc/hex.js";
 
 /** A logger that keeps what it is told, to check that failures are logged with their method. */

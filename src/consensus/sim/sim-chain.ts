@@ -9,7 +9,8 @@ import { ByteReader, ByteWriter, bytesEqual, runDecoder, toHex, type DecodeResul
 import type { CommitCertificate } from "../certificate.js";
 import { seedForNextHeight } from "../committee.js";
 import { genesisSeed } from "../roles.js";
-import { ADDRESS_LENGTH, HASH_LENGTH, VRF_PROOF_LENGTH } from "../types.js";
+import { ADDRESS_LENGTH, HASH_LENGTH } from "../types.js";
+import { VRF_PROOF_LENGTH } from "../vrf.js";
 import { type HeightContext, verifyProposerCredential } from "../verify.js";
 
 export interface SimBlock {
@@ -58,7 +59,7 @@ export function simGenesisSeed(chainId: bigint): Uint8Array {
   return genesisSeed(chainId, new TextEncoder().encode("verity consensus simulator"));
 }
 
-export interface CommittedBlock {
+export interface SimCommittedBlock {
   readonly value: Uint8Array;
   readonly hash: Uint8Array;
   readonly certificate: CommitCertificate;
@@ -66,7 +67,7 @@ export interface CommittedBlock {
 
 export class SimChain {
   /** blocks[i] is height i + 1. */
-  readonly blocks: CommittedBlock[] = [];
+  readonly blocks: SimCommittedBlock[] = [];
   /** seeds[i] is the seed of height i + 1. */
   readonly seeds: Uint8Array[];
 
@@ -103,7 +104,7 @@ export class SimChain {
   }
 
   /** Appends a committed (hence validated) block and derives the next seed. */
-  append(ctx: HeightContext, block: CommittedBlock): void {
+  append(ctx: HeightContext, block: SimCommittedBlock): void {
     if (ctx.height !== this.height + 1) throw new Error(`append of height ${ctx.height} on a chain at ${this.height}`);
     const decoded = decodeSimBlock(block.value);
     if (!decoded.ok) throw new Error("committed block does not decode");

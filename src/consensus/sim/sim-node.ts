@@ -15,7 +15,7 @@ import type { ConsensusParams, Step, ValidatorSet } from "../types.js";
 import { type HeightContext, type MessageVerifier, makeHeightContext } from "../verify.js";
 import type { NextSeedFunction } from "../memo-verifier.js";
 import type { SeededRandom } from "./rng.js";
-import { type CommittedBlock, SimChain, encodeSimBlock, simBlockHash } from "./sim-chain.js";
+import { type SimCommittedBlock, SimChain, encodeSimBlock, simBlockHash } from "./sim-chain.js";
 
 export type ByzantineBehavior =
   /** Sends two different blocks for one round, each to part of the network. */
@@ -27,7 +27,7 @@ export type ByzantineBehavior =
   /** Proposes blocks that fail validation (broken parent link). */
   | "invalid-proposer";
 
-export type SyncPayload = { readonly kind: "sync-request"; readonly fromHeight: number } | { readonly kind: "sync-response"; readonly blocks: readonly CommittedBlock[] };
+export type SyncPayload = { readonly kind: "sync-request"; readonly fromHeight: number } | { readonly kind: "sync-response"; readonly blocks: readonly SimCommittedBlock[] };
 
 /** What a node needs from the simulator around it. */
 export interface SimEnvironment {

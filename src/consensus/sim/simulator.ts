@@ -13,7 +13,7 @@ import { defaultSortition, seedForNextHeight } from "../committee.js";
 import type { ConsensusCrypto } from "../crypto.js";
 import { decodeMessage } from "../codec.js";
 import { createEd25519EcvrfCrypto } from "../ed25519-ecvrf-crypto.js";
-import { DEFAULT_LIMITS, type ConsensusAction } from "../engine-types.js";
+import { DEFAULT_ENGINE_LIMITS, type ConsensusAction } from "../engine-types.js";
 import type { ConsensusMessage } from "../messages.js";
 import { messageStep } from "../signing-record.js";
 import { createSimulatedInsecureCrypto } from "../simulated-crypto.js";
@@ -125,7 +125,7 @@ export class Simulation {
       params: config.params,
       validatorSet: this.validatorSet,
       timeouts: config.timeouts,
-      limits: DEFAULT_LIMITS,
+      limits: DEFAULT_ENGINE_LIMITS,
       verifier: shared ? new MemoizingMessageVerifier(this.validatorSet) : directMessageVerifier,
       sortition,
       nextSeed: shared ? memoizedNextSeed(seedForNextHeight) : seedForNextHeight,

@@ -3,8 +3,8 @@
 // proof for the propose role of (seed, h, round) is valid and drew it), and a parent certificate
 // that proves the parent final. The execution half lives in chain/block-builder.ts.
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
-import type { Block } from "../../chain/types.js";
-import { ZERO_HASH } from "../../chain/hash.js";
+import type { Block } from "../../primitives/types.js";
+import { ZERO_HASH } from "../../primitives/hash.js";
 import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import type { ConsensusParams } from "../../consensus/types.js";

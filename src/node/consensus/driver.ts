@@ -4,11 +4,12 @@
 // answers which action) is documented at the top of src/consensus/engine.ts.
 import type { Common } from "@ethereumjs/common";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
-import { MAX_BLOCK_BYTES, type BlockBuilder, type ExecutedBlock } from "../../chain/block-builder.js";
+import { type BlockBuilder, type ExecutedBlock } from "../../chain/block-builder.js";
+import { MAX_BLOCK_BYTES } from "../../primitives/limits.js";
 import type { Chain } from "../../chain/chain.js";
-import { decodeBlock, encodeBlock } from "../../chain/encoding.js";
-import { nextBaseFee } from "../../chain/fees.js";
-import { keccak256 } from "../../chain/hash.js";
+import { decodeBlock, encodeBlock } from "../../primitives/encoding.js";
+import { nextBaseFee } from "../../primitives/fees.js";
+import { keccak256 } from "../../primitives/hash.js";
 import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { SkippedTx } from "../../evm/executor.js";
 import { decodeCommitCertificate, encodeCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";

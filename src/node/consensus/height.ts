@@ -3,8 +3,8 @@
 import { vrfProofToHash } from "../../consensus/vrf.js";
 import { seedForNextHeight } from "../../consensus/committee.js";
 import { decodeCommitCertificate, commitCertificateHash, type CommitCertificate } from "../../consensus/certificate.js";
-import type { Block, Hash32 } from "../../chain/types.js";
-import { ZERO_HASH } from "../../chain/hash.js";
+import type { Block, Hash32 } from "../../primitives/types.js";
+import { ZERO_HASH } from "../../primitives/hash.js";
 
 export interface HeightInfo {
   height: number;

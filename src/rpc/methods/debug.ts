@@ -4,8 +4,8 @@
 // Raw headers and blocks are verity's own encodings (the header carries the BFT fields after
 // Ethereum's twelve), so keccak256(debug_getRawHeader) is the block hash; receipts and transactions
 // use Ethereum's encodings, so debug_getRawReceipts hash to the header's receiptsRoot.
-import { encodeBlock, encodeConsensusReceipt, encodeHeader } from "../../chain/encoding.js";
-import type { BlockSelector, RpcBackend, TraceSource } from "../backend.js";
+import { encodeBlock, encodeConsensusReceipt, encodeHeader } from "../../primitives/encoding.js";
+import type { BlockSelector, RpcBackend, TraceSource } from "../backend/port.js";
 import { ErrorCode, RpcError, serverError } from "../errors.js";
 import { data } from "../hex.js";
 import { optional, parseBlockNumberOrTag, parseBlockRef, parseHash, required } from "../params.js";

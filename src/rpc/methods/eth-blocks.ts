@@ -1,6 +1,6 @@
 // eth_ methods that look up blocks, transactions, receipts and uncles. Unknown hashes, numbers and
 // indexes give null (the rpc-compat fixtures' "not found" rule).
-import type { BlockSelector, BlockWithExtras, RpcBackend, TransactionWithContext } from "../backend.js";
+import type { BlockSelector, BlockWithExtras, RpcBackend, TransactionWithContext } from "../backend/port.js";
 import { formatBlock, formatReceipt, formatTransaction, type InclusionContext } from "../format.js";
 import { quantity } from "../hex.js";
 import { optional, parseBlockNumberOrTag, parseBlockRef, parseBool, parseHash, parseUint64, required } from "../params.js";

@@ -5,7 +5,7 @@
 // -32602 "invalid block range params"; a toBlock past the head is -32602 "block range extends beyond
 // current head block". Nothing is clamped, so a client never gets a silently partial answer.
 import type { BlockNumberOrTag } from "../params.js";
-import type { LogQuery, LogWithContext } from "../backend.js";
+import type { LogQuery, LogWithContext } from "../backend/port.js";
 import { RpcError, invalidParams, serverError } from "../errors.js";
 import { formatLogWithContext } from "../format.js";
 import { required } from "../params.js";

@@ -1,8 +1,9 @@
 // State proofs and multi-slot reads: eth_getProof (EIP-1186), eth_getStorageValues, and
 // eth_createAccessList (EIP-2930 lists computed by re-execution, as geth).
-import type { AccountProof, RpcBackend } from "../backend.js";
+import type { RpcBackend } from "../backend/port.js";
+import type { AccountProof } from "../../evm/types.js";
 import { ErrorCode, RpcError } from "../errors.js";
-import type { JsonObject } from "../format.js";
+import type { JsonObject } from "../../util/json.js";
 import { data, paddedData, quantity } from "../hex.js";
 import { ParamError, field, isPlainObject, jsonType, optional, parseAddress, parseBlockRef, parseStorageSlot, required } from "../params.js";
 import { parseCallRequest } from "../params-objects.js";

@@ -1,5 +1,6 @@
 // eth_ methods that read account state at a block, execute calls, and submit transactions.
-import type { BlockSelector, CallResult } from "../backend.js";
+import type { BlockSelector } from "../backend/port.js";
+import type { CallResult } from "../../evm/types.js";
 import { revertError, serverError, type RpcError } from "../errors.js";
 import { checkTxFee, maxTxFee } from "../fee-cap.js";
 import { data, paddedData, quantity } from "../hex.js";

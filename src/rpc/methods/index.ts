@@ -2,7 +2,7 @@
 // backend's optional capabilities unlock (filters and subscriptions need chain events, debug_trace*
 // and eth_createAccessList need tracing, ...). A method a backend cannot serve is simply absent, so
 // clients get geth's -32601 for it.
-import type { RpcBackend } from "../backend.js";
+import type { RpcBackend } from "../backend/port.js";
 import { debugRawMethods, debugTraceMethods } from "./debug.js";
 import { ethBlockMethods } from "./eth-blocks.js";
 import { ethChainMethods } from "./eth-chain.js";

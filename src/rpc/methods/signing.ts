@@ -2,8 +2,8 @@
 // personal_sign and eth_signTypedData_v4 sign with the node's unlocked dev accounts. A node without
 // unlocked accounts answers them with an error that says so (and what to do instead), not -32601, so
 // a script pointed at the wrong node learns why.
-import type { Address20 } from "../../chain/types.js";
-import type { DevSigner, RpcBackend, TypedData } from "../backend.js";
+import type { Address20 } from "../../primitives/types.js";
+import type { DevSigner, RpcBackend, TypedData } from "../backend/port.js";
 import { serverError } from "../errors.js";
 import { checkTxFee } from "../fee-cap.js";
 import { formatTransaction } from "../format.js";

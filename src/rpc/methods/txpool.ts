@@ -1,8 +1,9 @@
 // txpool_ namespace (geth's): counts, content grouped by sender (checksummed) and nonce (decimal), and
 // the one-line summaries of txpool_inspect.
-import type { PooledTransaction, RpcBackend, TxPoolSource } from "../backend.js";
+import type { PooledTransaction, RpcBackend, TxPoolSource } from "../backend/port.js";
 import { ErrorCode, RpcError } from "../errors.js";
-import { formatTransaction, type Json, type JsonObject } from "../format.js";
+import { formatTransaction } from "../format.js";
+import { type Json, type JsonObject } from "../../util/json.js";
 import { checksumAddress, quantity } from "../hex.js";
 import { parseAddress, required } from "../params.js";
 import { defineMethod, type MethodTable } from "./types.js";

@@ -2,9 +2,9 @@
 // that receives them parsed. Namespaces (eth, net, web3, debug, txpool, filters, subscriptions, dev
 // signing) each export a table; the server merges them. Handlers get a context rather than globals,
 // so a transport (HTTP, WebSocket) can add what it carries per connection.
-import type { RpcBackend } from "../backend.js";
+import type { RpcBackend } from "../backend/port.js";
 import type { FilterManager } from "../filters.js";
-import type { Json } from "../format.js";
+import type { Json } from "../../util/json.js";
 import type { RpcLogger } from "../logger.js";
 import { parseParams, type Param, type ParamValues } from "../params.js";
 import type { ConnectionSubscriptions } from "../subscriptions.js";
@@ -31,7 +31,7 @@ export interface RpcLimits {
 
 export const ONE_ETHER = 10n ** 18n;
 
-export const DEFAULT_LIMITS: RpcLimits = {
+export const DEFAULT_RPC_LIMITS: RpcLimits = {
   maxLogBlockRange: 10_000,
   maxLogResults: 10_000,
   txFeeCap: ONE_ETHER,

@@ -1,0 +1,124 @@
+// The chain's data model: what a block, a receipt and a log are, independent of how they are encoded
+// (primitives/encoding.ts), stored (storage/) or executed (evm/).
+import type { TypedTransaction } from "@ethereumjs/tx";
+
+/** 32-byte hash, 20-byte address and other fixed-width values are raw bytes. */
+export type Hash32 = Uint8Array;
+export type Address20 = Uint8Array;
+
+/**
+ * A block header. The first twelve fields mirror Ethereum's; the last four carry what the BFT
+ * consensus needs to check a block on its own: the agreement round it was proposed in, the
+ * proposer's VRF proof for that round, the sortition seed of its height, and the hash of the
+ * commit certificate that finalised the parent (zero for the block after genesis).
+ */
+export interface BlockHeader {
+  parentHash: Hash32;
+  number: bigint;
+  /** Seconds since the Unix epoch. */
+  timestamp: bigint;
+  /** The proposer's address; priority fees are paid to it (Ethereum's coinbase). */
+  proposer: Address20;
+  stateRoot: Hash32;
+  transactionsRoot: Hash32;
+  receiptsRoot: Hash32;
+  logsBloom: Uint8Array;
+  gasLimit: bigint;
+  gasUsed: bigint;
+  baseFeePerGas: bigint;
+  extraData: Uint8Array;
+  round: number;
+  proposerVrfProof: Uint8Array;
+  seed: Hash32;
+  lastCommitHash: Hash32;
+}
+
+export interface Block {
+  header: BlockHeader;
+  /** keccak256 of the header's RLP, computed once when the block is made or decoded. */
+  hash: Hash32;
+  transactions: TypedTransaction[];
+  /**
+   * The encoded commit certificate that finalised the parent, as the proposer saw it (empty for
+   * genesis and height 1). Validators hold different but equally valid certificates of one block, so
+   * the block carries the one its header's lastCommitHash names, and everyone can check it.
+   */
+  lastCommit: Uint8Array;
+}
+
+export interface Log {
+  address: Address20;
+  topics: Hash32[];
+  data: Uint8Array;
+}
+
+/** What executing one transaction produced (Ethereum's receipt plus what RPC needs to show it). */
+export interface TxReceipt {
+  /** 1 success, 0 failure (revert or exceptional halt). */
+  status: 0 | 1;
+  cumulativeGasUsed: bigint;
+  gasUsed: bigint;
+  logsBloom: Uint8Array;
+  logs: Log[];
+  /** Address of the created contract, for a contract creation that succeeded. */
+  contractAddress: Address20 | null;
+  /** Price per gas the sender actually paid: base fee + effective tip. */
+  effectiveGasPrice: bigint;
+  /** Transaction type (0 legacy, 1 EIP-2930, 2 EIP-1559). */
+  type: number;
+}
+
+/** Where a transaction sits in the canonical chain. */
+export interface TxLocation {
+  blockHash: Hash32;
+  blockNumber: bigint;
+  index: number;
+}
+
+/** Chain parameters fixed at genesis. */
+export interface ChainParams {
+  chainId: bigint;
+  gasLimit: bigint;
+  /** Target seconds between blocks (the node's --block-time may override it for dev chains). */
+  blockTimeSeconds: number;
+  /** EIP-1559: base fee of the first block, and the minimum the base fee may fall to. */
+  initialBaseFee: bigint;
+  minBaseFee: bigint;
+  /** EIP-1559 elasticity multiplier (target = gasLimit / elasticity) and change denominator. */
+  elasticityMultiplier: bigint;
+  baseFeeChangeDenominator: bigint;
+  /** Expected committee size per voting step (stake units); tau >= total stake means everyone votes. */
+  committeeSize: bigint;
+  /** Expected number of proposer draws per round (several race; the lowest priority wins). */
+  proposerTau: bigint;
+}
+
+export interface GenesisAccount {
+  balance: bigint;
+  nonce: bigint;
+  code: Uint8Array;
+  storage: Array<[Hash32, Uint8Array]>;
+}
+
+export interface GenesisValidator {
+  address: Address20;
+  stake: bigint;
+  /** ed25519 public key that signs consensus messages. */
+  signingKey: Uint8Array;
+  /** ECVRF-EDWARDS25519-SHA512-TAI public key used for sortition. */
+  vrfKey: Uint8Array;
+}
+
+export interface Genesis {
+  params: ChainParams;
+  timestamp: bigint;
+  extraData: Uint8Array;
+  alloc: Map<string, GenesisAccount>; // key: 0x-prefixed lowercase address
+  validators: GenesisValidator[];
+}
+
+/** An account's nonce and balance at some state root (what admission and pool upkeep read). */
+export interface AccountState {
+  nonce: bigint;
+  balance: bigint;
+}

@@ -1,0 +1,326 @@
+// The node's implementation of rpc/'s RpcBackend: answers from the chain, the state trie, the call
+// executor and the tx pool. Block tags were resolved by rpc/; here a selector becomes a block. The
+// optional capabilities (chain events, proofs, tracing, pool inspection, producer, dev signing) live
+// in rpc-*.ts beside this file.
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { equalsBytes } from "@ethereumjs/util";
+import type { Chain } from "../../chain/chain.js";
+import type { TxPool } from "../../chain/txpool/pool.js";
+import { bloomContains } from "../../primitives/bloom.js";
+import { nextBaseFee } from "../../primitives/fees.js";
+import type { Block, Hash32 } from "../../primitives/types.js";
+import { CallExecutor, EstimateGasError } from "../../evm/call.js";
+import type { BlockEnv } from "../../evm/executor.js";
+import { effectiveGasPrice } from "../../primitives/fees.js";
+import type { BlockProducerInfo, BlockSelector, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
+import type { CallRequest, CallResult } from "../../evm/types.js";
+import { UserError } from "./port.js";
+import { silentLogger, type Logger } from "../../util/logger.js";
+import { NodeDevSigner } from "./dev-signer.js";
+import { NodeChainEvents } from "./events.js";
+import { NodeStateProofs } from "./proofs.js";
+import { NodeTracing } from "./tracing.js";
+import type { StateReader } from "../../evm/state-reader.js";
+
+/** What the backend needs of the tx pool. */
+export interface PoolView {
+  get(hash: Uint8Array): { tx: TypedTransaction; sender: Uint8Array } | undefined;
+  pendingNonce(sender: Uint8Array, accountNonce: bigint): bigint;
+}
+
+export interface BackendDeps {
+  chain: Chain;
+  state: StateReader;
+  calls: CallExecutor;
+  pool: PoolView;
+  /** Admits a raw transaction; reports the transactions that became executable with it. */
+  submit(raw: Uint8Array): Promise<{ hash: Hash32; promoted: PooledTransaction[] }>;
+  clientVersion: string;
+  devAccounts: Uint8Array[];
+  peerCount(): number;
+  syncing(): SyncStatus | null;
+  /** Lowest tip the node suggests (and its pool accepts). */
+  minSuggestedTip: bigint;
+  /** The pool's content, for txpool_*; absent: those methods are not served. */
+  txpool?: Pick<TxPool, "content" | "contentFrom" | "stats">;
+  /** The block producer this node runs as, for eth_coinbase and eth_mining. */
+  producer?: BlockProducerInfo;
+  logger?: Logger;
+}
+
+/** How many blocks the gas price oracle looks back over, and the percentile of tips it suggests. */
+const ORACLE_BLOCKS = 20;
+const ORACLE_PERCENTILE = 60;
+
+export class NodeRpcBackend implements RpcBackend {
+  readonly chainId: bigint;
+  readonly clientVersion: string;
+  readonly events: NodeChainEvents;
+  readonly proofs: NodeStateProofs;
+  readonly tracing: NodeTracing;
+  readonly txpool?: TxPoolSource;
+  readonly producer?: BlockProducerInfo;
+  readonly signer?: DevSigner;
+
+  constructor(private readonly d: BackendDeps) {
+    this.chainId = d.chain.genesis.params.chainId;
+    this.clientVersion = d.clientVersion;
+    const resolve = (sel: BlockSelector) => this.resolve(sel);
+    this.events = new NodeChainEvents(d.chain, (d.logger ?? silentLogger).child("rpc-events"));
+    this.proofs = new NodeStateProofs(d.chain.store.stateDb, d.chain.common, resolve);
+    this.tracing = new NodeTracing({ chain: d.chain, calls: d.calls, resolve, envAfter: (block) => this.envAfter(block) });
+    if (d.txpool) this.txpool = poolSource(d.txpool);
+    if (d.producer) this.producer = d.producer;
+    if (d.devAccounts.length > 0) this.signer = new NodeDevSigner(d.devAccounts, d.chain.common, this);
+  }
+
+  peerCount(): number {
+    return this.d.peerCount();
+  }
+  syncing(): SyncStatus | null {
+    return this.d.syncing();
+  }
+  accounts(): Uint8Array[] {
+    return this.d.devAccounts;
+  }
+  headNumber(): bigint {
+    return this.d.chain.head.header.number;
+  }
+
+  async getBlock(sel: BlockSelector): Promise<(Block & { size: number; senders: Uint8Array[] }) | null> {
+    const block = await this.resolve(sel);
+    if (!block) return null;
+    return { ...block, size: this.d.chain.blockSize(block), senders: block.transactions.map((tx) => tx.getSenderAddress().bytes) };
+  }
+
+  private async resolve(sel: BlockSelector): Promise<Block | null> {
+    const chain = this.d.chain;
+    if (sel === "latest" || sel === "pending") return chain.head;
+    if (sel === "earliest") return chain.getBlockByNumber(0n);
+    if ("number" in sel) return chain.getBlockByNumber(sel.number);
+    const block = await chain.getBlockByHash(sel.hash);
+    return block;
+  }
+
+  private async resolveOrThrow(sel: BlockSelector): Promise<Block> {
+    const b = await this.resolve(sel);
+    if (!b) throw new UserError("header not found");
+    return b;
+  }
+
+  async getReceipts(blockHash: Hash32) {
+    return this.d.chain.getReceipts(blockHash);
+  }
+
+  async getTransaction(hash: Hash32): Promise<(TransactionWithContext & { blockTimestamp?: bigint }) | null> {
+    const loc = await this.d.chain.getTxLocation(hash);
+    if (loc) {
+      const block = await this.d.chain.getBlockByHash(loc.blockHash);
+      const tx = block?.transactions[loc.index];
+      if (!block || !tx) return null;
+      return { tx, hash, sender: tx.getSenderAddress().bytes, location: loc, blockBaseFee: block.header.baseFeePerGas, blockTimestamp: block.header.timestamp };
+    }
+    const pooled = this.d.pool.get(hash);
+    if (!pooled) return null;
+    return { tx: pooled.tx, hash, sender: pooled.sender, location: null, blockBaseFee: null };
+  }
+
+  async getReceipt(hash: Hash32): Promise<(ReceiptWithContext & { blockTimestamp?: bigint }) | null> {
+    const loc = await this.d.chain.getTxLocation(hash);
+    if (!loc) return null;
+    const block = await this.d.chain.getBlockByHash(loc.blockHash);
+    const receipts = await this.d.chain.getReceipts(loc.blockHash);
+    const tx = block?.transactions[loc.index];
+    const receipt = receipts?.[loc.index];
+    if (!block || !tx || !receipt || !receipts) return null;
+    let firstLogIndex = 0;
+    for (let i = 0; i < loc.index; i++) firstLogIndex += receipts[i]!.logs.length;
+    return { receipt, tx, hash, sender: tx.getSenderAddress().bytes, location: loc, firstLogIndex, blockTimestamp: block.header.timestamp };
+  }
+
+  async getLogs(q: LogQuery & { limit?: number }): Promise<Array<LogWithContext & { blockTimestamp?: bigint }>> {
+    const out: Array<LogWithContext & { blockTimestamp?: bigint }> = [];
+    const head = this.headNumber();
+    const to = q.toBlock > head ? head : q.toBlock;
+    for (let n = q.fromBlock; n <= to; n++) {
+      const block = await this.d.chain.getBlockByNumber(n);
+      if (!block || !bloomMayMatch(block.header.logsBloom, q)) continue;
+      const receipts = (await this.d.chain.getReceipts(block.hash)) ?? [];
+      let logIndex = 0;
+      for (const [txIndex, r] of receipts.entries()) {
+        for (const log of r.logs) {
+          if (logMatches(log, q))
+            out.push({
+              log,
+              blockHash: block.hash,
+              blockNumber: n,
+              transactionHash: block.transactions[txIndex]!.hash(),
+              transactionIndex: txIndex,
+              logIndex,
+              blockTimestamp: block.header.timestamp,
+            });
+          logIndex++;
+          if (q.limit !== undefined && out.length > q.limit) return out;
+        }
+      }
+    }
+    return out;
+  }
+
+  private async stateRootAt(sel: BlockSelector): Promise<Hash32> {
+    return (await this.resolveOrThrow(sel)).header.stateRoot;
+  }
+
+  async getBalance(address: Uint8Array, at: BlockSelector): Promise<bigint> {
+    return (await this.d.state.account(await this.stateRootAt(at), address)).balance;
+  }
+
+  async getNonce(address: Uint8Array, at: BlockSelector): Promise<bigint> {
+    const { nonce } = await this.d.state.account(await this.stateRootAt(at), address);
+    return at === "pending" ? this.d.pool.pendingNonce(address, nonce) : nonce;
+  }
+
+  async getCode(address: Uint8Array, at: BlockSelector): Promise<Uint8Array> {
+    return this.d.state.code(await this.stateRootAt(at), address);
+  }
+
+  async getStorageAt(address: Uint8Array, slot: Hash32, at: BlockSelector): Promise<Uint8Array> {
+    return this.d.state.storage(await this.stateRootAt(at), address, slot);
+  }
+
+  /** Calls run on top of the selected block, as if in the block after it. */
+  private envAfter(block: Block): BlockEnv {
+    const h = block.header;
+    return {
+      number: h.number + 1n,
+      timestamp: h.timestamp > BigInt(Math.floor(Date.now() / 1000)) ? h.timestamp : BigInt(Math.floor(Date.now() / 1000)),
+      proposer: h.proposer,
+      gasLimit: h.gasLimit,
+      baseFeePerGas: nextBaseFee(h, this.d.chain.genesis.params),
+      prevRandao: h.seed,
+    };
+  }
+
+  async call(request: CallRequest, at: BlockSelector): Promise<CallResult> {
+    const block = await this.resolveOrThrow(at);
+    return this.d.calls.call(block.header.stateRoot, this.envAfter(block), request);
+  }
+
+  async estimateGas(request: CallRequest, at: BlockSelector): Promise<bigint> {
+    const block = await this.resolveOrThrow(at);
+    try {
+      return await this.d.calls.estimateGas(block.header.stateRoot, this.envAfter(block), request);
+    } catch (e) {
+      if (e instanceof EstimateGasError && e.result?.error === "execution reverted")
+        throw new UserError("execution reverted", 3, e.result.returnData);
+      if (e instanceof EstimateGasError) throw new UserError(e.message);
+      throw e;
+    }
+  }
+
+  async sendRawTransaction(raw: Uint8Array): Promise<Hash32> {
+    const { hash, promoted } = await this.d.submit(raw);
+    this.events.pendingAdmitted(promoted);
+    return hash;
+  }
+
+  async nextBaseFee(): Promise<bigint> {
+    return nextBaseFee(this.d.chain.head.header, this.d.chain.genesis.params);
+  }
+
+  /** The tip suggestion: a percentile of recent blocks' effective tips, never below the floor. */
+  async maxPriorityFeePerGas(): Promise<bigint> {
+    const tips: bigint[] = [];
+    const head = this.d.chain.head.header.number;
+    for (let n = head; n > 0n && n > head - BigInt(ORACLE_BLOCKS); n--) {
+      const b = await this.d.chain.getBlockByNumber(n);
+      if (!b) break;
+      for (const tx of b.transactions) tips.push(effectiveGasPrice(tx, b.header.baseFeePerGas) - b.header.baseFeePerGas);
+    }
+    if (tips.length === 0) return this.d.minSuggestedTip;
+    tips.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const tip = tips[Math.min(tips.length - 1, Math.floor((tips.length * ORACLE_PERCENTILE) / 100))]!;
+    return tip > this.d.minSuggestedTip ? tip : this.d.minSuggestedTip;
+  }
+
+  async gasPrice(): Promise<bigint> {
+    const head = this.d.chain.head.header;
+    return nextBaseFee(head, this.d.chain.genesis.params) + (await this.maxPriorityFeePerGas());
+  }
+
+  async feeHistory(blockCount: number, newest: BlockSelector, percentiles: number[] | null): Promise<FeeHistory> {
+    const last = await this.resolveOrThrow(newest);
+    const newestNumber = last.header.number;
+    const count = BigInt(blockCount) > newestNumber + 1n ? Number(newestNumber + 1n) : blockCount;
+    const oldest = newestNumber - BigInt(count) + 1n;
+    const baseFeePerGas: bigint[] = [];
+    const gasUsedRatio: number[] = [];
+    const reward: bigint[][] = [];
+    for (let n = oldest; n <= newestNumber; n++) {
+      const b = await this.d.chain.getBlockByNumber(n);
+      if (!b) break;
+      baseFeePerGas.push(b.header.baseFeePerGas);
+      gasUsedRatio.push(Number(b.header.gasUsed) / Number(b.header.gasLimit));
+      if (percentiles) reward.push(await this.rewards(b, percentiles));
+    }
+    baseFeePerGas.push(nextBaseFee(last.header, this.d.chain.genesis.params));
+    return { oldestBlock: oldest, baseFeePerGas, gasUsedRatio, ...(percentiles ? { reward } : {}) };
+  }
+
+  /** Tips at the given gas-weighted percentiles of a block (geth's feeHistory definition). */
+  private async rewards(b: Block, percentiles: number[]): Promise<bigint[]> {
+    if (b.transactions.length === 0) return percentiles.map(() => 0n);
+    const receipts = (await this.d.chain.getReceipts(b.hash)) ?? [];
+    const items = b.transactions
+      .map((tx, i) => ({ tip: effectiveGasPrice(tx, b.header.baseFeePerGas) - b.header.baseFeePerGas, gas: receipts[i]?.gasUsed ?? 0n }))
+      .sort((x, y) => (x.tip < y.tip ? -1 : x.tip > y.tip ? 1 : 0));
+    const total = items.reduce((s, x) => s + x.gas, 0n);
+    return percentiles.map((p) => {
+      const threshold = (total * BigInt(Math.round(p * 100))) / 10_000n;
+      let sum = 0n;
+      for (const it of items) {
+        sum += it.gas;
+        if (sum >= threshold) return it.tip;
+      }
+      return items[items.length - 1]!.tip;
+    });
+  }
+}
+
+function poolSource(pool: NonNullable<BackendDeps["txpool"]>): TxPoolSource {
+  const view = (txs: Iterable<{ tx: TypedTransaction; hash: Uint8Array; sender: Uint8Array }>): PooledTransaction[] =>
+    [...txs].map(({ tx, hash, sender }) => ({ tx, hash, sender }));
+  return {
+    status: () => {
+      const { pending, queued } = pool.stats();
+      return { pending, queued };
+    },
+    content: (sender) => {
+      if (sender !== undefined) {
+        const mine = pool.contentFrom(sender);
+        return { pending: view(mine.pending), queued: view(mine.queued) };
+      }
+      const all = pool.content();
+      return { pending: view([...all.pending.values()].flat()), queued: view([...all.queued.values()].flat()) };
+    },
+  };
+}
+
+function bloomMayMatch(bloom: Uint8Array, q: LogQuery): boolean {
+  if (q.addresses.length > 0 && !q.addresses.some((a) => bloomContains(bloom, a))) return false;
+  for (const alternatives of q.topics) {
+    if (alternatives && alternatives.length > 0 && !alternatives.some((t) => bloomContains(bloom, t))) return false;
+  }
+  return true;
+}
+
+function logMatches(log: { address: Uint8Array; topics: Uint8Array[] }, q: LogQuery): boolean {
+  if (q.addresses.length > 0 && !q.addresses.some((a) => equalsBytes(a, log.address))) return false;
+  for (const [i, alternatives] of q.topics.entries()) {
+    if (!alternatives || alternatives.length === 0) continue;
+    const topic = log.topics[i];
+    if (!topic || !alternatives.some((t) => equalsBytes(t, topic))) return false;
+  }
+  return true;
+}
+
