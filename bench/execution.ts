@@ -221,7 +221,8 @@ function stageBreakdown(before: Record<string, number>, after: Record<string, nu
     [STAGES.buildStateRoot]: d(STAGES.buildStateRoot),
     [STAGES.roots]: d("propose") - d(STAGES.build),
     [STAGES.proposal]: d(STAGES.proposal),
-    [STAGES.commitEncode]: d("commit") - d(STAGES.commitDb),
+    // Chain.commit awaits its commit reactions (pool upkeep), timed as their own stage.
+    [STAGES.commitEncode]: d("commit") - d(STAGES.commitDb) - d(STAGES.revalidate),
     [STAGES.commitDb]: d(STAGES.commitDb),
     [STAGES.revalidate]: d(STAGES.revalidate),
     [STAGES.revalidateState]: d(STAGES.revalidateState),

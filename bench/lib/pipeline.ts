@@ -1,28 +1,27 @@
-// The node's block pipeline assembled as src/node/node.ts assembles it, minus RPC, networking and
-// consensus voting: a LevelDB data dir, Chain, BlockExecutor + BlockBuilder, StateReader, TxPool,
-// TxIngress and PoolAdapter. sealBlock() takes the steps the consensus driver
-// (src/node/consensus/driver.ts) takes for a block this node proposes and commits: select, propose,
-// encode the proposal, prepareCommit, Chain.commit, re-validate the pool. Votes, VRF proofs and the
-// commit certificate (a fixed cost per block, not per transaction) are left out. Each stage's
-// methods are wrapped with wall-clock timers.
+// The node's own block pipeline (src/node/block-pipeline.ts: the same LevelDB data dir, Chain,
+// BlockExecutor + BlockBuilder, StateReader, TxPool, TxIngress, PoolAdapter and BlockProducer that
+// VerityNode runs), minus RPC, networking and consensus voting. sealBlock() takes the steps the
+// consensus driver takes for a block this node proposes and commits, through the same
+// BlockProducer: produce (select + build), encode the proposal, commit (state reset, one LevelDB
+// batch, pool upkeep as the chain's commit reaction). Votes, VRF proofs and the commit certificate
+// (a fixed cost per block, not per transaction) are left out. Each stage's methods are wrapped with
+// wall-clock timers.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BlockBuilder } from "../../src/chain/block-builder.js";
-import { Chain } from "../../src/chain/chain.js";
+import type { BlockBuilder } from "../../src/chain/block-builder.js";
+import type { BlockProducer } from "../../src/chain/block-producer.js";
+import type { Chain } from "../../src/chain/chain.js";
 import { encodeBlock } from "../../src/primitives/encoding.js";
-import { nextBaseFee } from "../../src/primitives/fees.js";
 import { keccak256, ZERO_HASH } from "../../src/primitives/hash.js";
-import { TxPool } from "../../src/chain/txpool/pool.js";
+import type { TxPool } from "../../src/chain/txpool/pool.js";
 import { DEFAULT_TXPOOL_CONFIG } from "../../src/chain/txpool/types.js";
 import type { Block, Genesis, TxReceipt } from "../../src/primitives/types.js";
-import { createChainCommon } from "../../src/evm/common.js";
-import { BlockExecutor } from "../../src/evm/executor.js";
-import { genesisBootstrap } from "../../src/node/genesis.js";
-import { PoolAdapter } from "../../src/node/pool-adapter.js";
-import { StateReader } from "../../src/evm/state-reader.js";
-import { TxIngress } from "../../src/node/tx-ingress.js";
-import { ChainStore } from "../../src/storage/chain-store.js";
+import type { BlockExecutor } from "../../src/evm/executor.js";
+import { openBlockPipeline } from "../../src/node/block-pipeline.js";
+import type { PoolAdapter } from "../../src/node/pool-adapter.js";
+import type { TxIngress } from "../../src/node/tx-ingress.js";
+import type { ChainStore } from "../../src/storage/chain-store.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { StageTimer, timeMethod } from "./stage-timer.js";
 
@@ -51,6 +50,7 @@ export interface Pipeline {
   pool: TxPool;
   adapter: PoolAdapter;
   builder: BlockBuilder;
+  producer: BlockProducer;
   executor: BlockExecutor;
   timer: StageTimer;
   close(): Promise<void>;
@@ -65,23 +65,14 @@ export interface SealedBlock {
 /** Opens a fresh chain from `genesis` in a temp dir, with a pool large enough for `poolCapacity` txs. */
 export async function openPipeline(genesis: Genesis, poolCapacity: number): Promise<Pipeline> {
   const dir = mkdtempSync(join(tmpdir(), "verity-bench-"));
-  const common = createChainCommon(genesis.params.chainId);
-  const store = await ChainStore.open(dir);
-  const chain = await Chain.open(store, common, genesis, genesisBootstrap(store.stateDb, common, genesis));
-  const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n));
-  const builder = new BlockBuilder(chain, executor);
-  const state = new StateReader(store.stateDb, common);
-  const pool = new TxPool({
-    ...DEFAULT_TXPOOL_CONFIG,
-    chainId: genesis.params.chainId,
-    blockGasLimit: genesis.params.gasLimit,
-    minBaseFee: genesis.params.minBaseFee,
+  const { chain, store, executor, builder, state, pool, ingress, adapter, producer, close } = await openBlockPipeline({
+    datadir: dir,
+    genesis,
+    logger: silentLogger,
     // The whole load waits in the pool before the first block (a saturated node); the default
     // capacity (8,192 slots) would refuse part of a larger run.
-    maxSlots: Math.max(DEFAULT_TXPOOL_CONFIG.maxSlots, poolCapacity),
+    txpool: { maxSlots: Math.max(DEFAULT_TXPOOL_CONFIG.maxSlots, poolCapacity) },
   });
-  const ingress = new TxIngress(common, chain, state, pool, DEFAULT_TXPOOL_CONFIG.maxTxSize);
-  const adapter = new PoolAdapter(pool, chain, state, silentLogger);
 
   const timer = new StageTimer();
   // StateReader.account serves admission and re-validation: attribute each call to the stage running.
@@ -112,10 +103,11 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
     pool,
     adapter,
     builder,
+    producer,
     executor,
     timer,
     async close() {
-      await store.close();
+      await close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -126,20 +118,15 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
 export async function sealBlock(p: Pipeline): Promise<SealedBlock> {
   const { chain, timer } = p;
   const head = chain.head;
-  const baseFee = nextBaseFee(head.header, chain.genesis.params);
-  const candidates = p.adapter.select(baseFee, head.header.gasLimit);
-  const built = await p.builder.propose(
-    {
-      proposer: chain.genesis.validators[0]!.address,
-      round: 0,
-      proposerVrfProof: new Uint8Array(0),
-      seed: keccak256(new Uint8Array([...head.header.seed, ...head.hash])),
-      lastCommit: new Uint8Array(0),
-      lastCommitHash: ZERO_HASH,
-      now: head.header.timestamp + 1n,
-    },
-    candidates,
-  );
+  const built = await p.producer.produce({
+    proposer: chain.genesis.validators[0]!.address,
+    round: 0,
+    proposerVrfProof: new Uint8Array(0),
+    seed: keccak256(new Uint8Array([...head.header.seed, ...head.hash])),
+    lastCommit: new Uint8Array(0),
+    lastCommitHash: ZERO_HASH,
+    now: head.header.timestamp + 1n,
+  });
   const phases = p.executor.lastTimings;
   timer.add(STAGES.buildTxs, phases.txsMs);
   timer.add(STAGES.buildStateRoot, phases.stateRootMs);
@@ -147,9 +134,7 @@ export async function sealBlock(p: Pipeline): Promise<SealedBlock> {
   const t0 = performance.now();
   encodeBlock(built.block);
   timer.add(STAGES.proposal, performance.now() - t0);
-  await p.builder.prepareCommit(built.block);
-  await chain.commit(built.block, built.receipts);
-  await p.adapter.onBlockCommitted(built.block, built.receipts, built.skipped);
+  await p.producer.commit(built, undefined, "consensus");
   return { block: built.block, receipts: built.receipts, skipped: built.skipped.length };
 }
 

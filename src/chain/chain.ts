@@ -3,6 +3,7 @@
 // one atomic batch. Blocks are final once committed: the chain only ever appends.
 import { EventEmitter } from "node:events";
 import type { Common } from "@ethereumjs/common";
+import type { TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { ChainStore } from "../storage/chain-store.js";
 import { decodeBlock, decodeStoredReceipts, encodeBlock, encodeStoredReceipts, hashHeader } from "../primitives/encoding.js";
@@ -11,10 +12,36 @@ import { genesisToJson } from "./genesis-json.js";
 import type { Block, BlockHeader, Genesis, Hash32, TxLocation, TxReceipt } from "../primitives/types.js";
 import { LruCache } from "../util/lru.js";
 
+/** How a block reached the chain: agreed by this node's consensus, or imported with a certificate
+ * proving it final (sync, a peer's announcement). */
+export type CommitOrigin = "consensus" | "import";
+
 export interface CommittedBlock {
   block: Block;
   receipts: TxReceipt[];
+  /** The block as stored (and as peers receive it). */
+  blockBytes: Uint8Array;
+  /** Its commit certificate (encoded), absent only where a caller commits without one (tests, benchmarks). */
+  certificateBytes: Uint8Array | null;
+  /** Pool transactions the block's builder tried and left out (their senders' state is worth a re-read). */
+  skipped: readonly TypedTransaction[];
+  origin: CommitOrigin;
 }
+
+/** What commit() passes along besides the block and receipts. */
+export interface CommitExtras {
+  certificateBytes?: Uint8Array;
+  skipped?: readonly TypedTransaction[];
+  origin?: CommitOrigin;
+}
+
+/**
+ * A reaction to a committed block that must finish before the next block is built (pool upkeep:
+ * the next proposal must not offer what this block included). Awaited in registration order after
+ * the block is durable; one that throws is reported through onReactionError and does not stop the
+ * others, nor undo the commit.
+ */
+export type CommitReaction = (committed: CommittedBlock) => Promise<void> | void;
 
 export interface ChainEvents {
   block: [CommittedBlock];
@@ -57,6 +84,9 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly receipts = new LruCache<string, TxReceipt[]>(256);
   /** Encoded size of blocks read or committed here, known from their bytes (RPC's `size`). */
   private readonly sizes = new WeakMap<Block, number>();
+  private readonly reactions: CommitReaction[] = [];
+  /** Told when a commit reaction throws (the root logs it). */
+  onReactionError: (error: unknown, committed: CommittedBlock) => void = () => {};
 
   private constructor(
     readonly store: ChainStore,
@@ -163,8 +193,21 @@ export class Chain extends EventEmitter<ChainEvents> {
     return size;
   }
 
-  /** Appends a finalised block. The caller has executed it on the head's state (stateRoot matches). */
-  async commit(block: Block, receipts: TxReceipt[], certificateBytes?: Uint8Array): Promise<void> {
+  /** Registers a reaction to every committed block (see CommitReaction); returns its removal. */
+  onCommitted(reaction: CommitReaction): () => void {
+    this.reactions.push(reaction);
+    return () => {
+      const i = this.reactions.indexOf(reaction);
+      if (i >= 0) this.reactions.splice(i, 1);
+    };
+  }
+
+  /**
+   * Appends a finalised block (the caller executed it on the head's state: its stateRoot matches),
+   * then emits "block" (synchronous listeners: RPC events) and awaits the commit reactions.
+   */
+  async commit(block: Block, receipts: TxReceipt[], extras: CommitExtras = {}): Promise<void> {
+    const { certificateBytes } = extras;
     const head = this.headBlock;
     if (block.header.number !== head.header.number + 1n || !equalsBytes(block.header.parentHash, head.hash))
       throw new Error(`block ${block.header.number} ${bytesToHex(block.hash)} does not extend the head ${head.header.number}`);
@@ -182,6 +225,21 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.blocks.set(key, block);
     this.receipts.set(key, receipts);
     this.headBlock = block;
-    this.emit("block", { block, receipts });
+    const committed: CommittedBlock = {
+      block,
+      receipts,
+      blockBytes,
+      certificateBytes: certificateBytes ?? null,
+      skipped: extras.skipped ?? [],
+      origin: extras.origin ?? "consensus",
+    };
+    this.emit("block", committed);
+    for (const reaction of [...this.reactions]) {
+      try {
+        await reaction(committed);
+      } catch (e) {
+        this.onReactionError(e, committed);
+      }
+    }
   }
 }

@@ -4,7 +4,7 @@
 // only for data invalid for every node, "ignore" for data merely stale or unwanted here.
 import { RLP } from "@ethereumjs/rlp";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import type { Chain } from "../chain/chain.js";
+import type { Chain, CommittedBlock } from "../chain/chain.js";
 import { P2PNetwork, type ChainStatus, type SyncItem, type ValidationOutcome } from "../p2p/index.js";
 import { UserError } from "../rpc/backend/port.js";
 import type { Logger } from "../util/logger.js";
@@ -43,8 +43,6 @@ export interface NodeNetwork {
   transport: ConsensusTransport;
   /** Gossips a transaction this node admitted from its own RPC. */
   publishTx(raw: Uint8Array): void;
-  /** Gossips a block this node committed, with its certificate. */
-  announce(block: Uint8Array, certificate: Uint8Array): void;
   attach(driver: ConsensusDriver): void;
   stop(): Promise<void>;
 }
@@ -148,6 +146,12 @@ export async function startNodeNetwork(o: {
     net.publish(kind, bytes).catch((e: Error) => log.debug("publish failed", { kind, error: e }));
   };
   const txBatcher = new TxGossipBatcher((batch) => publish("tx", batch));
+  // Blocks this node's consensus committed are announced with their certificate, so that peers that
+  // missed the agreement catch up at once; imported blocks were announced by whoever agreed on them.
+  const announce = (c: CommittedBlock) => {
+    if (c.origin === "consensus" && c.certificateBytes) publish("block", encodeBlockAnnouncement(c.blockBytes, c.certificateBytes));
+  };
+  o.chain.on("block", announce);
   return {
     net,
     get sync() {
@@ -156,13 +160,13 @@ export async function startNodeNetwork(o: {
     },
     transport: { broadcast: (kind, bytes) => publish(kind, bytes) },
     publishTx: (raw) => txBatcher.add(raw),
-    announce: (block, certificate) => publish("block", encodeBlockAnnouncement(block, certificate)),
     attach(d: ConsensusDriver) {
       driver = d;
       sync = new BlockSync(net, o.chain, d, log.child("sync"));
       sync.start();
     },
     async stop() {
+      o.chain.off("block", announce);
       txBatcher.flush();
       await sync?.stop();
       await net.stop();

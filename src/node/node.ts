@@ -1,23 +1,15 @@
 // The composition root: builds storage -> chain -> evm -> tx pool -> block production -> rpc from
 // one options object, and closes them in reverse order. The CLI only turns flags into NodeOptions.
 import { bytesToHex } from "@ethereumjs/util";
-import { ChainStore } from "../storage/chain-store.js";
-import { Chain } from "../chain/chain.js";
-import { BlockBuilder } from "../chain/block-builder.js";
 import type { Genesis } from "../primitives/types.js";
-import { TxPool } from "../chain/txpool/pool.js";
-import { DEFAULT_TXPOOL_CONFIG } from "../chain/txpool/types.js";
-import { createChainCommon } from "../evm/common.js";
 import { secp256k1Backend } from "../evm/crypto.js";
-import { genesisBootstrap } from "./genesis.js";
-import { BlockExecutor } from "../evm/executor.js";
 import { CallExecutor } from "../evm/call.js";
+import { openBlockPipeline } from "./block-pipeline.js";
+import type { Chain } from "../chain/chain.js";
+import type { TxPool } from "../chain/txpool/pool.js";
 import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
-import { StateReader } from "../evm/state-reader.js";
-import { TxIngress } from "./tx-ingress.js";
-import { PoolAdapter } from "./pool-adapter.js";
 import { ConsensusDriver } from "./consensus/driver.js";
 import { startNodeNetwork, type NodeNetwork, type P2POptions } from "./network.js";
 import type { ValidatorKeys } from "../chain/validator-keys.js";
@@ -75,10 +67,12 @@ export class VerityNode {
       for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => log.error("shutdown step failed", { error: e }));
     };
     try {
-      const common = createChainCommon(o.genesis.params.chainId);
-      const store = await ChainStore.open(o.datadir);
-      closers.push(() => store.close());
-      const chain = await Chain.open(store, common, o.genesis, genesisBootstrap(store.stateDb, common, o.genesis));
+      const { common, store, chain, state, pool, ingress, adapter, producer, close } = await openBlockPipeline({
+        datadir: o.datadir,
+        genesis: o.genesis,
+        logger: log,
+      });
+      closers.push(close);
       log.info("chain opened", {
         datadir: o.datadir,
         chainId: o.genesis.params.chainId,
@@ -87,17 +81,6 @@ export class VerityNode {
         senderRecovery: secp256k1Backend,
       });
       const blockHashes = (n: bigint) => chain.getCanonicalHash(n);
-      const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, blockHashes);
-      const builder = new BlockBuilder(chain, executor);
-      const state = new StateReader(store.stateDb, common);
-      const pool = new TxPool({
-        ...DEFAULT_TXPOOL_CONFIG,
-        chainId: o.genesis.params.chainId,
-        blockGasLimit: o.genesis.params.gasLimit,
-        minBaseFee: o.genesis.params.minBaseFee,
-      });
-      const ingress = new TxIngress(common, chain, state, pool, DEFAULT_TXPOOL_CONFIG.maxTxSize);
-      const adapter = new PoolAdapter(pool, chain, state, log.child("txpool"));
       let consensus: ConsensusDriver | null = null;
       let backendRef: NodeRpcBackend | null = null;
       let network: NodeNetwork | null = null;
@@ -124,9 +107,8 @@ export class VerityNode {
         common,
         chain,
         store,
-        builder,
+        producer,
         candidates: adapter,
-        onCommitted: (block, receipts, skipped) => adapter.onBlockCommitted(block, receipts, skipped),
         crypto: createEd25519EcvrfCrypto(),
         params,
         validators: o.validators,
@@ -135,7 +117,6 @@ export class VerityNode {
         ...(network
           ? {
               transport: network.transport,
-              onFinalized: network.announce,
               onBehind: () => network?.sync.trigger(),
             }
           : {}),

@@ -8,20 +8,12 @@ import type { Chain } from "../chain/chain.js";
 import { nextBaseFee } from "../primitives/fees.js";
 import type { TxPool } from "../chain/txpool/pool.js";
 import type { AccountState } from "../primitives/types.js";
-import type { Block, TxReceipt } from "../primitives/types.js";
-import type { SkippedTx, TxCandidates } from "../evm/executor.js";
+import type { TxCandidates } from "../evm/executor.js";
+import type { CandidateSource } from "../chain/block-producer.js";
+import type { CommittedBlock } from "../chain/chain.js";
 import type { Logger } from "../util/logger.js";
 import type { PoolView } from "../rpc/backend/node-backend.js";
 import type { StateReader } from "../evm/state-reader.js";
-
-export interface CandidateSource {
-  select(baseFee: bigint, gasLimit: bigint): TxCandidates;
-  pendingCount(): number;
-  /** The pooled transaction with this hash, if any (decoded, sender recovered). */
-  known?(hash: Uint8Array): TypedTransaction | undefined;
-}
-
-export type BlockProducedHook = (block: Block, receipts: TxReceipt[], skipped: SkippedTx[]) => Promise<void>;
 
 export class PoolAdapter implements CandidateSource, PoolView {
   constructor(
@@ -52,9 +44,10 @@ export class PoolAdapter implements CandidateSource, PoolView {
     return this.pool.pendingNonce(sender, accountNonce);
   }
 
-  async onBlockCommitted(block: Block, _receipts: TxReceipt[], skipped: SkippedTx[]): Promise<void> {
+  /** Pool upkeep, a commit reaction (Chain.onCommitted): re-validates the senders the block touched. */
+  async onBlockCommitted({ block, skipped }: CommittedBlock): Promise<void> {
     const senders = new Map<string, Uint8Array>();
-    for (const tx of [...block.transactions, ...skipped.map((s) => s.tx)]) {
+    for (const tx of [...block.transactions, ...skipped]) {
       // The pool recovered and kept each sender at admission; getSenderAddress would hash the
       // public key again (a keccak per transaction). A block's transactions may come from elsewhere.
       const pooled = this.pool.get(tx.hash());

@@ -4,14 +4,11 @@
 // answers which action) is documented at the top of src/consensus/engine.ts.
 import type { Common } from "@ethereumjs/common";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
-import { type BlockBuilder, type ExecutedBlock } from "../../chain/block-builder.js";
 import { MAX_BLOCK_BYTES } from "../../primitives/limits.js";
 import type { Chain } from "../../chain/chain.js";
 import { decodeBlock, encodeBlock } from "../../primitives/encoding.js";
-import { nextBaseFee } from "../../primitives/fees.js";
 import { keccak256 } from "../../primitives/hash.js";
 import type { ValidatorKeys } from "../../chain/validator-keys.js";
-import type { SkippedTx } from "../../evm/executor.js";
 import { decodeCommitCertificate, encodeCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
 import { decodeMessage } from "../../consensus/codec.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
@@ -25,7 +22,7 @@ import { ValidatorSet, type ConsensusParams } from "../../consensus/types.js";
 import { makeHeightContext, type HeightContext } from "../../consensus/verify.js";
 import type { ChainStore } from "../../storage/chain-store.js";
 import type { Logger } from "../../util/logger.js";
-import type { BlockProducedHook, CandidateSource } from "../pool-adapter.js";
+import type { BlockProducer, CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
 import { checkConsensusFields, checkFinalizedBlock } from "./block-checks.js";
 import { nextHeightInfo, type HeightInfo } from "./height.js";
 import { memoizeVrfVerify } from "./memo-crypto.js";
@@ -54,11 +51,9 @@ export interface DriverOptions {
   common: Common;
   chain: Chain;
   store: ChainStore;
-  builder: BlockBuilder;
+  /** select -> build -> execute -> commit; what reacts to a commit listens to the chain. */
+  producer: BlockProducer;
   candidates: CandidateSource;
-  onCommitted: BlockProducedHook;
-  /** Told about every block this node commits, with its certificate (to announce it to peers). */
-  onFinalized?: (blockBytes: Uint8Array, certificateBytes: Uint8Array) => void;
   /** Told when peers are evidently ahead (messages for later heights): time to sync. */
   onBehind?: (theirHeight: number) => void;
   crypto: ConsensusCrypto;
@@ -89,7 +84,7 @@ export class ConsensusDriver {
   private info!: HeightInfo;
   private ctx!: HeightContext;
   /** Blocks of the current height executed here (built or validated), by hash. */
-  private executed = new Map<string, Promise<(ExecutedBlock & { skipped: SkippedTx[] }) | null>>();
+  private executed = new Map<string, Promise<ProducedBlock | null>>();
   private committing: Promise<void> | null = null;
   private heightStartedAt = 0;
   /** The last height the engines were told to start (StartHeight must strictly increase). */
@@ -323,15 +318,13 @@ export class ConsensusDriver {
       const ctx = makeHeightContext(this.crypto, this.o.params, this.validatorSet, info.seed, info.height);
       const problem = checkFinalizedBlock(block, cert.value, ctx, head, this.o.params, this.crypto);
       if (problem) return { kind: "invalid", reason: problem };
-      let executed: ExecutedBlock;
+      let executed: ProducedBlock;
       try {
-        executed = await this.o.builder.validate(block, BigInt(Math.floor(this.now() / 1000)), FINALIZED_FUTURE_SECONDS);
+        executed = await this.o.producer.validate(block, BigInt(Math.floor(this.now() / 1000)), FINALIZED_FUTURE_SECONDS);
       } catch (e) {
         return { kind: "invalid", reason: (e as Error).message };
       }
-      await this.o.builder.prepareCommit(block);
-      await this.o.chain.commit(block, executed.receipts, certificateBytes);
-      await this.o.onCommitted(block, executed.receipts, []);
+      await this.o.producer.commit(executed, certificateBytes, "import");
       return { kind: "committed" };
     }).then(async (outcome) => {
       if (outcome.kind === "committed" && opts.startNext !== false && this.running && !this.committing) await this.beginHeight();
@@ -382,9 +375,7 @@ export class ConsensusDriver {
       const head = this.o.chain.head.header;
       // The head moved past this height (a synced or announced block) before the build ran.
       if (head.number + 1n !== BigInt(height) || height !== this.info.height) return null;
-      const candidates = this.o.candidates.select(nextBaseFee(head, this.o.chain.genesis.params), head.gasLimit);
-      return this.o.builder.propose(
-        {
+      return this.o.producer.produce({
           proposer,
           round,
           proposerVrfProof: vrfProof,
@@ -392,9 +383,7 @@ export class ConsensusDriver {
           lastCommit: this.info.previousCommit ? encodeCommitCertificate(this.info.previousCommit) : new Uint8Array(0),
           lastCommitHash: this.info.lastCommitHash,
           now: BigInt(Math.floor(this.now() / 1000)),
-        },
-        candidates,
-      );
+      });
     });
     const built = await job;
     if (built === null) {
@@ -428,8 +417,7 @@ export class ConsensusDriver {
           }
           const problem = checkConsensusFields(block, this.ctx, this.o.chain.head, this.o.params, this.crypto);
           if (problem) throw new Error(problem);
-          const ok = await this.o.builder.validate(block, BigInt(Math.floor(this.now() / 1000)));
-          return { ...ok, skipped: [] };
+          return await this.o.producer.validate(block, BigInt(Math.floor(this.now() / 1000)));
         } catch (err) {
           this.o.logger.warn("rejected proposed block", { hash: key, height: this.info.height, reason: (err as Error).message });
           return null;
@@ -455,16 +443,13 @@ export class ConsensusDriver {
       const fresh = await this.exec.run(async () => {
         // Sync may have committed this height meanwhile (from a peer's certificate).
         if (executed.block.header.number !== this.o.chain.head.header.number + 1n) return false;
-        await this.o.builder.prepareCommit(executed.block);
-        await this.o.chain.commit(executed.block, executed.receipts, certificateBytes);
+        await this.o.producer.commit(executed, certificateBytes, "consensus");
         return true;
       });
       if (!fresh) {
         await this.beginHeight();
         return;
       }
-      await this.o.onCommitted(executed.block, executed.receipts, executed.skipped);
-      this.o.onFinalized?.(value, certificateBytes);
       const h = executed.block.header;
       this.o.logger.info("committed block", {
         number: h.number,

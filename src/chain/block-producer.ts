@@ -1,0 +1,60 @@
+// The one path a block takes from the pool to the chain: select -> build -> execute -> commit. The
+// consensus driver (for blocks it proposes, validates and commits), the import of blocks proven
+// final elsewhere (sync, announcements) and the execution benchmark all go through it, so the code
+// that is measured is the code that runs. What reacts to a commit (pool upkeep, RPC events, the
+// block announcement) listens to the chain (Chain.onCommitted / "block"), not to the producer.
+import type { TypedTransaction } from "@ethereumjs/tx";
+import type { TxCandidates } from "../evm/executor.js";
+import { nextBaseFee } from "../primitives/fees.js";
+import type { Block } from "../primitives/types.js";
+import type { BlockBuilder, ExecutedBlock, ProposalFields } from "./block-builder.js";
+import type { Chain, CommitOrigin } from "./chain.js";
+
+/** Where proposals get their transactions (the tx pool, through its adapter). */
+export interface CandidateSource {
+  select(baseFee: bigint, gasLimit: bigint): TxCandidates;
+  pendingCount(): number;
+  /** The pooled transaction with this hash, if any (decoded, sender recovered). */
+  known?(hash: Uint8Array): TypedTransaction | undefined;
+}
+
+/** A block executed on the head's state, ready to commit; `skipped` lists what its builder left out. */
+export interface ProducedBlock extends ExecutedBlock {
+  skipped: readonly TypedTransaction[];
+}
+
+export class BlockProducer {
+  constructor(
+    private readonly chain: Chain,
+    private readonly builder: BlockBuilder,
+    private readonly candidates: CandidateSource,
+  ) {}
+
+  /** Proposer path: selects from the pool what pays the next base fee and builds a block on the head. */
+  async produce(fields: ProposalFields): Promise<ProducedBlock> {
+    const head = this.chain.head.header;
+    const selection = this.candidates.select(nextBaseFee(head, this.chain.genesis.params), head.gasLimit);
+    const built = await this.builder.propose(fields, selection);
+    return { block: built.block, receipts: built.receipts, skipped: built.skipped.map((s) => s.tx) };
+  }
+
+  /** Validator path: re-executes a received block on the head and checks every derived field. */
+  async validate(block: Block, nowSeconds: bigint, maxFutureSeconds?: bigint): Promise<ProducedBlock> {
+    const executed = await this.builder.validate(block, nowSeconds, maxFutureSeconds);
+    return { ...executed, skipped: [] };
+  }
+
+  /**
+   * Appends an executed block with its certificate: the live state moves to its post-state (another
+   * proposal may have been executed since), then the chain writes it in one batch and runs its
+   * commit reactions. The block must extend the head (Chain.commit throws otherwise).
+   */
+  async commit(produced: ProducedBlock, certificateBytes: Uint8Array | undefined, origin: CommitOrigin): Promise<void> {
+    await this.builder.prepareCommit(produced.block);
+    await this.chain.commit(produced.block, produced.receipts, {
+      ...(certificateBytes ? { certificateBytes } : {}),
+      skipped: produced.skipped,
+      origin,
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// The node's block pipeline, assembled once: the data dir's LevelDB, the canonical chain, the
+// executor and block builder, the state reader, the tx pool with its admission and upkeep, and the
+// block producer over them. VerityNode.start builds the node around it; the execution benchmark
+// (bench/lib/pipeline.ts) opens the same pipeline, so what it measures is what the node runs.
+import type { Common } from "@ethereumjs/common";
+import { BlockBuilder } from "../chain/block-builder.js";
+import { BlockProducer } from "../chain/block-producer.js";
+import { Chain } from "../chain/chain.js";
+import { TxPool } from "../chain/txpool/pool.js";
+import { DEFAULT_TXPOOL_CONFIG, type TxPoolConfig } from "../chain/txpool/types.js";
+import { createChainCommon } from "../evm/common.js";
+import { BlockExecutor } from "../evm/executor.js";
+import { StateReader } from "../evm/state-reader.js";
+import type { Genesis } from "../primitives/types.js";
+import { ChainStore } from "../storage/chain-store.js";
+import type { Logger } from "../util/logger.js";
+import { genesisBootstrap } from "./genesis.js";
+import { PoolAdapter } from "./pool-adapter.js";
+import { TxIngress } from "./tx-ingress.js";
+
+export interface BlockPipeline {
+  common: Common;
+  store: ChainStore;
+  chain: Chain;
+  executor: BlockExecutor;
+  builder: BlockBuilder;
+  state: StateReader;
+  pool: TxPool;
+  ingress: TxIngress;
+  adapter: PoolAdapter;
+  producer: BlockProducer;
+  /** Closes the database (after everything that uses it has stopped). */
+  close(): Promise<void>;
+}
+
+export async function openBlockPipeline(o: { datadir: string; genesis: Genesis; logger: Logger; txpool?: Partial<TxPoolConfig> }): Promise<BlockPipeline> {
+  const common = createChainCommon(o.genesis.params.chainId);
+  const store = await ChainStore.open(o.datadir);
+  try {
+    const chain = await Chain.open(store, common, o.genesis, genesisBootstrap(store.stateDb, common, o.genesis));
+    const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n));
+    const builder = new BlockBuilder(chain, executor);
+    const state = new StateReader(store.stateDb, common);
+    const poolConfig: TxPoolConfig = {
+      ...DEFAULT_TXPOOL_CONFIG,
+      chainId: o.genesis.params.chainId,
+      blockGasLimit: o.genesis.params.gasLimit,
+      minBaseFee: o.genesis.params.minBaseFee,
+      ...o.txpool,
+    };
+    const pool = new TxPool(poolConfig);
+    const ingress = new TxIngress(common, chain, state, pool, poolConfig.maxTxSize);
+    const adapter = new PoolAdapter(pool, chain, state, o.logger.child("txpool"));
+    const producer = new BlockProducer(chain, builder, adapter);
+    // What reacts to a commit listens to the chain; pool upkeep must finish before the next build.
+    chain.onReactionError = (error, c) => o.logger.error("commit reaction failed", { number: c.block.header.number, error: error as Error });
+    chain.onCommitted((c) => adapter.onBlockCommitted(c));
+    return { common, store, chain, executor, builder, state, pool, ingress, adapter, producer, close: () => store.close() };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
