@@ -7,7 +7,8 @@ import { serverError } from "./errors.js";
 import { formatLogWithContext } from "./format.js";
 import { type Json } from "../util/json.js";
 import { data } from "./hex.js";
-import { logMatches, logsOfBlock } from "./log-match.js";
+import { logsOfBlock } from "./block-logs.js";
+import { logMatches } from "../primitives/log-filter.js";
 import type { LogFilter } from "./params-objects.js";
 import { newRpcId } from "./random-id.js";
 

@@ -8,7 +8,8 @@ import { serverError } from "./errors.js";
 import { formatHeader, formatLogWithContext, formatTransaction } from "./format.js";
 import { type Json } from "../util/json.js";
 import { data } from "./hex.js";
-import { logMatches, logsOfBlock, type LogCriteria } from "./log-match.js";
+import { logsOfBlock } from "./block-logs.js";
+import { logMatches, type LogCriteria } from "../primitives/log-filter.js";
 import { newRpcId } from "./random-id.js";
 
 export type SubscriptionRequest =

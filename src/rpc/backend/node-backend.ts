@@ -1,17 +1,18 @@
 // The node's implementation of rpc/'s RpcBackend: answers from the chain, the state trie, the call
-// executor and the tx pool. Block tags were resolved by rpc/; here a selector becomes a block. The
-// optional capabilities (chain events, proofs, tracing, pool inspection, producer, dev signing) live
-// in rpc-*.ts beside this file.
+// executor and the tx pool; fee and log queries are chain analytics (chain/analytics/) it delegates to.
+// Block tags were resolved by rpc/; here a selector becomes a block. The optional capabilities
+// (chain events, proofs, tracing, pool inspection, producer, dev signing) live in rpc-*.ts beside
+// this file.
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { equalsBytes } from "@ethereumjs/util";
+import { feeHistory } from "../../chain/analytics/fee-history.js";
+import { suggestGasPrice, suggestTip } from "../../chain/analytics/gas-price-oracle.js";
+import { scanLogs } from "../../chain/analytics/log-scan.js";
 import type { Chain } from "../../chain/chain.js";
 import type { TxPool } from "../../chain/txpool/pool.js";
-import { bloomContains } from "../../primitives/bloom.js";
 import { nextBaseFee } from "../../primitives/fees.js";
 import type { Block, Hash32 } from "../../primitives/types.js";
 import { CallExecutor, EstimateGasError } from "../../evm/call.js";
 import type { BlockEnv } from "../../evm/executor.js";
-import { effectiveGasPrice } from "../../primitives/fees.js";
 import type { BlockProducerInfo, BlockSelector, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
 import type { CallRequest, CallResult } from "../../evm/types.js";
 import { UserError } from "./port.js";
@@ -47,10 +48,6 @@ export interface BackendDeps {
   producer?: BlockProducerInfo;
   logger?: Logger;
 }
-
-/** How many blocks the gas price oracle looks back over, and the percentile of tips it suggests. */
-const ORACLE_BLOCKS = 20;
-const ORACLE_PERCENTILE = 60;
 
 export class NodeRpcBackend implements RpcBackend {
   readonly chainId: bigint;
@@ -139,32 +136,7 @@ export class NodeRpcBackend implements RpcBackend {
   }
 
   async getLogs(q: LogQuery & { limit?: number }): Promise<Array<LogWithContext & { blockTimestamp?: bigint }>> {
-    const out: Array<LogWithContext & { blockTimestamp?: bigint }> = [];
-    const head = this.headNumber();
-    const to = q.toBlock > head ? head : q.toBlock;
-    for (let n = q.fromBlock; n <= to; n++) {
-      const block = await this.d.chain.getBlockByNumber(n);
-      if (!block || !bloomMayMatch(block.header.logsBloom, q)) continue;
-      const receipts = (await this.d.chain.getReceipts(block.hash)) ?? [];
-      let logIndex = 0;
-      for (const [txIndex, r] of receipts.entries()) {
-        for (const log of r.logs) {
-          if (logMatches(log, q))
-            out.push({
-              log,
-              blockHash: block.hash,
-              blockNumber: n,
-              transactionHash: block.transactions[txIndex]!.hash(),
-              transactionIndex: txIndex,
-              logIndex,
-              blockTimestamp: block.header.timestamp,
-            });
-          logIndex++;
-          if (q.limit !== undefined && out.length > q.limit) return out;
-        }
-      }
-    }
-    return out;
+    return scanLogs(this.d.chain, q);
   }
 
   private async stateRootAt(sel: BlockSelector): Promise<Hash32> {
@@ -228,62 +200,16 @@ export class NodeRpcBackend implements RpcBackend {
     return nextBaseFee(this.d.chain.head.header, this.d.chain.genesis.params);
   }
 
-  /** The tip suggestion: a percentile of recent blocks' effective tips, never below the floor. */
   async maxPriorityFeePerGas(): Promise<bigint> {
-    const tips: bigint[] = [];
-    const head = this.d.chain.head.header.number;
-    for (let n = head; n > 0n && n > head - BigInt(ORACLE_BLOCKS); n--) {
-      const b = await this.d.chain.getBlockByNumber(n);
-      if (!b) break;
-      for (const tx of b.transactions) tips.push(effectiveGasPrice(tx, b.header.baseFeePerGas) - b.header.baseFeePerGas);
-    }
-    if (tips.length === 0) return this.d.minSuggestedTip;
-    tips.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const tip = tips[Math.min(tips.length - 1, Math.floor((tips.length * ORACLE_PERCENTILE) / 100))]!;
-    return tip > this.d.minSuggestedTip ? tip : this.d.minSuggestedTip;
+    return suggestTip(this.d.chain, this.d.minSuggestedTip);
   }
 
   async gasPrice(): Promise<bigint> {
-    const head = this.d.chain.head.header;
-    return nextBaseFee(head, this.d.chain.genesis.params) + (await this.maxPriorityFeePerGas());
+    return suggestGasPrice(this.d.chain, this.d.minSuggestedTip);
   }
 
   async feeHistory(blockCount: number, newest: BlockSelector, percentiles: number[] | null): Promise<FeeHistory> {
-    const last = await this.resolveOrThrow(newest);
-    const newestNumber = last.header.number;
-    const count = BigInt(blockCount) > newestNumber + 1n ? Number(newestNumber + 1n) : blockCount;
-    const oldest = newestNumber - BigInt(count) + 1n;
-    const baseFeePerGas: bigint[] = [];
-    const gasUsedRatio: number[] = [];
-    const reward: bigint[][] = [];
-    for (let n = oldest; n <= newestNumber; n++) {
-      const b = await this.d.chain.getBlockByNumber(n);
-      if (!b) break;
-      baseFeePerGas.push(b.header.baseFeePerGas);
-      gasUsedRatio.push(Number(b.header.gasUsed) / Number(b.header.gasLimit));
-      if (percentiles) reward.push(await this.rewards(b, percentiles));
-    }
-    baseFeePerGas.push(nextBaseFee(last.header, this.d.chain.genesis.params));
-    return { oldestBlock: oldest, baseFeePerGas, gasUsedRatio, ...(percentiles ? { reward } : {}) };
-  }
-
-  /** Tips at the given gas-weighted percentiles of a block (geth's feeHistory definition). */
-  private async rewards(b: Block, percentiles: number[]): Promise<bigint[]> {
-    if (b.transactions.length === 0) return percentiles.map(() => 0n);
-    const receipts = (await this.d.chain.getReceipts(b.hash)) ?? [];
-    const items = b.transactions
-      .map((tx, i) => ({ tip: effectiveGasPrice(tx, b.header.baseFeePerGas) - b.header.baseFeePerGas, gas: receipts[i]?.gasUsed ?? 0n }))
-      .sort((x, y) => (x.tip < y.tip ? -1 : x.tip > y.tip ? 1 : 0));
-    const total = items.reduce((s, x) => s + x.gas, 0n);
-    return percentiles.map((p) => {
-      const threshold = (total * BigInt(Math.round(p * 100))) / 10_000n;
-      let sum = 0n;
-      for (const it of items) {
-        sum += it.gas;
-        if (sum >= threshold) return it.tip;
-      }
-      return items[items.length - 1]!.tip;
-    });
+    return feeHistory(this.d.chain, await this.resolveOrThrow(newest), blockCount, percentiles);
   }
 }
 
@@ -305,22 +231,3 @@ function poolSource(pool: NonNullable<BackendDeps["txpool"]>): TxPoolSource {
     },
   };
 }
-
-function bloomMayMatch(bloom: Uint8Array, q: LogQuery): boolean {
-  if (q.addresses.length > 0 && !q.addresses.some((a) => bloomContains(bloom, a))) return false;
-  for (const alternatives of q.topics) {
-    if (alternatives && alternatives.length > 0 && !alternatives.some((t) => bloomContains(bloom, t))) return false;
-  }
-  return true;
-}
-
-function logMatches(log: { address: Uint8Array; topics: Uint8Array[] }, q: LogQuery): boolean {
-  if (q.addresses.length > 0 && !q.addresses.some((a) => equalsBytes(a, log.address))) return false;
-  for (const [i, alternatives] of q.topics.entries()) {
-    if (!alternatives || alternatives.length === 0) continue;
-    const topic = log.topics[i];
-    if (!topic || !alternatives.some((t) => equalsBytes(t, topic))) return false;
-  }
-  return true;
-}
-
