@@ -5,7 +5,7 @@ import type { TimeoutConfig } from "../timeouts.js";
 import type { ConsensusParams } from "../types.js";
 import type { NetworkModel } from "./network.js";
 import type { ByzantineBehavior } from "./sim-node.js";
-import type { CrashSpec, SimulationConfig } from "./simulator.js";
+import type { CrashSpec, SimulationConfig } from "./sim-config.js";
 
 export type CommitteeMode = "everyone" | "sampled";
 

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { validatorSetOf, type ConsensusCrypto, type ValidatorSecrets } from "../crypto.js";
 import { ValidatorSet } from "../types.js";
 import type { SimNode } from "./sim-node.js";
-import type { SimulationConfig } from "./simulator.js";
+import type { SimulationConfig } from "./sim-config.js";
 
 export function simulatedKeys(crypto: ConsensusCrypto, seed: string, stakes: readonly bigint[]): { secrets: ValidatorSecrets[]; set: ValidatorSet } {
   const derive = (i: number, what: string) => new Uint8Array(createHash("sha256").update(`verity-sim/${seed}/${i}/${what}`).digest());

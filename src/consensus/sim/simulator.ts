@@ -17,49 +17,18 @@ import { DEFAULT_ENGINE_LIMITS, type ConsensusAction } from "../engine-types.js"
 import type { ConsensusMessage } from "../messages.js";
 import { messageStep } from "../signing-record.js";
 import { createSimulatedInsecureCrypto } from "../simulated-crypto.js";
-import type { TimeoutConfig } from "../timeouts.js";
-import { type ConsensusParams, ValidatorSet } from "../types.js";
+import { ValidatorSet } from "../types.js";
 import { type HeightContext, directMessageVerifier } from "../verify.js";
 import { EventQueue } from "./event-queue.js";
+import type { SimulationConfig } from "./sim-config.js";
 import { MemoizingMessageVerifier, memoizedNextSeed, memoizedSortition } from "../memo-verifier.js";
-import { type NetworkModel, SimNetwork } from "./network.js";
+import { SimNetwork } from "./network.js";
 import { SeededRandom } from "./rng.js";
 import { simGenesisSeed } from "./sim-chain.js";
-import { type ByzantineBehavior, type NodeTimer, type SimEnvironment, SimNode, type SyncPayload } from "./sim-node.js";
+import { type NodeTimer, type SimEnvironment, SimNode, type SyncPayload } from "./sim-node.js";
 import { simulatedKeys, summarize, TraceHash, type SimulationReport } from "./sim-report.js";
 
-export interface CrashSpec {
-  readonly node: number;
-  readonly atMs: number;
-  /** Omitted: the node stays down. */
-  readonly restartAtMs?: number;
-}
-
-export interface SimulationConfig {
-  readonly seed: string;
-  readonly validators: number;
-  /** Stake units of validator i (default: 1 each). */
-  readonly stakes?: readonly bigint[];
-  readonly params: ConsensusParams;
-  readonly timeouts: TimeoutConfig;
-  /** "simulated" is the fast insecure keyed-hash scheme; "ed25519-ecvrf" the real one. */
-  readonly crypto: "simulated" | "ed25519-ecvrf";
-  readonly network: NetworkModel;
-  readonly crashes?: readonly CrashSpec[];
-  readonly byzantine?: readonly { readonly node: number; readonly behavior: ByzantineBehavior }[];
-  /** The run ends once every honest validator that ends up running has committed this height. */
-  readonly targetHeight: number;
-  readonly maxVirtualMs: number;
-  readonly payloadBytes?: number;
-  /** Pause between a commit and the next height (Tendermint's timeout_commit); default 0. */
-  readonly commitWaitMs?: number;
-  /** Share verification verdicts across nodes (sound, see memo-verifier.ts); default true. */
-  readonly shareVerification?: boolean;
-  /** Keep running at least this long, even once the target height is reached. */
-  readonly runAtLeastMs?: number;
-  /** Times at which the report samples the lowest and highest honest chain heights. */
-  readonly checkpointsMs?: readonly number[];
-}
+export type { CrashSpec, SimulationConfig } from "./sim-config.js";
 
 type SimEvent =
   | {
