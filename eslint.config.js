@@ -61,7 +61,7 @@ const WHY = {
   cli: "",
 };
 
-const SEE = "(room table: eslint.config.js)";
+const SEE = "(see docs/architecture.md)";
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 /** A pattern for a package and its subpaths: `name` and `name/...`. */
 const pkg = (name) => `^${esc(name)}(/|$)`;
