@@ -2,13 +2,19 @@
 // round, VRF proof) and an opaque payload; its hash is sha256 over that encoding, so every block
 // commits to its parent. Validation checks the encoding, the hash, the parent link and the
 // proposer credential; commit appends the block and derives the next height's seed from the
-// proposer's VRF output, as the node's chain will.
+// proposer's VRF output. The height/credential check and the seed chaining are the node's own rules
+// (block-rules.ts, seed-chain.ts) applied to the block's view (simHeaderView). A sim block carries
+// neither its seed nor a parent certificate, so checkSeed and checkLastCommit do not apply to it:
+// the credential's VRF proof is over this height's seed, and the engine gets the parent
+// certificate from the chain (StartHeight.previousCommit).
 
 import { createHash } from "node:crypto";
+import { checkProposerFields, type ProposerCredentialFields } from "../block-rules.js";
 import { ByteReader, ByteWriter, bytesEqual, runDecoder, toHex, type DecodeResult } from "../bytes.js";
 import type { CommitCertificate } from "../certificate.js";
 import { seedForNextHeight } from "../committee.js";
 import { genesisSeed } from "../roles.js";
+import { seedAfter } from "../seed-chain.js";
 import { ADDRESS_LENGTH, HASH_LENGTH } from "../types.js";
 import { VRF_PROOF_LENGTH } from "../vrf.js";
 import { type HeightContext, verifyProposerCredential } from "../verify.js";
@@ -20,6 +26,11 @@ export interface SimBlock {
   readonly proposerRound: number;
   readonly proposerProof: Uint8Array;
   readonly payload: Uint8Array;
+}
+
+/** The part of the consensus header view (block-rules.ts) a sim block has. */
+export function simHeaderView(b: SimBlock): ProposerCredentialFields {
+  return { number: BigInt(b.height), proposer: b.proposer, round: b.proposerRound, proposerVrfProof: b.proposerProof };
 }
 
 export function encodeSimBlock(b: SimBlock): Uint8Array {
@@ -99,8 +110,8 @@ export class SimChain {
     const decoded = decodeSimBlock(value);
     if (!decoded.ok) return false;
     const b = decoded.value;
-    if (b.height !== ctx.height || !bytesEqual(b.parentHash, this.headHash) || b.proposerRound > round) return false;
-    return verifyProposerCredential(ctx, b.proposer, b.proposerRound, b.proposerProof) !== null;
+    if (!bytesEqual(b.parentHash, this.headHash) || b.proposerRound > round) return false;
+    return checkProposerFields(simHeaderView(b), ctx) === null;
   }
 
   /** Appends a committed (hence validated) block and derives the next seed. */
@@ -112,6 +123,9 @@ export class SimChain {
     const beta = verifyProposerCredential(ctx, b.proposer, b.proposerRound, b.proposerProof);
     if (beta === null) throw new Error(`committed block ${toHex(block.hash)} has no valid proposer credential`);
     this.blocks.push(block);
-    this.seeds.push(this.nextSeed(ctx.seed, beta, ctx.height));
+    // The node's seed chaining; the proposer output is the one the credential check produced (the
+    // simulated crypto's VRF is not ECVRF, so proof-to-hash would not apply).
+    const head = { header: { number: BigInt(ctx.height), seed: ctx.seed, proposerVrfProof: b.proposerProof } };
+    this.seeds.push(seedAfter(head, { proposerOutput: () => beta, nextSeed: this.nextSeed }));
   }
 }

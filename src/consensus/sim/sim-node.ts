@@ -66,6 +66,8 @@ export class SimNode {
   private epoch = 0;
   private heightStartedAt = 0;
   private lastSyncRequest = -Infinity;
+  /** Heights this node committed through a sync response (DecisionReceived), not by taking part. Survives crashes. */
+  commitsFromSync = 0;
   private readonly contexts = new Map<number, HeightContext>();
   /** Last block hash seen per round, used by the double voter to vote for something real. */
   private readonly seenHashes = new Map<string, Uint8Array>();
@@ -161,7 +163,9 @@ export class SimNode {
     for (const b of payload.blocks) {
       const status = this.engine.status;
       if (b.certificate.height !== status.height || status.decided) continue;
+      const before = this.chain.height;
       this.dispatch({ type: "DecisionReceived", value: b.value, certificate: b.certificate });
+      if (this.chain.height > before) this.commitsFromSync++;
     }
   }
 

@@ -69,6 +69,8 @@ export interface SimulationReport {
   readonly bytesPerHeight: number;
   readonly syncMessages: number;
   readonly syncBytes: number;
+  /** Heights honest validators committed through sync responses (DecisionReceived), summed. */
+  readonly commitsFromSync: number;
   /** Per validator and height: from StartHeight to Commit, virtual ms. */
   readonly finalityLatencyMs: Distribution;
   readonly forks: readonly string[];
@@ -147,6 +149,7 @@ export function summarize(r: ReportInput): SimulationReport {
     bytesPerHeight: perHeight(r.stats.bytes),
     syncMessages: r.stats.syncMessages,
     syncBytes: r.stats.syncBytes,
+    commitsFromSync: honest.reduce((n, node) => n + node.commitsFromSync, 0),
     finalityLatencyMs: distribution(r.stats.finalityMs),
     forks: r.forks,
     certificateFailures: r.certificateFailures,

@@ -23,8 +23,8 @@ import { makeHeightContext, type HeightContext } from "../../consensus/verify.js
 import type { ChainStore } from "../../storage/chain-store.js";
 import type { Logger } from "../../util/logger.js";
 import type { BlockProducer, CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
-import { checkConsensusFields, checkFinalizedBlock } from "./block-checks.js";
-import { nextHeightInfo, type HeightInfo } from "./height.js";
+import { checkConsensusFields, checkFinalizedBlock } from "../../consensus/block-rules.js";
+import { nextHeightInfo, type HeightInfo } from "../../consensus/seed-chain.js";
 import { memoizeVrfVerify } from "./memo-crypto.js";
 import { LocalProposerRace } from "./local-proposers.js";
 import { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
