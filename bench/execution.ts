@@ -1,5 +1,5 @@
 // Scenario `execution`: a single node's block pipeline on one core, end to end — raw signed
-// transactions admitted through TxIngress (decode, native sender recovery, account read, TxPool),
+// transactions admitted through TxService (decode, native sender recovery, account read, TxPool),
 // then blocks built from the pool up to the gas limit (EVM execution, state root, tx/receipt
 // roots), each committed to LevelDB in one synced batch, the pool re-validated after each block,
 // until the pool is empty. Reports transfers/s, blocks/s and where the time goes (explicit stage

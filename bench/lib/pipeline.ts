@@ -1,6 +1,6 @@
 // The node's own block pipeline (src/node/block-pipeline.ts: the same LevelDB data dir, Chain,
-// BlockExecutor + BlockBuilder, StateReader, TxPool, TxIngress, PoolAdapter and BlockProducer that
-// VerityNode runs), minus RPC, networking and consensus voting. sealBlock() takes the steps the
+// BlockExecutor + BlockBuilder, StateReader, TxPool, TxService, PoolCandidates, PoolUpkeep and
+// BlockProducer that VerityNode runs), minus RPC, networking and consensus voting. sealBlock() takes the steps the
 // consensus driver takes for a block this node proposes and commits, through the same
 // BlockProducer: produce (select + build), encode the proposal, commit (state reset, one LevelDB
 // batch, pool upkeep as the chain's commit reaction). Votes, VRF proofs and the commit certificate
@@ -19,8 +19,9 @@ import { DEFAULT_TXPOOL_CONFIG } from "../../src/chain/txpool/types.js";
 import type { Block, Genesis, TxReceipt } from "../../src/primitives/types.js";
 import type { BlockExecutor } from "../../src/evm/executor.js";
 import { openBlockPipeline } from "../../src/node/block-pipeline.js";
-import type { PoolAdapter } from "../../src/node/pool-adapter.js";
-import type { TxIngress } from "../../src/node/tx-ingress.js";
+import type { PoolCandidates } from "../../src/chain/txpool/candidates.js";
+import type { TxService } from "../../src/chain/txpool/service.js";
+import type { PoolUpkeep } from "../../src/chain/txpool/upkeep.js";
 import type { ChainStore } from "../../src/storage/chain-store.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { StageTimer, timeMethod } from "./stage-timer.js";
@@ -46,9 +47,10 @@ export interface Pipeline {
   dir: string;
   chain: Chain;
   store: ChainStore;
-  ingress: TxIngress;
+  txs: TxService;
   pool: TxPool;
-  adapter: PoolAdapter;
+  candidates: PoolCandidates;
+  upkeep: PoolUpkeep;
   builder: BlockBuilder;
   producer: BlockProducer;
   executor: BlockExecutor;
@@ -65,7 +67,7 @@ export interface SealedBlock {
 /** Opens a fresh chain from `genesis` in a temp dir, with a pool large enough for `poolCapacity` txs. */
 export async function openPipeline(genesis: Genesis, poolCapacity: number): Promise<Pipeline> {
   const dir = mkdtempSync(join(tmpdir(), "verity-bench-"));
-  const { chain, store, executor, builder, state, pool, ingress, adapter, producer, close } = await openBlockPipeline({
+  const { chain, store, executor, builder, state, pool, txs, candidates, upkeep, producer, close } = await openBlockPipeline({
     datadir: dir,
     genesis,
     logger: silentLogger,
@@ -79,14 +81,14 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
   let revalidating = false;
   timeMethod(state, "account", timer, () => (revalidating ? STAGES.revalidateState : STAGES.admissionState));
   timeMethod(pool, "add", timer, STAGES.admissionPool);
-  timeMethod(adapter, "select", timer, STAGES.select);
+  timeMethod(candidates, "select", timer, STAGES.select);
   timeMethod(executor, "build", timer, STAGES.build);
   timeMethod(builder, "propose", timer, "propose");
   timeMethod(chain, "commit", timer, "commit");
   timeMethod(store, "commitBlock", timer, STAGES.commitDb);
-  timeMethod(adapter, "onBlockCommitted", timer, STAGES.revalidate);
-  const onBlockCommitted = adapter.onBlockCommitted.bind(adapter);
-  adapter.onBlockCommitted = async (...args) => {
+  timeMethod(upkeep, "onBlockCommitted", timer, STAGES.revalidate);
+  const onBlockCommitted = upkeep.onBlockCommitted.bind(upkeep);
+  upkeep.onBlockCommitted = async (...args) => {
     revalidating = true;
     try {
       return await onBlockCommitted(...args);
@@ -99,9 +101,10 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
     dir,
     chain,
     store,
-    ingress,
+    txs,
     pool,
-    adapter,
+    candidates,
+    upkeep,
     builder,
     producer,
     executor,
@@ -138,14 +141,11 @@ export async function sealBlock(p: Pipeline): Promise<SealedBlock> {
   return { block: built.block, receipts: built.receipts, skipped: built.skipped.length };
 }
 
-/** Admits every raw transaction through the node's TxIngress; any refusal is a bench bug. */
+/** Admits every raw transaction through the node's TxService (as its RPC does); any refusal is a bench bug. */
 export async function admitAll(p: Pipeline, raws: readonly Uint8Array[]): Promise<void> {
   for (let i = 0; i < raws.length; i++) {
-    try {
-      await p.ingress.add(raws[i]!);
-    } catch (e) {
-      throw new Error(`transaction ${i} was refused at admission: ${(e as Error).message}`, { cause: e });
-    }
+    const r = await p.txs.submit(raws[i]!, "rpc");
+    if (!r.ok) throw new Error(`transaction ${i} was refused at admission: ${r.message}`, { cause: r });
   }
 }
 

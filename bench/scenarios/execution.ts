@@ -86,7 +86,7 @@ export const executionScenario: Scenario = {
       };
       const tables = [throughput, stageTable(reports), profileTable(reports)].filter((t): t is Table => t !== null);
       const notes = [
-        "Measured by bench/execution.ts in this process: raw signed transactions admitted through TxIngress (decode, sender recovery, account read, TxPool), blocks built from the pool up to the gas limit (EVM, state root, tx/receipt roots), each committed to LevelDB in one synced batch, the pool re-validated after each block. Fresh data dir and genesis per run; transactions signed before timing; a warm-up run first.",
+        "Measured by bench/execution.ts in this process: raw signed transactions admitted through TxService (decode, sender recovery, account read, TxPool), blocks built from the pool up to the gas limit (EVM, state root, tx/receipt roots), each committed to LevelDB in one synced batch, the pool re-validated after each block. Fresh data dir and genesis per run; transactions signed before timing; a warm-up run first.",
         `ERC-20 / ETH transfers per second (same invocation): ${fmt(share * 100, 1)} % (target ≥ ${ERC20_SHARE_TARGET * 100} %: ${!Number.isFinite(share) ? "not measured" : share >= ERC20_SHARE_TARGET ? "met" : "MISSED"}).`,
         "tx per CPU-s divides by this process's CPU time (LevelDB's threads included): less sensitive to other work on this shared 2-core machine than transfers/s.",
         ...(profiles.length > 0 ? [`Raw CPU profiles: ${profiles.join(", ")}.`] : []),

@@ -1,12 +1,16 @@
 // The node's block pipeline, assembled once: the data dir's LevelDB, the canonical chain, the
-// executor and block builder, the state reader, the tx pool with its admission and upkeep, and the
-// block producer over them. VerityNode.start builds the node around it; the execution benchmark
+// executor and block builder, the state reader, the tx pool with its service (admission and the
+// events after it), its candidates for block production and its upkeep, and the block producer over
+// them. VerityNode.start builds the node around it; the execution benchmark
 // (bench/lib/pipeline.ts) opens the same pipeline, so what it measures is what the node runs.
 import type { Common } from "@ethereumjs/common";
 import { BlockBuilder } from "../chain/block-builder.js";
 import { BlockProducer } from "../chain/block-producer.js";
 import { Chain } from "../chain/chain.js";
+import { PoolCandidates } from "../chain/txpool/candidates.js";
 import { TxPool } from "../chain/txpool/pool.js";
+import { TxService } from "../chain/txpool/service.js";
+import { PoolUpkeep } from "../chain/txpool/upkeep.js";
 import { DEFAULT_TXPOOL_CONFIG, type TxPoolConfig } from "../chain/txpool/types.js";
 import { createChainCommon } from "../evm/common.js";
 import { BlockExecutor } from "../evm/executor.js";
@@ -15,8 +19,6 @@ import type { Genesis } from "../primitives/types.js";
 import { ChainStore } from "../storage/chain-store.js";
 import type { Logger } from "../util/logger.js";
 import { genesisBootstrap } from "./genesis.js";
-import { PoolAdapter } from "./pool-adapter.js";
-import { TxIngress } from "./tx-ingress.js";
 
 export interface BlockPipeline {
   common: Common;
@@ -26,8 +28,12 @@ export interface BlockPipeline {
   builder: BlockBuilder;
   state: StateReader;
   pool: TxPool;
-  ingress: TxIngress;
-  adapter: PoolAdapter;
+  /** The one entry for transactions (RPC, gossip) and the events that follow admissions. */
+  txs: TxService;
+  /** The pool as block production sees it. */
+  candidates: PoolCandidates;
+  /** Pool re-validation after each committed block (registered as a commit reaction). */
+  upkeep: PoolUpkeep;
   producer: BlockProducer;
   /** Closes the database (after everything that uses it has stopped). */
   close(): Promise<void>;
@@ -49,13 +55,15 @@ export async function openBlockPipeline(o: { datadir: string; genesis: Genesis; 
       ...o.txpool,
     };
     const pool = new TxPool(poolConfig);
-    const ingress = new TxIngress(common, chain, state, pool, poolConfig.maxTxSize);
-    const adapter = new PoolAdapter(pool, chain, state, o.logger.child("txpool"));
-    const producer = new BlockProducer(chain, builder, adapter);
+    const poolLog = o.logger.child("txpool");
+    const txs = new TxService(common, chain, state, pool, poolLog);
+    const candidates = new PoolCandidates(pool);
+    const upkeep = new PoolUpkeep(pool, chain, state, txs, poolLog);
+    const producer = new BlockProducer(chain, builder, candidates);
     // What reacts to a commit listens to the chain; pool upkeep must finish before the next build.
     chain.onReactionError = (error, c) => o.logger.error("commit reaction failed", { number: c.block.header.number, error: error as Error });
-    chain.onCommitted((c) => adapter.onBlockCommitted(c));
-    return { common, store, chain, executor, builder, state, pool, ingress, adapter, producer, close: () => store.close() };
+    chain.onCommitted((c) => upkeep.onBlockCommitted(c));
+    return { common, store, chain, executor, builder, state, pool, txs, candidates, upkeep, producer, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;

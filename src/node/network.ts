@@ -1,16 +1,16 @@
-// Wires the p2p room to the node: gossip handlers that feed transactions to the pool, proposals and
-// votes to the consensus driver and committed blocks to sync; the consensus transport; the block
-// source that serves sync requests. Verdicts follow one rule: "reject" (which penalises the sender)
-// only for data invalid for every node, "ignore" for data merely stale or unwanted here.
+// Wires the p2p room to the node: gossip handlers that feed transactions to the tx service, proposals
+// and votes to the consensus driver and committed blocks to sync; the gossip of transactions the
+// node's own RPC admitted; the consensus transport; the block source that serves sync requests.
+// Verdicts follow one rule: "reject" (which penalises the sender) only for data invalid for every
+// node, "ignore" for data merely stale or unwanted here (for transactions: gossipVerdict).
 import { RLP } from "@ethereumjs/rlp";
-import type { TypedTransaction } from "@ethereumjs/tx";
 import type { Chain, CommittedBlock } from "../chain/chain.js";
 import { P2PNetwork, type ChainStatus, type SyncItem, type ValidationOutcome } from "../p2p/index.js";
-import { UserError } from "../rpc/backend/port.js";
 import type { Logger } from "../util/logger.js";
 import type { ConsensusDriver, ConsensusTransport } from "./consensus/driver.js";
 import { BlockSync } from "../sync/block-sync.js";
-import type { TxIngress } from "./tx-ingress.js";
+import { gossipVerdict } from "../chain/txpool/admission.js";
+import type { TxAdmission, TxService } from "../chain/txpool/service.js";
 import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 
 export interface P2POptions {
@@ -19,9 +19,6 @@ export interface P2POptions {
   bootnodes: string[];
   maxPeers: number;
 }
-
-/** Rejections that no node would ever accept: the sender is at fault. */
-const INVALID_TX = /^(invalid transaction|invalid sender|invalid chain id|transaction type not supported|oversized data|intrinsic gas too low|transaction gas limit too high|max priority fee per gas higher|max fee per gas higher|max priority fee per gas higher than 2|exceeds block gas limit|insufficient gas for floor data gas)/;
 
 export function encodeBlockAnnouncement(block: Uint8Array, certificate: Uint8Array): Uint8Array {
   return RLP.encode([block, certificate]);
@@ -41,8 +38,6 @@ export interface NodeNetwork {
   net: P2PNetwork;
   sync: BlockSync;
   transport: ConsensusTransport;
-  /** Gossips a transaction this node admitted from its own RPC. */
-  publishTx(raw: Uint8Array): void;
   attach(driver: ConsensusDriver): void;
   stop(): Promise<void>;
 }
@@ -52,9 +47,8 @@ export async function startNodeNetwork(o: {
   chainId: bigint;
   p2p: P2POptions;
   chain: Chain;
-  ingress: TxIngress;
-  /** A gossiped transaction was admitted; `promoted` became executable (for pending-tx subscribers). */
-  onTxAdmitted: (promoted: Array<{ tx: TypedTransaction; hash: Uint8Array; sender: Uint8Array }>) => void;
+  /** Admits gossiped transactions; the transactions its RPC origin admits are gossiped. */
+  txs: Pick<TxService, "submit" | "onAdmitted">;
   logger: Logger;
 }): Promise<NodeNetwork> {
   let driver: ConsensusDriver | null = null;
@@ -69,15 +63,16 @@ export async function startNodeNetwork(o: {
     let admitted = 0;
     let lastReason = "";
     for (const raw of raws) {
+      let r: TxAdmission;
       try {
-        const r = await o.ingress.add(raw);
-        admitted++;
-        if (r.status === "pending") o.onTxAdmitted(r.promoted.map((p) => ({ tx: p.tx, hash: p.hash, sender: p.sender })));
+        r = await o.txs.submit(raw, "gossip");
       } catch (e) {
-        const msg = (e as Error).message;
-        if (e instanceof UserError && INVALID_TX.test(msg)) return { verdict: "reject", reason: msg };
-        lastReason = msg;
+        lastReason = (e as Error).message;
+        continue;
       }
+      if (r.ok) admitted++;
+      else if (gossipVerdict(r.code) === "reject") return { verdict: "reject", reason: r.message };
+      else lastReason = r.message;
     }
     return admitted > 0 ? "accept" : { verdict: "ignore", reason: lastReason };
   };
@@ -146,6 +141,11 @@ export async function startNodeNetwork(o: {
     net.publish(kind, bytes).catch((e: Error) => log.debug("publish failed", { kind, error: e }));
   };
   const txBatcher = new TxGossipBatcher((batch) => publish("tx", batch));
+  // Every transaction the node's own RPC admitted is gossiped, queued ones too (peers queue them as
+  // well); gossiped ones are relayed by the "accept" verdict instead.
+  const stopTxGossip = o.txs.onAdmitted((e) => {
+    if (e.origin === "rpc") txBatcher.add(e.tx.raw);
+  });
   // Blocks this node's consensus committed are announced with their certificate, so that peers that
   // missed the agreement catch up at once; imported blocks were announced by whoever agreed on them.
   const announce = (c: CommittedBlock) => {
@@ -159,7 +159,6 @@ export async function startNodeNetwork(o: {
       return sync;
     },
     transport: { broadcast: (kind, bytes) => publish(kind, bytes) },
-    publishTx: (raw) => txBatcher.add(raw),
     attach(d: ConsensusDriver) {
       driver = d;
       sync = new BlockSync(net, o.chain, d, log.child("sync"));
@@ -167,6 +166,7 @@ export async function startNodeNetwork(o: {
     },
     async stop() {
       o.chain.off("block", announce);
+      stopTxGossip();
       txBatcher.flush();
       await sync?.stop();
       await net.stop();

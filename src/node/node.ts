@@ -67,7 +67,7 @@ export class VerityNode {
       for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => log.error("shutdown step failed", { error: e }));
     };
     try {
-      const { common, store, chain, state, pool, ingress, adapter, producer, close } = await openBlockPipeline({
+      const { common, store, chain, state, pool, txs, candidates, producer, close } = await openBlockPipeline({
         datadir: o.datadir,
         genesis: o.genesis,
         logger: log,
@@ -81,8 +81,6 @@ export class VerityNode {
         senderRecovery: secp256k1Backend,
       });
       const blockHashes = (n: bigint) => chain.getCanonicalHash(n);
-      let consensus: ConsensusDriver | null = null;
-      let backendRef: NodeRpcBackend | null = null;
       let network: NodeNetwork | null = null;
       if (o.p2p) {
         network = await startNodeNetwork({
@@ -90,12 +88,7 @@ export class VerityNode {
           chainId: o.genesis.params.chainId,
           p2p: o.p2p,
           chain,
-          ingress,
-          onTxAdmitted: (promoted) => {
-            consensus?.notifyPending();
-            // Gossiped transactions reach pending-transaction filters and subscriptions too.
-            backendRef?.events.pendingAdmitted(promoted);
-          },
+          txs,
           logger: log.child("p2p"),
         });
         const net = network;
@@ -108,7 +101,7 @@ export class VerityNode {
         chain,
         store,
         producer,
-        candidates: adapter,
+        candidates,
         crypto: createEd25519EcvrfCrypto(),
         params,
         validators: o.validators,
@@ -122,18 +115,14 @@ export class VerityNode {
           : {}),
         logger: log.child("consensus"),
       });
-      consensus = driver;
+      // Subscriptions to the tx service live as long as the node (the service goes with it).
+      txs.onExecutable(() => driver.notifyPending());
       const backend: NodeRpcBackend = new NodeRpcBackend({
         chain,
         state,
         calls: new CallExecutor(common, store.stateDb, blockHashes, ...(o.rpc?.gasCap !== undefined ? [o.rpc.gasCap] : [])),
-        pool: adapter,
-        submit: async (raw) => {
-          const r = await ingress.add(raw);
-          if (r.status === "pending") driver.notifyPending();
-          network?.publishTx(raw);
-          return { hash: r.tx.hash, promoted: r.promoted.map((p) => ({ tx: p.tx, hash: p.hash, sender: p.sender })) };
-        },
+        pool: txs,
+        txs,
         txpool: pool,
         ...(o.validators[0] ? { producer: { coinbase: o.validators[0].address, mining: () => true } } : {}),
         logger: log.child("rpc"),
@@ -143,7 +132,9 @@ export class VerityNode {
         syncing: () => network?.sync.syncing() ?? null,
         minSuggestedTip: 1_000_000_000n,
       });
-      backendRef = backend;
+      // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction
+      // filters and subscriptions.
+      txs.onExecutable((e) => backend.events.pendingAdmitted(e.txs));
       const rpc = await startRpcServer({
         backend,
         host: o.http.host,

@@ -1,7 +1,8 @@
 // The chain events rpc/ builds filters and subscriptions on: committed blocks come from the chain's
-// "block" event; newly executable pool transactions are reported by the node's tx ingress through
-// pendingAdmitted(). Listeners run synchronously in commit order; one that throws is logged and does
-// not stop the others (a subscriber's bug must not break block production).
+// "block" event; newly executable pool transactions are reported through pendingAdmitted(), which the
+// node subscribes to the tx service's "executable" event (admissions and pool upkeep alike).
+// Listeners run synchronously in commit order; one that throws is logged and does not stop the
+// others (a subscriber's bug must not break block production).
 import { EventEmitter } from "node:events";
 import type { Chain, CommittedBlock } from "../../chain/chain.js";
 import type { ChainEventSource, CommittedBlockEvent, PooledTransaction } from "./port.js";

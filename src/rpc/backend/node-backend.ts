@@ -9,6 +9,7 @@ import { suggestGasPrice, suggestTip } from "../../chain/analytics/gas-price-ora
 import { scanLogs } from "../../chain/analytics/log-scan.js";
 import type { Chain } from "../../chain/chain.js";
 import type { TxPool } from "../../chain/txpool/pool.js";
+import type { TxService } from "../../chain/txpool/service.js";
 import { nextBaseFee } from "../../primitives/fees.js";
 import type { Block, Hash32 } from "../../primitives/types.js";
 import { CallExecutor, EstimateGasError } from "../../evm/call.js";
@@ -34,8 +35,9 @@ export interface BackendDeps {
   state: StateReader;
   calls: CallExecutor;
   pool: PoolView;
-  /** Admits a raw transaction; reports the transactions that became executable with it. */
-  submit(raw: Uint8Array): Promise<{ hash: Hash32; promoted: PooledTransaction[] }>;
+  /** Admits raw transactions (origin "rpc"); a refusal comes back as a code and geth's message.
+   * Transactions that become executable reach `events` through the service's "executable" event. */
+  txs: Pick<TxService, "submit">;
   clientVersion: string;
   devAccounts: Uint8Array[];
   peerCount(): number;
@@ -191,9 +193,9 @@ export class NodeRpcBackend implements RpcBackend {
   }
 
   async sendRawTransaction(raw: Uint8Array): Promise<Hash32> {
-    const { hash, promoted } = await this.d.submit(raw);
-    this.events.pendingAdmitted(promoted);
-    return hash;
+    const r = await this.d.txs.submit(raw, "rpc");
+    if (!r.ok) throw new UserError(r.message);
+    return r.hash;
   }
 
   async nextBaseFee(): Promise<bigint> {
