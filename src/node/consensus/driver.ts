@@ -4,59 +4,28 @@
 // answers which action) is documented at the top of src/consensus/engine.ts. This file is the loop
 // and the only place that starts a height; one HeightSession holds what belongs to the height being
 // agreed; admission of gossip, block jobs and the import of final blocks live beside it.
-import type { Common } from "@ethereumjs/common";
-import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
-import { ConsensusEngine } from "../../consensus/engine.js";
 import type { ConsensusAction, ConsensusEvent } from "../../consensus/engine-types.js";
 import type { ConsensusMessage } from "../../consensus/messages.js";
 import { encodePersistedState } from "../../consensus/signing-record.js";
 import { MemoizingMessageVerifier } from "../../consensus/memo-verifier.js";
-import type { TimeoutConfig } from "../../consensus/timeouts.js";
-import { ValidatorSet, type ConsensusParams } from "../../consensus/types.js";
+import { ValidatorSet } from "../../consensus/types.js";
 import { encodeBlock } from "../../primitives/encoding.js";
-import type { Logger } from "../../util/logger.js";
 import { BlockJobs } from "./block-jobs.js";
 import { FinalizedImport } from "./finalized-import.js";
 import { HeightSession, readNextHeight } from "./height-session.js";
 import { memoizeVrfVerify } from "./memo-crypto.js";
 import { LocalProposerRace } from "./local-proposers.js";
-import { openValidatorEngines } from "./validator-engines.js";
+import { openValidatorEngines, type ValidatorEngine } from "./validator-engines.js";
 import { MessageAdmission } from "./message-admission.js";
 import { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
-import type { BlockPipelinePort, CandidateSource, ChainHead, ConsensusTransport, FinalizedOutcome, MessageVerdict, SigningRecords } from "./ports.js";
+import type { DriverOptions, FinalizedOutcome, MessageVerdict } from "./ports.js";
 import { SerialQueue } from "./serial.js";
 
 export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
-export type { BlockPipelinePort, ChainHead, ConsensusTransport, FinalizedOutcome, MessageVerdict, SigningRecords } from "./ports.js";
+export type { BlockPipelinePort, ChainHead, ConsensusTransport, DriverOptions, FinalizedOutcome, MessageVerdict, SigningRecords } from "./ports.js";
 
-export interface DriverOptions {
-  common: Common;
-  chain: ChainHead;
-  store: SigningRecords;
-  /** select -> build -> execute -> commit; what reacts to a commit listens to the chain. */
-  producer: BlockPipelinePort;
-  candidates: CandidateSource;
-  /** Told when peers are evidently ahead (messages for later heights): time to sync. */
-  onBehind?: (theirHeight: number) => void;
-  crypto: ConsensusCrypto;
-  params: ConsensusParams;
-  /** Keys of the validators this node runs (may be empty: it then follows and verifies only). */
-  validators: ValidatorKeys[];
-  /** Target milliseconds between block starts; 0 = start a height as soon as transactions wait. */
-  blockTimeMs: number;
-  timeouts?: TimeoutConfig;
-  transport?: ConsensusTransport;
-  logger: Logger;
-  now?: () => number;
-}
-
-interface LocalEngine {
-  id: string;
-  address: Uint8Array;
-  engine: ConsensusEngine;
-  queue: Promise<void>;
-}
+type LocalEngine = ValidatorEngine & { queue: Promise<void> };
 
 export class ConsensusDriver {
   private readonly engines: LocalEngine[] = [];
@@ -105,21 +74,14 @@ export class ConsensusDriver {
       },
       { validatorSet: this.validatorSet, verifier: this.verifier, params, crypto, now: this.now },
     );
-    this.imports = new FinalizedImport(this.jobs, {
-      common,
-      chain,
-      params,
-      crypto,
-      validatorSet: this.validatorSet,
-      verifier: this.verifier,
-      currentSession: () => this.session,
-    });
+    const { validatorSet, verifier } = this;
+    this.imports = new FinalizedImport(this.jobs, { common, chain, params, crypto, validatorSet, verifier, currentSession: () => this.session });
   }
 
   async start(): Promise<void> {
     const timeouts = this.o.timeouts ?? (this.o.transport ? NETWORK_TIMEOUTS : NODE_TIMEOUTS);
     const opened = await openValidatorEngines(this.o.validators, this.validatorSet, { ...this.o, crypto: this.crypto, timeouts, verifier: this.verifier });
-    for (const { id, address, engine } of opened) this.engines.push({ id, address, engine, queue: Promise.resolve() });
+    for (const e of opened) this.engines.push({ ...e, queue: Promise.resolve() });
     this.running = true;
     this.o.logger.info("consensus started", { validators: this.engines.length, of: this.validatorSet.size, committeeTau: this.o.params.committeeTau });
     await this.beginHeight();

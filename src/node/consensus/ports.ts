@@ -1,8 +1,14 @@
 // The narrow interfaces the consensus driver works through. The node's concrete Chain, ChainStore
 // and BlockProducer satisfy them structurally (see node.ts); the driver tests use in-memory fakes.
+import type { Common } from "@ethereumjs/common";
 import type { ProposalFields } from "../../chain/block-builder.js";
-import type { ProducedBlock } from "../../chain/block-producer.js";
+import type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
 import type { CommitOrigin } from "../../chain/chain.js";
+import type { ValidatorKeys } from "../../chain/validator-keys.js";
+import type { ConsensusCrypto } from "../../consensus/crypto.js";
+import type { TimeoutConfig } from "../../consensus/timeouts.js";
+import type { ConsensusParams } from "../../consensus/types.js";
+import type { Logger } from "../../util/logger.js";
 import type { Block, GenesisValidator } from "../../primitives/types.js";
 
 export type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
@@ -38,3 +44,25 @@ export type MessageVerdict = { verdict: "accept" | "reject" | "ignore"; reason?:
 
 /** The outcome of offering a block with its certificate (from sync or an announcement). */
 export type FinalizedOutcome = { kind: "committed" } | { kind: "known" } | { kind: "gap"; head: bigint } | { kind: "invalid"; reason: string };
+
+/** The consensus driver's ports and settings. */
+export interface DriverOptions {
+  common: Common;
+  chain: ChainHead;
+  store: SigningRecords;
+  /** select -> build -> execute -> commit; what reacts to a commit listens to the chain. */
+  producer: BlockPipelinePort;
+  candidates: CandidateSource;
+  /** Told when peers are evidently ahead (messages for later heights): time to sync. */
+  onBehind?: (theirHeight: number) => void;
+  crypto: ConsensusCrypto;
+  params: ConsensusParams;
+  /** Keys of the validators this node runs (may be empty: it then follows and verifies only). */
+  validators: ValidatorKeys[];
+  /** Target milliseconds between block starts; 0 = start a height as soon as transactions wait. */
+  blockTimeMs: number;
+  timeouts?: TimeoutConfig;
+  transport?: ConsensusTransport;
+  logger: Logger;
+  now?: () => number;
+}
