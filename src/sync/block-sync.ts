@@ -1,13 +1,28 @@
 // Block sync: a node that starts fresh or falls behind fetches blocks with their commit
 // certificates from peers that are ahead, and commits each one only after its certificate verifies,
-// it re-executes and its roots match (ConsensusDriver.applyFinalized). A peer that serves a bad block
+// it re-executes and its roots match (a FinalizedBlockSink: the node's consensus driver). A peer that serves a bad block
 // or certificate is penalised and another one is asked. Progress is logged as blocks/s, % and ETA.
 import { bytesToHex } from "@ethereumjs/util";
-import type { Chain } from "../chain/chain.js";
 import type { P2PNetwork } from "../p2p/index.js";
 import { SYNC_MAX_COUNT, type SyncItem } from "../p2p/index.js";
 import type { Logger } from "../util/logger.js";
-import type { ConsensusDriver } from "../node/consensus/driver.js";
+
+/** What sync reads of the chain: the committed head. */
+export interface SyncChainHead {
+  readonly head: { readonly hash: Uint8Array; readonly header: { readonly number: bigint } };
+}
+
+/** Where synced blocks go (the consensus driver): each is committed once its certificate verifies,
+ * it re-executes and its roots match; invalid means the peer that served it is at fault. */
+export interface FinalizedBlockSink {
+  applyFinalized(
+    block: Uint8Array,
+    certificate: Uint8Array,
+    opts: { startNext?: boolean },
+  ): Promise<{ kind: "committed" } | { kind: "known" } | { kind: "gap"; head: bigint } | { kind: "invalid"; reason: string }>;
+  /** After a batch was applied without starting each successor height: agree on the one after the head. */
+  resumeAtHead(): Promise<void>;
+}
 
 /** How often a node asks its peers for their head even when nothing hints that it is behind. */
 const POLL_INTERVAL_MS = 5_000;
@@ -36,8 +51,8 @@ export class BlockSync {
 
   constructor(
     private readonly net: P2PNetwork,
-    private readonly chain: Chain,
-    private readonly driver: ConsensusDriver,
+    private readonly chain: SyncChainHead,
+    private readonly driver: FinalizedBlockSink,
     private readonly log: Logger,
   ) {}
 

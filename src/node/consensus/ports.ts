@@ -1,0 +1,68 @@
+// The narrow interfaces the consensus driver works through. The node's concrete Chain, ChainStore
+// and BlockProducer satisfy them structurally (see node.ts); the driver tests use in-memory fakes.
+import type { Common } from "@ethereumjs/common";
+import type { ProposalFields } from "../../chain/block-builder.js";
+import type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
+import type { CommitOrigin } from "../../chain/chain.js";
+import type { ValidatorKeys } from "../../chain/validator-keys.js";
+import type { ConsensusCrypto } from "../../consensus/crypto.js";
+import type { TimeoutConfig } from "../../consensus/timeouts.js";
+import type { ConsensusParams } from "../../consensus/types.js";
+import type { Logger } from "../../util/logger.js";
+import type { Block, GenesisValidator } from "../../primitives/types.js";
+
+export type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
+
+/** What the driver reads of the chain: the committed head, its certificate, the genesis validators. */
+export interface ChainHead {
+  readonly head: Block;
+  getCertificate(blockHash: Uint8Array): Promise<Uint8Array | null>;
+  readonly genesis: { readonly validators: readonly GenesisValidator[] };
+}
+
+/** Durable signing state of the local validators (written before what was signed is sent). */
+export interface SigningRecords {
+  getSigningRecord(id: string): Promise<Uint8Array | null | undefined>;
+  putSigningRecord(id: string, bytes: Uint8Array): Promise<void>;
+}
+
+/** select -> build -> execute -> commit (chain/block-producer.ts BlockProducer). */
+export interface BlockPipelinePort {
+  produce(fields: ProposalFields): Promise<ProducedBlock>;
+  validate(block: Block, nowSeconds: bigint, maxFutureSeconds?: bigint): Promise<ProducedBlock>;
+  commit(produced: ProducedBlock, certificateBytes: Uint8Array | undefined, origin: CommitOrigin): Promise<void>;
+}
+
+/** How consensus messages leave this node (libp2p gossip, or nothing for a lone process). Incoming
+ * messages arrive through ConsensusDriver.onNetworkMessage. */
+export interface ConsensusTransport {
+  broadcast(kind: "proposal" | "vote", bytes: Uint8Array): void;
+}
+
+/** What the network layer should do with a received consensus message. */
+export type MessageVerdict = { verdict: "accept" | "reject" | "ignore"; reason?: string };
+
+/** The outcome of offering a block with its certificate (from sync or an announcement). */
+export type FinalizedOutcome = { kind: "committed" } | { kind: "known" } | { kind: "gap"; head: bigint } | { kind: "invalid"; reason: string };
+
+/** The consensus driver's ports and settings. */
+export interface DriverOptions {
+  common: Common;
+  chain: ChainHead;
+  store: SigningRecords;
+  /** select -> build -> execute -> commit; what reacts to a commit listens to the chain. */
+  producer: BlockPipelinePort;
+  candidates: CandidateSource;
+  /** Told when peers are evidently ahead (messages for later heights): time to sync. */
+  onBehind?: (theirHeight: number) => void;
+  crypto: ConsensusCrypto;
+  params: ConsensusParams;
+  /** Keys of the validators this node runs (may be empty: it then follows and verifies only). */
+  validators: ValidatorKeys[];
+  /** Target milliseconds between block starts; 0 = start a height as soon as transactions wait. */
+  blockTimeMs: number;
+  timeouts?: TimeoutConfig;
+  transport?: ConsensusTransport;
+  logger: Logger;
+  now?: () => number;
+}
