@@ -9,7 +9,7 @@
 // This module imports nothing outside src/consensus/.
 
 import { bytesEqual, toHex } from "./bytes.js";
-import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate, type CommitCertificate } from "./certificate.js";
+import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate } from "./certificate.js";
 import type { ConsensusCrypto } from "./crypto.js";
 import { HASH_LENGTH, type ConsensusParams } from "./types.js";
 import { verifyProposerCredential, type HeightContext } from "./verify.js";
@@ -103,24 +103,4 @@ export function checkLastCommit(
   const verdict = verifyCommitCertificate(cert, ctx.validatorSet, parent.header.seed, params, crypto);
   if (!verdict.ok) return `the carried parent certificate does not verify: ${verdict.reason}${verdict.voter ? ` (voter ${verdict.voter})` : ""}`;
   return null;
-}
-
-/**
- * A block obtained with its commit certificate (sync, or a committed-block announcement) may be
- * committed without taking part in its agreement once the certificate proves it final: a quorum of
- * this height's sortition-weighted precommits for exactly this block. Returns why the pair is
- * unacceptable on top of `parent`, or null.
- */
-export function checkFinalizedBlock(
-  block: ConsensusBlockView,
-  cert: CommitCertificate,
-  ctx: HeightContext,
-  parent: ConsensusBlockView,
-  params: ConsensusParams,
-  crypto: ConsensusCrypto,
-): string | null {
-  if (BigInt(cert.height) !== block.header.number || !bytesEqual(cert.valueHash, block.hash)) return "the certificate is not for this block";
-  const verdict = verifyCommitCertificate(cert, ctx.validatorSet, ctx.seed, params, crypto);
-  if (!verdict.ok) return `the certificate does not verify: ${verdict.reason}${verdict.voter ? ` (voter ${verdict.voter})` : ""}`;
-  return checkConsensusFields(block, ctx, parent, params, crypto);
 }

@@ -6,7 +6,6 @@ import { describe, expect, it } from "vitest";
 import {
   ZERO_HASH,
   checkConsensusFields,
-  checkFinalizedBlock,
   checkProposerFields,
   type ConsensusBlockView,
   type ConsensusHeader,
@@ -68,7 +67,6 @@ const header2: ConsensusHeader = {
   lastCommitHash: commitCertificateHash(cert1),
 };
 const b2 = block(header2, cert1Bytes, "b2");
-const cert2 = certificate(2, seed2, b2.hash, [1, 2, 3]);
 const check = (b: ConsensusBlockView, ctx = ctx2, parent = b1) => checkConsensusFields(b, ctx, parent, params, crypto);
 const with2 = (h: Partial<ConsensusHeader>, lastCommit = cert1Bytes) => block({ ...header2, ...h }, lastCommit, "b2'");
 
@@ -97,7 +95,6 @@ describe("block consensus fields", () => {
   it("a block with this height's seed, a valid credential and its parent's certificate passes", () => {
     expect(check(b1, ctx1, genesis)).toBeNull();
     expect(check(b2)).toBeNull();
-    expect(checkFinalizedBlock(b2, cert2, ctx2, b1, params, crypto)).toBeNull();
     expect(checkProposerFields(b2.header, ctx2)).toBeNull();
   });
 
@@ -135,18 +132,5 @@ describe("block consensus fields", () => {
       "the first block must carry no parent certificate",
     );
     expect(check(block(b1.header, cert1Bytes, "b1''"), ctx1, genesis)).toBe("the first block must carry no parent certificate");
-  });
-
-  it("a finalized block needs a certificate for itself that verifies, then the same fields", () => {
-    expect(checkFinalizedBlock(b2, cert1, ctx2, b1, params, crypto)).toBe("the certificate is not for this block");
-    const forOther = certificate(2, seed2, sha256("another block"), [1, 2, 3]);
-    expect(checkFinalizedBlock(b2, forOther, ctx2, b1, params, crypto)).toBe("the certificate is not for this block");
-    const weak = { ...cert2, precommits: cert2.precommits.slice(0, 2) };
-    expect(checkFinalizedBlock(b2, weak, ctx2, b1, params, crypto)).toMatch(/^the certificate does not verify: insufficient-weight/);
-    const forged = with2({ proposer: vals.secrets[0]!.address });
-    const forgedCert = certificate(2, seed2, forged.hash, [1, 2, 3]);
-    expect(checkFinalizedBlock(forged, forgedCert, ctx2, b1, params, crypto)).toBe(
-      `proposer ${bytesToHex(vals.secrets[0]!.address)} has no valid proposer credential for round 1`,
-    );
   });
 });
