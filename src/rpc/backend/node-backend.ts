@@ -1,8 +1,8 @@
 // The node's implementation of rpc/'s RpcBackend: answers from the chain, the state trie, the call
 // executor and the tx pool; fee and log queries are chain analytics (chain/analytics/) it delegates to.
 // Block tags were resolved by rpc/; here a selector becomes a block. The optional capabilities
-// (chain events, proofs, tracing, pool inspection, producer, dev signing) live in rpc-*.ts beside
-// this file.
+// (chain events, proofs, tracing, dev signing) live beside this file: events.ts, proofs.ts,
+// tracing.ts, dev-signer.ts (with eip712.ts).
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { feeHistory } from "../../chain/analytics/fee-history.js";
 import { suggestGasPrice, suggestTip } from "../../chain/analytics/gas-price-oracle.js";

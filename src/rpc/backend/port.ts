@@ -7,8 +7,9 @@
 // without one answers those methods as geth answers a disabled namespace (-32601), except dev signing,
 // whose methods always exist and explain that the node holds no keys.
 import type { TypedTransaction } from "@ethereumjs/tx";
+import type { ScannedLog } from "../../chain/analytics/log-scan.js";
 import type { AccessListResult, AccountProof, CallRequest, CallResult, TraceOptions } from "../../evm/types.js";
-import type { Address20, Block, Hash32, Log, TxLocation, TxReceipt } from "../../primitives/types.js";
+import type { Address20, Block, Hash32, TxLocation, TxReceipt } from "../../primitives/types.js";
 import type { Json } from "../../util/json.js";
 
 /** A block selector after tag resolution: rpc/ maps "latest", "safe", "finalized", "pending",
@@ -47,13 +48,9 @@ export interface ReceiptWithContext {
   blockTimestamp?: bigint;
 }
 
-export interface LogWithContext {
-  log: Log;
-  blockHash: Hash32;
-  blockNumber: bigint;
-  transactionHash: Hash32;
-  transactionIndex: number;
-  logIndex: number;
+/** A log with where it stands: what chain/analytics' log scan returns, the timestamp optional
+ * (filters and subscriptions built from a committed-block event may lack it). */
+export interface LogWithContext extends Omit<ScannedLog, "blockTimestamp"> {
   blockTimestamp?: bigint;
 }
 
