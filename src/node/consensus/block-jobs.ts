@@ -13,7 +13,8 @@ import { keccak256 } from "../../primitives/hash.js";
 import type { Logger } from "../../util/logger.js";
 import { checkConsensusFields } from "../../consensus/block-rules.js";
 import type { HeightSession, Validation } from "./height-session.js";
-import type { BlockPipelinePort, CandidateSource, ChainHead, ProducedBlock } from "./ports.js";
+import type { BlockPipelinePort, ChainHead } from "./ports.js";
+import type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
 import type { SerialQueue } from "./serial.js";
 
 /** A block proven final may carry a timestamp ahead of our clock by this much (clock skew), not more. */

@@ -23,7 +23,6 @@ import type { DriverOptions, FinalizedOutcome, MessageVerdict } from "./ports.js
 import { SerialQueue } from "./serial.js";
 
 export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
-export type { BlockPipelinePort, ChainHead, ConsensusTransport, DriverOptions, FinalizedOutcome, MessageVerdict, SigningRecords } from "./ports.js";
 
 type LocalEngine = ValidatorEngine & { queue: Promise<void> };
 

@@ -7,7 +7,8 @@ import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import type { ConsensusParams, ValidatorSet } from "../../consensus/types.js";
 import { makeHeightContext, type HeightContext } from "../../consensus/verify.js";
 import { nextHeightInfo, type HeightInfo } from "../../consensus/seed-chain.js";
-import type { ChainHead, ProducedBlock } from "./ports.js";
+import type { ChainHead } from "./ports.js";
+import type { ProducedBlock } from "../../chain/block-producer.js";
 
 /** A validation's result: the executed block, or why it is not acceptable (stale: the head moved
  * past its height, so it needs no verdict). */

@@ -11,7 +11,6 @@ import type { ConsensusParams } from "../../consensus/types.js";
 import type { Logger } from "../../util/logger.js";
 import type { Block, GenesisValidator } from "../../primitives/types.js";
 
-export type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
 
 /** What the driver reads of the chain: the committed head, its certificate, the genesis validators. */
 export interface ChainHead {
