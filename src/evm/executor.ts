@@ -10,7 +10,7 @@ import type { Common } from "@ethereumjs/common";
 import { createBlock, type Block as EthjsBlock } from "@ethereumjs/block";
 import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import { Address, bytesToHex, equalsBytes } from "@ethereumjs/util";
+import { Address, bytesToHex, createContractAddress, equalsBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { EVMMockBlockchainInterface } from "@ethereumjs/evm";
 import { effectiveGasPrice } from "../primitives/fees.js";
@@ -82,7 +82,9 @@ function toReceipt(tx: TypedTransaction, r: Awaited<ReturnType<typeof runTx>>, b
     gasUsed: r.totalGasSpent,
     logsBloom: r.receipt.bitvector,
     logs,
-    contractAddress: r.createdAddress && status === 1 ? r.createdAddress.bytes : null,
+    // A creation's receipt names the address it was to create whether or not the creation succeeded
+    // (geth: CreateAddress(sender, nonce) whenever the tx has no recipient; anvil does the same).
+    contractAddress: tx.to === undefined ? (r.createdAddress ?? createContractAddress(tx.getSenderAddress(), tx.nonce)).bytes : null,
     effectiveGasPrice: effectiveGasPrice(tx, baseFee),
     type: tx.type,
   };
