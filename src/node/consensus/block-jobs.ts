@@ -117,11 +117,8 @@ export class BlockJobs {
       }
       const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto);
       if (problem) throw new Error(problem);
-      const executed =
-        bound === "proposal"
-          ? await this.o.producer.validate(block, this.nowSeconds())
-          : await this.o.producer.validate(block, this.nowSeconds(), FINALIZED_FUTURE_SECONDS);
-      return { ok: true, block: executed };
+      const maxFuture = bound === "finalized" ? FINALIZED_FUTURE_SECONDS : undefined;
+      return { ok: true, block: await this.o.producer.validate(block, this.nowSeconds(), maxFuture) };
     } catch (err) {
       const reason = (err as Error).message;
       if (bound === "proposal") this.o.logger.warn("rejected proposed block", { hash: key, height: s.height, reason });

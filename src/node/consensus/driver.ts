@@ -34,8 +34,6 @@ export class ConsensusDriver {
   /** The height being agreed (set by beginHeight, the only place a session is opened for consensus). */
   private session: HeightSession | undefined;
   private committing: Promise<void> | null = null;
-  /** When the last started height started (paces the next one to the block time). */
-  private heightStartedAt = 0;
   /** The last height the engines were told to start (StartHeight must strictly increase). */
   private startedHeight = 0;
   /** The pending block-time wait before the next height starts, if any. */
@@ -145,6 +143,8 @@ export class ConsensusDriver {
     const info = await readNextHeight(this.o.chain);
     const current = this.session;
     if (info === undefined || (current !== undefined && info.height <= current.height)) return;
+    // The last height's start paces this one to the block time (0: it never started, e.g. a sync jump).
+    const previousStart = current?.startedAt ?? 0;
     this.session = new HeightSession(info, this.crypto, this.o.params, this.validatorSet);
     this.proposerRace.forgetBelow(info.height);
     if (this.startTimer) clearTimeout(this.startTimer);
@@ -162,8 +162,8 @@ export class ConsensusDriver {
       this.waitingForWork = true;
       return;
     }
-    const wait = this.o.blockTimeMs - (this.now() - this.heightStartedAt);
-    if (wait > 0 && this.heightStartedAt > 0) {
+    const wait = this.o.blockTimeMs - (this.now() - previousStart);
+    if (wait > 0 && previousStart > 0) {
       const t = setTimeout(() => {
         this.startTimer = null;
         this.startHeightNow();
@@ -180,8 +180,7 @@ export class ConsensusDriver {
     this.startTimer = null;
     this.startedHeight = s.height;
     this.waitingForWork = false;
-    this.heightStartedAt = Math.min(startedAt, this.now());
-    s.startedAt = this.heightStartedAt;
+    s.startedAt = Math.min(startedAt, this.now());
     const event: ConsensusEvent = { type: "StartHeight", height: s.height, validatorSet: this.validatorSet, seed: s.info.seed, previousCommit: s.info.previousCommit };
     for (const e of this.engines) this.dispatch(e, event);
   }
