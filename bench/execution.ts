@@ -220,7 +220,7 @@ function stageBreakdown(before: Record<string, number>, after: Record<string, nu
     [STAGES.buildTxs]: d(STAGES.buildTxs),
     [STAGES.buildStateRoot]: d(STAGES.buildStateRoot),
     [STAGES.roots]: d("propose") - d(STAGES.build),
-    [STAGES.proposal]: d(STAGES.proposal),
+    [STAGES.proposal]: d("produce") - d("propose") - d(STAGES.select),
     // Chain.commit awaits its commit reactions (pool upkeep), timed as their own stage.
     [STAGES.commitEncode]: d("commit") - d(STAGES.commitDb) - d(STAGES.revalidate),
     [STAGES.commitDb]: d(STAGES.commitDb),

@@ -2,7 +2,7 @@
 // BlockExecutor + BlockBuilder, StateReader, TxPool, TxService, PoolCandidates, PoolUpkeep and
 // BlockProducer that VerityNode runs), minus RPC, networking and consensus voting. sealBlock() takes the steps the
 // consensus driver takes for a block this node proposes and commits, through the same
-// BlockProducer: produce (select + build), encode the proposal, commit (state reset, one LevelDB
+// BlockProducer: produce (select + build + encode the proposal once), commit (state reset, one LevelDB
 // batch, pool upkeep as the chain's commit reaction). Votes, VRF proofs and the commit certificate
 // (a fixed cost per block, not per transaction) are left out. Each stage's methods are wrapped with
 // wall-clock timers.
@@ -12,7 +12,6 @@ import { join } from "node:path";
 import type { BlockBuilder } from "../../src/chain/block-builder.js";
 import type { BlockProducer } from "../../src/chain/block-producer.js";
 import type { Chain } from "../../src/chain/chain.js";
-import { encodeBlock } from "../../src/primitives/encoding.js";
 import { keccak256, ZERO_HASH } from "../../src/primitives/hash.js";
 import type { TxPool } from "../../src/chain/txpool/pool.js";
 import { DEFAULT_TXPOOL_CONFIG } from "../../src/chain/txpool/types.js";
@@ -84,6 +83,8 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
   timeMethod(candidates, "select", timer, STAGES.select);
   timeMethod(executor, "build", timer, STAGES.build);
   timeMethod(builder, "propose", timer, "propose");
+  // produce = pool selection + propose + the one encoding of the proposal (sent, then committed).
+  timeMethod(producer, "produce", timer, "produce");
   timeMethod(chain, "commit", timer, "commit");
   timeMethod(store, "commitBlock", timer, STAGES.commitDb);
   timeMethod(upkeep, "onBlockCommitted", timer, STAGES.revalidate);
@@ -133,10 +134,6 @@ export async function sealBlock(p: Pipeline): Promise<SealedBlock> {
   const phases = p.executor.lastTimings;
   timer.add(STAGES.buildTxs, phases.txsMs);
   timer.add(STAGES.buildStateRoot, phases.stateRootMs);
-  // The proposal goes to the other validators in its encoded form.
-  const t0 = performance.now();
-  encodeBlock(built.block);
-  timer.add(STAGES.proposal, performance.now() - t0);
   await p.producer.commit(built, undefined, "consensus");
   return { block: built.block, receipts: built.receipts, skipped: built.skipped.length };
 }

@@ -5,6 +5,7 @@
 // block announcement) listens to the chain (Chain.onCommitted / "block"), not to the producer.
 import type { TypedTransaction } from "@ethereumjs/tx";
 import type { TxCandidates } from "../evm/executor.js";
+import { encodeBlock } from "../primitives/encoding.js";
 import { nextBaseFee } from "../primitives/fees.js";
 import type { Block } from "../primitives/types.js";
 import type { BlockBuilder, ExecutedBlock, ProposalFields } from "./block-builder.js";
@@ -21,6 +22,9 @@ export interface CandidateSource {
 /** A block executed on the head's state, ready to commit; `skipped` lists what its builder left out. */
 export interface ProducedBlock extends ExecutedBlock {
   skipped: readonly TypedTransaction[];
+  /** The block's encoding, when the producer made it (a proposal is encoded once: for the network
+   * and for the commit batch). */
+  bytes?: Uint8Array;
 }
 
 export class BlockProducer {
@@ -35,7 +39,7 @@ export class BlockProducer {
     const head = this.chain.head.header;
     const selection = this.candidates.select(nextBaseFee(head, this.chain.genesis.params), head.gasLimit);
     const built = await this.builder.propose(fields, selection);
-    return { block: built.block, receipts: built.receipts, skipped: built.skipped.map((s) => s.tx) };
+    return { block: built.block, receipts: built.receipts, skipped: built.skipped.map((s) => s.tx), bytes: encodeBlock(built.block) };
   }
 
   /** Validator path: re-executes a received block on the head and checks every derived field. */
@@ -53,6 +57,7 @@ export class BlockProducer {
     await this.builder.prepareCommit(produced.block);
     await this.chain.commit(produced.block, produced.receipts, {
       ...(certificateBytes ? { certificateBytes } : {}),
+      ...(produced.bytes ? { blockBytes: produced.bytes } : {}),
       skipped: produced.skipped,
       origin,
     });

@@ -31,6 +31,8 @@ export interface CommittedBlock {
 /** What commit() passes along besides the block and receipts. */
 export interface CommitExtras {
   certificateBytes?: Uint8Array;
+  /** The block's encoding, when the caller already made it (encodeBlock(block), not received bytes). */
+  blockBytes?: Uint8Array;
   skipped?: readonly TypedTransaction[];
   origin?: CommitOrigin;
 }
@@ -211,7 +213,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const head = this.headBlock;
     if (block.header.number !== head.header.number + 1n || !equalsBytes(block.header.parentHash, head.hash))
       throw new Error(`block ${block.header.number} ${bytesToHex(block.hash)} does not extend the head ${head.header.number}`);
-    const blockBytes = encodeBlock(block);
+    const blockBytes = extras.blockBytes ?? encodeBlock(block);
     this.sizes.set(block, blockBytes.length);
     await this.store.commitBlock({
       hash: block.hash,

@@ -226,7 +226,7 @@ export class ConsensusDriver {
           return;
         }
         const built = await this.jobs.build(this.session as HeightSession, a.height, a.round, a.proposer, a.vrfProof);
-        if (built) this.dispatch(e, { type: "ProposalBuilt", height: a.height, round: a.round, value: encodeBlock(built.block), hash: built.block.hash });
+        if (built) this.dispatch(e, { type: "ProposalBuilt", height: a.height, round: a.round, value: built.bytes ?? encodeBlock(built.block), hash: built.block.hash });
         return;
       }
       case "ValidateBlock": {
