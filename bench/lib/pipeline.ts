@@ -1,6 +1,6 @@
 // The node's own block pipeline (src/node/block-pipeline.ts: the same LevelDB data dir, Chain,
-// BlockExecutor + BlockBuilder, StateReader, TxPool, TxService, PoolCandidates, PoolUpkeep and
-// BlockProducer that VerityNode runs), minus RPC, networking and consensus voting. sealBlock() takes the steps the
+// BlockExecutor + BlockBuilder, StateReader, TxPool, TxService (admission, candidates, upkeep)
+// and BlockProducer that VerityNode runs), minus RPC, networking and consensus voting. sealBlock() takes the steps the
 // consensus driver takes for a block this node proposes and commits, through the same
 // BlockProducer: produce (select + build + encode the proposal once), commit (state reset, one LevelDB
 // batch, pool upkeep as the chain's commit reaction). Votes, VRF proofs and the commit certificate
@@ -18,9 +18,7 @@ import { DEFAULT_TXPOOL_CONFIG } from "../../src/chain/txpool/types.js";
 import type { Block, Genesis, TxReceipt } from "../../src/primitives/types.js";
 import type { BlockExecutor } from "../../src/evm/executor.js";
 import { openBlockPipeline } from "../../src/node/block-pipeline.js";
-import type { PoolCandidates } from "../../src/chain/txpool/candidates.js";
 import type { TxService } from "../../src/chain/txpool/service.js";
-import type { PoolUpkeep } from "../../src/chain/txpool/upkeep.js";
 import type { ChainStore } from "../../src/storage/chain-store.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { StageTimer, timeMethod } from "./stage-timer.js";
@@ -48,8 +46,6 @@ export interface Pipeline {
   store: ChainStore;
   txs: TxService;
   pool: TxPool;
-  candidates: PoolCandidates;
-  upkeep: PoolUpkeep;
   builder: BlockBuilder;
   producer: BlockProducer;
   executor: BlockExecutor;
@@ -66,7 +62,7 @@ export interface SealedBlock {
 /** Opens a fresh chain from `genesis` in a temp dir, with a pool large enough for `poolCapacity` txs. */
 export async function openPipeline(genesis: Genesis, poolCapacity: number): Promise<Pipeline> {
   const dir = mkdtempSync(join(tmpdir(), "verity-bench-"));
-  const { chain, store, executor, builder, state, pool, txs, candidates, upkeep, producer, close } = await openBlockPipeline({
+  const { chain, store, executor, builder, state, pool, txs, producer, close } = await openBlockPipeline({
     datadir: dir,
     genesis,
     logger: silentLogger,
@@ -80,16 +76,16 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
   let revalidating = false;
   timeMethod(state, "account", timer, () => (revalidating ? STAGES.revalidateState : STAGES.admissionState));
   timeMethod(pool, "add", timer, STAGES.admissionPool);
-  timeMethod(candidates, "select", timer, STAGES.select);
+  timeMethod(txs, "select", timer, STAGES.select);
   timeMethod(executor, "build", timer, STAGES.build);
   timeMethod(builder, "propose", timer, "propose");
   // produce = pool selection + propose + the one encoding of the proposal (sent, then committed).
   timeMethod(producer, "produce", timer, "produce");
   timeMethod(chain, "commit", timer, "commit");
   timeMethod(store, "commitBlock", timer, STAGES.commitDb);
-  timeMethod(upkeep, "onBlockCommitted", timer, STAGES.revalidate);
-  const onBlockCommitted = upkeep.onBlockCommitted.bind(upkeep);
-  upkeep.onBlockCommitted = async (...args) => {
+  timeMethod(txs, "onBlockCommitted", timer, STAGES.revalidate);
+  const onBlockCommitted = txs.onBlockCommitted.bind(txs);
+  txs.onBlockCommitted = async (...args) => {
     revalidating = true;
     try {
       return await onBlockCommitted(...args);
@@ -104,8 +100,6 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
     store,
     txs,
     pool,
-    candidates,
-    upkeep,
     builder,
     producer,
     executor,

@@ -1,16 +1,14 @@
 // The node's block pipeline, assembled once: the data dir's LevelDB, the canonical chain, the
 // executor and block builder, the state reader, the tx pool with its service (admission and the
-// events after it), its candidates for block production and its upkeep, and the block producer over
-// them. VerityNode.start builds the node around it; the execution benchmark
+// events after it, candidates for block production, upkeep after each commit), and the block
+// producer over them. VerityNode.start builds the node around it; the execution benchmark
 // (bench/lib/pipeline.ts) opens the same pipeline, so what it measures is what the node runs.
 import type { Common } from "@ethereumjs/common";
 import { BlockBuilder } from "../chain/block-builder.js";
 import { BlockProducer } from "../chain/block-producer.js";
 import { Chain } from "../chain/chain.js";
-import { PoolCandidates } from "../chain/txpool/candidates.js";
 import { TxPool } from "../chain/txpool/pool.js";
 import { TxService } from "../chain/txpool/service.js";
-import { PoolUpkeep } from "../chain/txpool/upkeep.js";
 import { DEFAULT_TXPOOL_CONFIG, type TxPoolConfig } from "../chain/txpool/types.js";
 import { createChainCommon } from "../evm/common.js";
 import { BlockExecutor } from "../evm/executor.js";
@@ -28,12 +26,9 @@ export interface BlockPipeline {
   builder: BlockBuilder;
   state: StateReader;
   pool: TxPool;
-  /** The one entry for transactions (RPC, gossip) and the events that follow admissions. */
+  /** The one entry for transactions (RPC, gossip), the events that follow admissions, the block
+   * producer's candidates, and pool upkeep after each commit (registered as a commit reaction). */
   txs: TxService;
-  /** The pool as block production sees it. */
-  candidates: PoolCandidates;
-  /** Pool re-validation after each committed block (registered as a commit reaction). */
-  upkeep: PoolUpkeep;
   producer: BlockProducer;
   /** Closes the database (after everything that uses it has stopped). */
   close(): Promise<void>;
@@ -57,13 +52,11 @@ export async function openBlockPipeline(o: { datadir: string; genesis: Genesis; 
     const pool = new TxPool(poolConfig);
     const poolLog = o.logger.child("txpool");
     const txs = new TxService(common, chain, state, pool, poolLog);
-    const candidates = new PoolCandidates(pool);
-    const upkeep = new PoolUpkeep(pool, chain, state, txs, poolLog);
-    const producer = new BlockProducer(chain, builder, candidates);
+    const producer = new BlockProducer(chain, builder, txs);
     // What reacts to a commit listens to the chain; pool upkeep must finish before the next build.
     chain.onReactionError = (error, c) => o.logger.error("commit reaction failed", { number: c.block.header.number, error: error as Error });
-    chain.onCommitted((c) => upkeep.onBlockCommitted(c));
-    return { common, store, chain, executor, builder, state, pool, txs, candidates, upkeep, producer, close: () => store.close() };
+    chain.onCommitted((c) => txs.onBlockCommitted(c));
+    return { common, store, chain, executor, builder, state, pool, txs, producer, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;

@@ -10,7 +10,7 @@ import type { Logger } from "../util/logger.js";
 import type { ConsensusDriver } from "./consensus/driver.js";
 import type { ConsensusTransport } from "./consensus/ports.js";
 import { BlockSync } from "../sync/block-sync.js";
-import { gossipVerdict } from "../chain/txpool/admission.js";
+import { gossipVerdict } from "../chain/txpool/rejections.js";
 import type { TxAdmission, TxService } from "../chain/txpool/service.js";
 import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 

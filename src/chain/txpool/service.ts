@@ -1,22 +1,35 @@
-// The node's one entry for transactions, whatever their origin (its own RPC, gossip): decode, refuse
-// unsupported types, recover the sender once (natively; the recovered key is cached on the frozen tx
-// object and reused by execution), read the sender's committed account, and hand everything to the
-// pure TxPool. The outcome is a value, never an exception: admitted, or a TxRejection whose code the
-// callers act on (RPC turns it into an error with the message, gossip into a verdict). What happens
-// after an admission is announced to subscribers, not called from here:
-// - "executable": transactions became executable (consensus wakes up, RPC reports pending txs); pool
-//   upkeep (upkeep.ts) announces the queued transactions a committed block promoted through it too.
+// The node's one transaction service around the pure TxPool, whatever a transaction's origin (its
+// own RPC, gossip) and whoever asks (block production, the chain's commit):
+// - admission (submit): decode, refuse unsupported types, recover the sender once (natively; the
+//   recovered key is cached on the frozen tx object and reused by execution), read the sender's
+//   committed account, and hand everything to the pool. The outcome is a value, never an exception:
+//   admitted, or a TxRejection whose code the callers act on (RPC turns it into an error with the
+//   message, gossip into a verdict, rejections.ts). ethereumjs refuses some transactions while
+//   decoding them; those refusals are reworded as geth words them, since clients match on them.
+// - block candidates (the BlockProducer's CandidateSource): what to put in the next block, whether
+//   anything waits, and the pooled copy of a proposed transaction (decoded, sender recovered) so
+//   validating a proposal need not decode it again.
+// - upkeep (onBlockCommitted, a commit reaction): re-validates the pool against the new state of the
+//   senders a committed block touched.
+// What happens after an admission is announced to subscribers, not called from here:
+// - "executable": transactions became executable (consensus wakes up, RPC reports pending txs),
+//   by an admission or by upkeep (queued transactions a committed block promoted).
 // - "admitted": one transaction entered the pool, executable or queued (the network gossips what
 //   the node's own RPC admitted, queued transactions included).
 // Listeners run synchronously, in subscription order; one that throws is logged and does not stop
 // the others or the admission.
 import type { Common } from "@ethereumjs/common";
 import type { TypedTransaction } from "@ethereumjs/tx";
-import type { Chain } from "../chain.js";
+import { bytesToHex } from "@ethereumjs/util";
+import type { CandidateSource } from "../block-producer.js";
+import type { Chain, CommittedBlock } from "../chain.js";
+import type { TxCandidates } from "../../evm/executor.js";
 import type { StateReader } from "../../evm/state-reader.js";
+import { decodeTransaction } from "../../primitives/encoding.js";
 import { nextBaseFee } from "../../primitives/fees.js";
+import type { AccountState } from "../../primitives/types.js";
 import type { Logger } from "../../util/logger.js";
-import { decodeRawTx, recoverSender, type Rejected } from "./admission.js";
+import { rejection, TxRejectionCode as C, type Rejected } from "./rejections.js";
 import type { TxPool } from "./pool.js";
 import type { PooledTx } from "./types.js";
 
@@ -62,7 +75,7 @@ export type TxAdmission =
 
 type Listener<E> = (event: E) => void;
 
-export class TxService {
+export class TxService implements CandidateSource {
   private readonly executable = new Set<Listener<ExecutableEvent>>();
   private readonly admitted = new Set<Listener<AdmittedEvent>>();
 
@@ -130,6 +143,51 @@ export class TxService {
     return this.pool.pendingNonce(sender, accountNonce);
   }
 
+  /** What to put in the next block (CandidateSource). */
+  select(baseFee: bigint, gasLimit: bigint): TxCandidates {
+    return this.pool.selectForBlock({ baseFee, gasLimit });
+  }
+
+  /** How many executable transactions wait (CandidateSource). */
+  pendingCount(): number {
+    return this.pool.stats().pending;
+  }
+
+  /** The pooled, decoded copy of a proposed transaction (CandidateSource). */
+  known(hash: Uint8Array): TypedTransaction | undefined {
+    return this.pool.get(hash)?.tx;
+  }
+
+  /**
+   * Pool upkeep, registered as a commit reaction (Chain.onCommitted): re-validates the senders the
+   * block touched and announces the queued transactions it promoted. Only senders can lose balance or
+   * advance their nonce (a block cannot make another account's pooled transaction invalid), so
+   * reading just these keeps this O(block).
+   */
+  async onBlockCommitted({ block, skipped }: CommittedBlock): Promise<void> {
+    const senders = new Map<string, Uint8Array>();
+    for (const tx of [...block.transactions, ...skipped]) {
+      // The pool recovered and kept each sender at admission; getSenderAddress would hash the
+      // public key again (a keccak per transaction). A block's transactions may come from elsewhere.
+      const pooled = this.pool.get(tx.hash());
+      if (pooled !== undefined) senders.set(pooled.senderHex, pooled.sender);
+      else {
+        const s = tx.getSenderAddress().bytes;
+        senders.set(bytesToHex(s), s);
+      }
+    }
+    const accounts = new Map<string, AccountState>();
+    for (const [key, addr] of senders) accounts.set(key, await this.state.account(block.header.stateRoot, addr));
+    const result = this.pool.onBlockCommitted({
+      includedHashes: block.transactions.map((tx) => tx.hash()),
+      accountOf: (sender) => accounts.get(bytesToHex(sender)),
+      baseFee: nextBaseFee(block.header, this.chain.genesis.params),
+    });
+    for (const d of result.dropped)
+      if (d.reason !== "included") this.log.debug("dropped transaction", { hash: d.tx.hashHex, reason: d.reason });
+    this.announceExecutable(result.promoted, "commit");
+  }
+
   private emit<E>(listeners: Set<Listener<E>>, what: string, event: E): void {
     for (const listener of [...listeners]) {
       try {
@@ -138,5 +196,41 @@ export class TxService {
         this.log.error(`${what} transaction listener failed`, { error: error as Error });
       }
     }
+  }
+}
+
+/** ethereumjs's decoding refusals in the words geth uses for the same rejection. */
+function gethWording(decodeError: string, chainId: bigint): Rejected {
+  if (/maxFeePerGas cannot be less than maxPriorityFeePerGas/.test(decodeError))
+    return rejection(C.TipAboveFeeCap, "max priority fee per gas higher than max fee per gas");
+  const cap = /gas limit (\d+) exceeds the maximum allowed by EIP-7825 \((\d+)\)/.exec(decodeError);
+  if (cap) return rejection(C.GasLimitTooHigh, `transaction gas limit too high (cap: ${cap[2]}, tx: ${cap[1]})`);
+  const chain = /not matching the derived chain ID (\d+)/.exec(decodeError);
+  if (chain) return rejection(C.InvalidChainId, `invalid chain id for signer: have ${chain[1]} want ${chainId}`);
+  return rejection(C.InvalidTransaction, `invalid transaction: ${decodeError}`);
+}
+
+/** Decodes raw transaction bytes for the pool, or says why they cannot be admitted. */
+function decodeRawTx(raw: Uint8Array, common: Common, maxTxSize: number): { ok: true; tx: TypedTransaction } | Rejected {
+  if (raw.length === 0) return rejection(C.EmptyData, "empty transaction data");
+  if (raw.length > maxTxSize) return rejection(C.OversizedData, "oversized data");
+  if (raw[0] === 3)
+    return rejection(C.TxTypeNotSupported, "transaction type not supported: blob transactions (EIP-4844) are not accepted by this chain");
+  if (raw[0] === 4)
+    return rejection(C.TxTypeNotSupported, "transaction type not supported: set-code transactions (EIP-7702) are not accepted yet");
+  try {
+    return { ok: true, tx: decodeTransaction(raw, common) };
+  } catch (e) {
+    return gethWording((e as Error).message.replace(/ \(tx type=.*$/s, ""), common.chainId());
+  }
+}
+
+/** The sender of a decoded transaction (recovered once; ethereumjs caches it on the frozen tx). */
+function recoverSender(tx: TypedTransaction): { ok: true; sender: Uint8Array } | Rejected {
+  try {
+    if (!tx.isSigned()) throw new Error("unsigned");
+    return { ok: true, sender: tx.getSenderAddress().bytes };
+  } catch {
+    return rejection(C.InvalidSender, "invalid sender");
   }
 }

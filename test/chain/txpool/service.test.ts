@@ -13,7 +13,7 @@ import type { TxCandidates } from "../../../src/evm/executor.js";
 import { ZERO_HASH } from "../../../src/primitives/hash.js";
 import { openBlockPipeline, type BlockPipeline } from "../../../src/node/block-pipeline.js";
 import { silentLogger } from "../../../src/util/logger.js";
-import { gossipVerdict, TxRejectionCode } from "../../../src/chain/txpool/admission.js";
+import { gossipVerdict, TxRejectionCode } from "../../../src/chain/txpool/rejections.js";
 import * as E from "../../../src/chain/txpool/errors.js";
 import type { AdmittedEvent, ExecutableEvent, TxAdmission } from "../../../src/chain/txpool/service.js";
 import { rawSigned1559, testCommon, transfer1559, transferLegacy } from "../../helpers/txs.js";
@@ -67,7 +67,7 @@ describe("TxService admission", () => {
     // The pool lookups RPC uses see it.
     expect(hex(p.txs.get(tx.hash())!.sender)).toBe(hex(alice!.address));
     expect(p.txs.pendingNonce(alice!.address, 0n)).toBe(1n);
-    expect(p.candidates.pendingCount()).toBe(1);
+    expect(p.txs.pendingCount()).toBe(1);
   });
 
   it("reports the origin of gossiped transactions", async () => {
@@ -111,7 +111,7 @@ describe("TxService admission", () => {
     expect(executable).toHaveLength(1);
     expect(executable[0]!.origin).toBe("commit");
     expect(eventHashes(executable[0]!)).toEqual([hex(later.hash())]);
-    expect(p.candidates.pendingCount()).toBe(1);
+    expect(p.txs.pendingCount()).toBe(1);
   });
 
   it("keeps admitting when a subscriber throws", async () => {
