@@ -12,6 +12,7 @@
 //   evm          primitives, util                   the only room that may import @ethereumjs/{vm,evm,statemanager,block}
 //   storage      primitives, util                   the only room that may import classic-level (abstract-level, level)
 //   chain        primitives, util, evm, storage
+//   staking      primitives, util, evm, consensus   the staking ledger's rules: system calls, rewards, epochs
 //   p2p          primitives, util
 //   rpc          primitives, util, evm, chain       never classic-level (global rule)
 //   sync         primitives, util, p2p, chain
@@ -28,7 +29,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const ROOMS = ["primitives", "util", "consensus", "evm", "storage", "chain", "p2p", "rpc", "sync", "node", "cli"];
+const ROOMS = ["primitives", "util", "consensus", "evm", "storage", "chain", "staking", "p2p", "rpc", "sync", "node", "cli"];
 const ALL = ROOMS;
 
 /** room -> the rooms it may import (itself is always allowed). */
@@ -39,6 +40,7 @@ const MAY_IMPORT = {
   evm: ["primitives", "util"],
   storage: ["primitives", "util"],
   chain: ["primitives", "util", "evm", "storage"],
+  staking: ["primitives", "util", "evm", "consensus"],
   p2p: ["primitives", "util"],
   rpc: ["primitives", "util", "evm", "chain"],
   sync: ["primitives", "util", "p2p", "chain"],
@@ -54,6 +56,7 @@ const WHY = {
   evm: "evm/ may import only primitives/ and util/",
   storage: "storage/ may import only primitives/ and util/",
   chain: "chain/ may import only primitives/, util/, evm/ and storage/",
+  staking: "staking/ may import only primitives/, util/, evm/ and consensus/",
   p2p: "p2p/ may import only primitives/, util/ and libraries",
   rpc: "rpc/ may import only primitives/, util/, evm/ and chain/; it reaches the node through rpc/backend/port.ts",
   sync: "sync/ may import only p2p/, primitives/, util/ and chain/",

@@ -45,7 +45,7 @@ export class BlockBuilder {
     private readonly executor: BlockExecutor,
   ) {}
 
-  private envFor(parent: BlockHeader, proposer: Uint8Array, timestamp: bigint, seed: Hash32) {
+  private envFor(parent: BlockHeader, proposer: Uint8Array, timestamp: bigint, seed: Hash32, lastCommit: Uint8Array) {
     const params = this.chain.genesis.params;
     return {
       number: parent.number + 1n,
@@ -54,6 +54,7 @@ export class BlockBuilder {
       gasLimit: params.gasLimit,
       baseFeePerGas: nextBaseFee(parent, params),
       prevRandao: seed,
+      lastCommit,
     };
   }
 
@@ -61,7 +62,7 @@ export class BlockBuilder {
   async propose(fields: ProposalFields, candidates: TxCandidates): Promise<ExecutedBlock & { skipped: SkippedTx[] }> {
     const parent = this.chain.head;
     const timestamp = fields.now > parent.header.timestamp ? fields.now : parent.header.timestamp;
-    const env = this.envFor(parent.header, fields.proposer, timestamp, fields.seed);
+    const env = this.envFor(parent.header, fields.proposer, timestamp, fields.seed, fields.lastCommit);
     const out = await this.executor.build(parent.header.stateRoot, env, candidates, MAX_BLOCK_BYTES - BLOCK_OVERHEAD_BYTES - fields.lastCommit.length);
     const header: BlockHeader = {
       parentHash: parent.hash,
@@ -118,7 +119,7 @@ export class BlockBuilder {
 
     let out: ExecutionOutcome;
     try {
-      out = await this.executor.execute(parent.header.stateRoot, this.envFor(parent.header, h.proposer, h.timestamp, h.seed), block.transactions);
+      out = await this.executor.execute(parent.header.stateRoot, this.envFor(parent.header, h.proposer, h.timestamp, h.seed, block.lastCommit), block.transactions);
     } catch (e) {
       throw fail((e as Error).message);
     }

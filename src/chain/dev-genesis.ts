@@ -2,11 +2,34 @@
 import { bytesToHex } from "@ethereumjs/util";
 import { DEV_BALANCE, deriveDevAccounts } from "./dev-accounts.js";
 import { devValidatorKeys, genesisValidatorOf } from "./validator-keys.js";
-import type { Genesis, GenesisAccount } from "../primitives/types.js";
+import { keccak256 } from "../primitives/hash.js";
+import { defaultStakingParams, STAKE_UNIT_WEI } from "../primitives/staking.js";
+import type { Genesis, GenesisAccount, StakingParams } from "../primitives/types.js";
 
 export const DEV_CHAIN_ID = 31337n;
 export const DEV_VALIDATOR_COUNT = 4;
 export const DEV_VALIDATOR_STAKE = 1000n;
+
+/** The dev chain's foundation address (receives 3 % of every block reward): keccak256("verity dev foundation")[12:]. */
+export const DEV_FOUNDATION = keccak256(new TextEncoder().encode("verity dev foundation")).subarray(12);
+
+/**
+ * The dev chain's staking: the default reward schedule, short epochs (32 heights, so tests cross
+ * epoch boundaries within a minute), two epochs of unbonding and of jail, a 100-coin minimum
+ * self-stake, and a downtime window of an hour: the dev node holds every validator, and a
+ * certificate carries only the quorum the engine saw first, so a shorter window could jail a
+ * dev validator whose votes merely arrive fourth.
+ */
+export function devStakingParams(blockTimeSeconds = 1): StakingParams {
+  return {
+    ...defaultStakingParams(blockTimeSeconds, DEV_FOUNDATION),
+    epochLength: 32n,
+    minSelfStake: 100n * STAKE_UNIT_WEI,
+    unbondingEpochs: 2n,
+    jailEpochs: 2n,
+    minDowntimeBlocks: 3_600n,
+  };
+}
 
 export function devGenesis(opts: { chainId?: bigint; validators?: number } = {}): Genesis {
   const alloc = new Map<string, GenesisAccount>();
@@ -30,5 +53,6 @@ export function devGenesis(opts: { chainId?: bigint; validators?: number } = {})
     extraData: new TextEncoder().encode("verity dev"),
     alloc,
     validators,
+    staking: devStakingParams(),
   };
 }

@@ -1,7 +1,8 @@
 // Genesis files: parsing and validation with errors that name the offending field, and the built-in
 // development genesis (dev accounts funded, a fixed set of dev validators).
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
-import type { Genesis, GenesisAccount, GenesisValidator } from "../primitives/types.js";
+import { defaultStakingParams, MAX_ACTIVE_VALIDATORS } from "../primitives/staking.js";
+import type { Address20, Genesis, GenesisAccount, GenesisValidator, StakingParams } from "../primitives/types.js";
 
 export class GenesisError extends Error {
   constructor(field: string, problem: string) {
@@ -113,7 +114,12 @@ export function parseGenesis(text: string): Genesis {
   const minBaseFee = uint(baseFee.min, "baseFee.min", { optional: 0n, max: MAX_U256 });
   if (minBaseFee > initialBaseFee) throw new GenesisError("baseFee.min", "must not exceed baseFee.initial");
 
+  const staking = parseStaking(raw.staking, Number(blockTime), validators[0]!.address);
+  if (staking.maxValidators < validators.length)
+    throw new GenesisError("staking.maxValidators", `must be at least the number of genesis validators (${validators.length})`);
+
   return {
+    staking,
     params: {
       chainId,
       gasLimit,
@@ -129,6 +135,67 @@ export function parseGenesis(text: string): Genesis {
     extraData: bytes(raw.extraData, "extraData", undefined, true),
     alloc,
     validators,
+  };
+}
+
+const STAKING_KEYS = [
+  "epochLength", "maxValidators", "minSelfStake", "minDelegation", "unbondingEpochs", "jailEpochs", "downtimeGapFactor",
+  "minDowntimeBlocks", "maxCommissionChangeBps", "slashFractionBps", "maxUnbondingEntries", "initialBlockReward",
+  "halvingInterval", "rewardStartHeight", "foundation", "foundationShareBps",
+] as const;
+
+/** The "staking" section: every key optional (defaultStakingParams), unknown keys refused. */
+function parseStaking(v: Json | undefined, blockTime: number, firstValidator: Address20): StakingParams {
+  const section = v ?? {};
+  if (!isObject(section)) throw new GenesisError("staking", "expected an object");
+  for (const key of Object.keys(section))
+    if (!(STAKING_KEYS as readonly string[]).includes(key)) throw new GenesisError(`staking.${key}`, `unknown key (known: ${STAKING_KEYS.join(", ")})`);
+  const foundation = section.foundation === undefined ? firstValidator : bytes(section.foundation, "staking.foundation", 20);
+  const d = defaultStakingParams(blockTime, foundation);
+  const n = (key: (typeof STAKING_KEYS)[number], dflt: bigint, max: bigint, min = 0n): bigint => {
+    const value = uint(section[key], `staking.${key}`, { optional: dflt, max });
+    if (value < min) throw new GenesisError(`staking.${key}`, `must be at least ${min}`);
+    return value;
+  };
+  const bps = (key: (typeof STAKING_KEYS)[number], dflt: number): number => Number(n(key, BigInt(dflt), 10_000n));
+  return {
+    epochLength: n("epochLength", d.epochLength, MAX_U64, 2n),
+    maxValidators: Number(n("maxValidators", BigInt(d.maxValidators), BigInt(MAX_ACTIVE_VALIDATORS), 1n)),
+    minSelfStake: n("minSelfStake", d.minSelfStake, MAX_U256, 1n),
+    minDelegation: n("minDelegation", d.minDelegation, MAX_U256, 1n),
+    unbondingEpochs: n("unbondingEpochs", d.unbondingEpochs, MAX_U64),
+    jailEpochs: n("jailEpochs", d.jailEpochs, MAX_U64),
+    downtimeGapFactor: n("downtimeGapFactor", d.downtimeGapFactor, MAX_U64, 1n),
+    minDowntimeBlocks: n("minDowntimeBlocks", d.minDowntimeBlocks, MAX_U64, 1n),
+    maxCommissionChangeBps: bps("maxCommissionChangeBps", d.maxCommissionChangeBps),
+    slashFractionBps: bps("slashFractionBps", d.slashFractionBps),
+    maxUnbondingEntries: Number(n("maxUnbondingEntries", BigInt(d.maxUnbondingEntries), 1_000n, 1n)),
+    initialBlockReward: n("initialBlockReward", d.initialBlockReward, MAX_U256),
+    halvingInterval: n("halvingInterval", d.halvingInterval, MAX_U64, 1n),
+    rewardStartHeight: n("rewardStartHeight", d.rewardStartHeight, MAX_U64, 1n),
+    foundation,
+    foundationShareBps: bps("foundationShareBps", d.foundationShareBps),
+  };
+}
+
+function stakingToJson(p: StakingParams): JsonObject {
+  return {
+    epochLength: p.epochLength.toString(),
+    maxValidators: p.maxValidators,
+    minSelfStake: p.minSelfStake.toString(),
+    minDelegation: p.minDelegation.toString(),
+    unbondingEpochs: p.unbondingEpochs.toString(),
+    jailEpochs: p.jailEpochs.toString(),
+    downtimeGapFactor: p.downtimeGapFactor.toString(),
+    minDowntimeBlocks: p.minDowntimeBlocks.toString(),
+    maxCommissionChangeBps: p.maxCommissionChangeBps,
+    slashFractionBps: p.slashFractionBps,
+    maxUnbondingEntries: p.maxUnbondingEntries,
+    initialBlockReward: p.initialBlockReward.toString(),
+    halvingInterval: p.halvingInterval.toString(),
+    rewardStartHeight: p.rewardStartHeight.toString(),
+    foundation: bytesToHex(p.foundation),
+    foundationShareBps: p.foundationShareBps,
   };
 }
 
@@ -157,6 +224,7 @@ export function genesisToJson(g: Genesis): string {
     committeeSize: g.params.committeeSize.toString(),
     proposerTau: g.params.proposerTau.toString(),
     alloc,
+    staking: stakingToJson(g.staking),
     validators: g.validators.map((v) => ({
       address: bytesToHex(v.address),
       stake: v.stake.toString(),

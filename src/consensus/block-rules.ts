@@ -11,7 +11,7 @@
 import { bytesEqual, toHex } from "./bytes.js";
 import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate } from "./certificate.js";
 import type { ConsensusCrypto } from "./crypto.js";
-import { HASH_LENGTH, type ConsensusParams } from "./types.js";
+import { HASH_LENGTH, type ConsensusParams, type ValidatorSet } from "./types.js";
 import { verifyProposerCredential, type HeightContext } from "./verify.js";
 
 /** The consensus fields of a block header. */
@@ -69,23 +69,28 @@ export function checkProposerFields(h: ProposerCredentialFields, ctx: HeightCont
   return checkHeight(h, ctx) ?? checkProposerCredential(h, ctx);
 }
 
-/** Returns why `block` cannot be the block of ctx.height on top of `parent`, or null when it can. */
+/**
+ * Returns why `block` cannot be the block of ctx.height on top of `parent`, or null when it can.
+ * `parentSet` is the validator set of the parent's height, which certified it (another set than
+ * ctx's when the block opens an epoch).
+ */
 export function checkConsensusFields(
   block: ConsensusBlockView,
   ctx: HeightContext,
   parent: ConsensusBlockView,
   params: ConsensusParams,
   crypto: ConsensusCrypto,
+  parentSet: ValidatorSet = ctx.validatorSet,
 ): string | null {
   const h = block.header;
-  return checkHeight(h, ctx) ?? checkSeed(h, ctx) ?? checkProposerCredential(h, ctx) ?? checkLastCommit(block, ctx, parent, params, crypto);
+  return checkHeight(h, ctx) ?? checkSeed(h, ctx) ?? checkProposerCredential(h, ctx) ?? checkLastCommit(block, parentSet, parent, params, crypto);
 }
 
 /** The block's parent certificate: any valid certificate of the parent will do (validators hold
  * different precommit subsets), as long as the header names the one the block carries. */
 export function checkLastCommit(
   block: ConsensusBlockView,
-  ctx: HeightContext,
+  parentSet: ValidatorSet,
   parent: ConsensusBlockView,
   params: ConsensusParams,
   crypto: ConsensusCrypto,
@@ -100,7 +105,7 @@ export function checkLastCommit(
   const cert = decoded.value;
   if (!bytesEqual(commitCertificateHash(cert), h.lastCommitHash)) return "lastCommitHash is not the hash of the carried parent certificate";
   if (BigInt(cert.height) !== parent.header.number || !bytesEqual(cert.valueHash, parent.hash)) return "the carried certificate is not for the parent";
-  const verdict = verifyCommitCertificate(cert, ctx.validatorSet, parent.header.seed, params, crypto);
+  const verdict = verifyCommitCertificate(cert, parentSet, parent.header.seed, params, crypto);
   if (!verdict.ok) return `the carried parent certificate does not verify: ${verdict.reason}${verdict.voter ? ` (voter ${verdict.voter})` : ""}`;
   return null;
 }

@@ -1,8 +1,9 @@
 // Verification is a pure function of (message, validator set, seed, params), and in a simulation
 // a thousand nodes (or a node's several in-process validators) verify the same messages; this computes each
-// verdict once and shares it. Keys are the full message encoding plus the seed, so a different
-// message can never hit another's verdict; messages are immutable, so the same object may also be
-// looked up by identity first. Bounded: the keyed maps are cleared wholesale when full.
+// verdict once and shares it. Keys are the full message encoding plus the seed and the validator
+// set (sets change at epoch boundaries), so a different message or set can never hit another's
+// verdict; messages are immutable, so the same object may also be looked up by identity first.
+// Bounded: the keyed maps are cleared wholesale when full.
 
 import { bytesEqual, toHex } from "./bytes.js";
 import type { SortitionFunction } from "./committee.js";
@@ -12,6 +13,7 @@ import type { ValidatorSet } from "./types.js";
 import { type HeightContext, type MessageVerifier, type ProposalVerdict, type VoteVerdict, verifyProposal, verifyVote } from "./verify.js";
 
 interface IdentityMemo<V> {
+  readonly set: ValidatorSet;
   readonly seed: Uint8Array;
   readonly verdict: V;
 }
@@ -34,46 +36,54 @@ export class MemoizingMessageVerifier implements MessageVerifier {
   private readonly bySignature = new WeakMap<Uint8Array, IdentityMemo<VoteVerdict> & { readonly vote: Vote }>();
   private readonly votes = new Map<string, VoteVerdict>();
   private readonly proposals = new Map<string, ProposalVerdict>();
+  /** Each (immutable) validator set seen gets a number that prefixes its keys. */
+  private readonly setIds = new WeakMap<ValidatorSet, number>();
+  private nextSetId = 0;
   hits = 0;
   misses = 0;
 
-  constructor(
-    /** Verdicts are shared only for contexts over this (immutable) validator set. */
-    private readonly validatorSet: ValidatorSet,
-    private readonly maxEntries = 1_000_000,
-  ) {}
+  constructor(private readonly maxEntries = 1_000_000) {}
+
+  private setKey(set: ValidatorSet): string {
+    let id = this.setIds.get(set);
+    if (id === undefined) {
+      id = this.nextSetId++;
+      this.setIds.set(set, id);
+    }
+    return `${id}:`;
+  }
 
   verifyVote(ctx: HeightContext, vote: Vote): VoteVerdict {
-    if (ctx.validatorSet !== this.validatorSet) return verifyVote(ctx, vote);
     const known = this.byObject.get(vote);
-    if (known !== undefined && bytesEqual(known.seed, ctx.seed)) {
+    if (known !== undefined && known.set === ctx.validatorSet && bytesEqual(known.seed, ctx.seed)) {
       this.hits++;
       return known.verdict as VoteVerdict;
     }
     // Certificates rebuild vote objects around the same signature bytes: look those up next, and
     // reuse the verdict only when every field of the vote is the same.
     const bySig = this.bySignature.get(vote.signature);
-    if (bySig !== undefined && bytesEqual(bySig.seed, ctx.seed) && sameVote(bySig.vote, vote)) {
+    if (bySig !== undefined && bySig.set === ctx.validatorSet && bytesEqual(bySig.seed, ctx.seed) && sameVote(bySig.vote, vote)) {
       this.hits++;
       return bySig.verdict;
     }
-    const verdict = this.memo(this.votes, toHex(ctx.seed) + toHex(encodeVote(vote)), () => verifyVote(ctx, vote));
-    this.byObject.set(vote, { seed: ctx.seed, verdict });
-    this.bySignature.set(vote.signature, { seed: ctx.seed, verdict, vote });
+    const set = ctx.validatorSet;
+    const verdict = this.memo(this.votes, this.setKey(set) + toHex(ctx.seed) + toHex(encodeVote(vote)), () => verifyVote(ctx, vote));
+    this.byObject.set(vote, { set, seed: ctx.seed, verdict });
+    this.bySignature.set(vote.signature, { set, seed: ctx.seed, verdict, vote });
     return verdict;
   }
 
   verifyProposal(ctx: HeightContext, proposal: Proposal): ProposalVerdict {
-    if (ctx.validatorSet !== this.validatorSet) return verifyProposal(ctx, proposal);
     // The block bytes do not affect the verdict (signatures cover the hash): key without them.
     const known = this.byObject.get(proposal);
-    if (known !== undefined && bytesEqual(known.seed, ctx.seed)) {
+    const set = ctx.validatorSet;
+    if (known !== undefined && known.set === set && bytesEqual(known.seed, ctx.seed)) {
       this.hits++;
       return known.verdict as ProposalVerdict;
     }
-    const key = toHex(ctx.seed) + toHex(encodeProposal({ ...proposal, value: new Uint8Array(0) }));
+    const key = this.setKey(set) + toHex(ctx.seed) + toHex(encodeProposal({ ...proposal, value: new Uint8Array(0) }));
     const verdict = this.memo(this.proposals, key, () => verifyProposal(ctx, proposal));
-    this.byObject.set(proposal, { seed: ctx.seed, verdict });
+    this.byObject.set(proposal, { set, seed: ctx.seed, verdict });
     return verdict;
   }
 

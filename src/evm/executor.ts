@@ -18,6 +18,7 @@ import { bloomUnion } from "../primitives/bloom.js";
 import { serializeTransaction } from "../primitives/encoding.js";
 import type { Address20, Hash32, Log, TxReceipt } from "../primitives/types.js";
 import { createStateManager, type StateDB } from "./state.js";
+import { systemCallsOn, type SystemCalls } from "./system-call.js";
 
 /** The header fields execution depends on. */
 export interface BlockEnv {
@@ -28,7 +29,17 @@ export interface BlockEnv {
   baseFeePerGas: bigint;
   /** PREVRANDAO: the height's sortition seed, unpredictable before the previous block commits. */
   prevRandao: Hash32;
+  /** The commit certificate the block carries (its parent's; empty at height 1), for the
+   * end-of-block system calls. Absent outside blocks (eth_call and tracing run no system calls). */
+  lastCommit?: Uint8Array;
 }
+
+/**
+ * What the chain does at the end of every block, after its transactions and inside the block's
+ * checkpoint (minting, the staking contract's system calls). Proposer and validator run the same
+ * hook, so their roots match; a hook that throws fails the block.
+ */
+export type EndOfBlockHook = (env: BlockEnv, calls: SystemCalls) => Promise<void>;
 
 export interface ExecutionOutcome {
   stateRoot: Hash32;
@@ -99,12 +110,23 @@ export class BlockExecutor {
     private readonly vm: VM,
     private readonly stateManager: MerkleStateManager,
     private root: Hash32,
+    private readonly endOfBlock: EndOfBlockHook | undefined,
   ) {}
 
-  static async create(common: Common, db: StateDB, headStateRoot: Hash32, blockHashes: BlockHashLookup): Promise<BlockExecutor> {
+  static async create(common: Common, db: StateDB, headStateRoot: Hash32, blockHashes: BlockHashLookup, endOfBlock?: EndOfBlockHook): Promise<BlockExecutor> {
     const stateManager = createStateManager(db, headStateRoot, common);
     const vm = await createVM({ common, stateManager, blockchain: blockchainAdapter(blockHashes) });
-    return new BlockExecutor(common, vm, stateManager, headStateRoot);
+    return new BlockExecutor(common, vm, stateManager, headStateRoot, endOfBlock);
+  }
+
+  /** The end-of-block hook, timed with the transactions; its failure fails the block. */
+  private async runEndOfBlock(env: BlockEnv, block: EthjsBlock): Promise<void> {
+    if (this.endOfBlock === undefined) return;
+    try {
+      await this.endOfBlock(env, systemCallsOn(this.vm, block));
+    } catch (e) {
+      throw new BlockExecutionError(`end-of-block system calls failed: ${(e as Error).message}`);
+    }
   }
 
   /** The state root the live state manager sits on. */
@@ -166,6 +188,7 @@ export class BlockExecutor {
           candidates.rejectLast(reason);
         }
       }
+      await this.runEndOfBlock(env, block);
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
@@ -198,6 +221,7 @@ export class BlockExecutor {
         gasUsed += r.totalGasSpent;
         receipts.push(toReceipt(tx, r, env.baseFeePerGas));
       }
+      await this.runEndOfBlock(env, block);
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();

@@ -16,6 +16,10 @@ import { StateReader } from "../evm/state-reader.js";
 import type { Genesis } from "../primitives/types.js";
 import { ChainStore } from "../storage/chain-store.js";
 import type { Logger } from "../util/logger.js";
+import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
+import { stakingEndOfBlock } from "../staking/system-hooks.js";
+import { EpochValidatorSets } from "../staking/validator-sets.js";
+import { SystemViews } from "../evm/system-call.js";
 import { genesisBootstrap } from "./genesis.js";
 
 export interface BlockPipeline {
@@ -30,6 +34,8 @@ export interface BlockPipeline {
    * producer's candidates, and pool upkeep after each commit (registered as a commit reaction). */
   txs: TxService;
   producer: BlockProducer;
+  /** The validator set of each height, from the staking ledger's epoch snapshots. */
+  sets: EpochValidatorSets;
   /** Closes the database (after everything that uses it has stopped). */
   close(): Promise<void>;
 }
@@ -39,7 +45,9 @@ export async function openBlockPipeline(o: { datadir: string; genesis: Genesis; 
   const store = await ChainStore.open(o.datadir);
   try {
     const chain = await Chain.open(store, common, o.genesis, genesisBootstrap(store.stateDb, common, o.genesis));
-    const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n));
+    // Every block ends with the staking ledger's system calls (rewards, signers, epoch changes).
+    const endOfBlock = stakingEndOfBlock(o.genesis, createEd25519EcvrfCrypto());
+    const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n), endOfBlock);
     const builder = new BlockBuilder(chain, executor);
     const state = new StateReader(store.stateDb, common);
     const poolConfig: TxPoolConfig = {
@@ -53,10 +61,13 @@ export async function openBlockPipeline(o: { datadir: string; genesis: Genesis; 
     const poolLog = o.logger.child("txpool");
     const txs = new TxService(common, chain, state, pool, poolLog);
     const producer = new BlockProducer(chain, builder, txs);
+    const sets = new EpochValidatorSets(o.genesis, new SystemViews(store.stateDb, common), async (height) =>
+      height <= chain.head.header.number ? (await chain.getBlockByNumber(height))?.header.stateRoot : undefined,
+    );
     // What reacts to a commit listens to the chain; pool upkeep must finish before the next build.
     chain.onReactionError = (error, c) => o.logger.error("commit reaction failed", { number: c.block.header.number, error: error as Error });
     chain.onCommitted((c) => txs.onBlockCommitted(c));
-    return { common, store, chain, executor, builder, state, pool, txs, producer, close: () => store.close() };
+    return { common, store, chain, executor, builder, state, pool, txs, producer, sets, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;

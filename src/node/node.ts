@@ -67,7 +67,7 @@ export class VerityNode {
       for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => log.error("shutdown step failed", { error: e }));
     };
     try {
-      const { common, store, chain, state, pool, txs, producer, close } = await openBlockPipeline({
+      const { common, store, chain, state, pool, txs, producer, sets, close } = await openBlockPipeline({
         datadir: o.datadir,
         genesis: o.genesis,
         logger: log,
@@ -102,6 +102,7 @@ export class VerityNode {
         store,
         producer,
         candidates: txs,
+        sets,
         crypto: createEd25519EcvrfCrypto(),
         params,
         validators: o.validators,

@@ -102,6 +102,7 @@ export interface GenesisAccount {
 
 export interface GenesisValidator {
   address: Address20;
+  /** Stake units (STAKE_UNIT_WEI each): the genesis self-stake, minted into the staking ledger. */
   stake: bigint;
   /** ed25519 public key that signs consensus messages. */
   signingKey: Uint8Array;
@@ -109,12 +110,49 @@ export interface GenesisValidator {
   vrfKey: Uint8Array;
 }
 
+/**
+ * The staking ledger's and the reward schedule's parameters (genesis "staking"; defaults in
+ * primitives/staking.ts). Amounts in wei, durations in heights or epochs.
+ */
+export interface StakingParams {
+  /** Heights per epoch; the set snapshotted at the end of epoch e governs epoch e + 2. */
+  epochLength: bigint;
+  /** Active set size: the top N candidates by stake (at most MAX_ACTIVE_VALIDATORS). */
+  maxValidators: number;
+  minSelfStake: bigint;
+  minDelegation: bigint;
+  /** Epochs an undelegation waits before withdraw() pays it. */
+  unbondingEpochs: bigint;
+  /** Epochs a downtime jail lasts before unjail() is allowed. */
+  jailEpochs: bigint;
+  /** Algorand's absence rule: jailed when silent for more than this many expected gaps ... */
+  downtimeGapFactor: bigint;
+  /** ... and never for fewer heights than this. */
+  minDowntimeBlocks: bigint;
+  maxCommissionChangeBps: number;
+  /** Share of the stake at the infraction burned for equivocation. */
+  slashFractionBps: number;
+  /** Open unbondings per (validator, delegator). */
+  maxUnbondingEntries: number;
+  /** R0: wei minted per block in the first era; era k mints R0 >> k. */
+  initialBlockReward: bigint;
+  /** Heights per era (5 years of blocks at the genesis block time by default). */
+  halvingInterval: bigint;
+  /** The first height that mints a reward. */
+  rewardStartHeight: bigint;
+  /** Receives foundationShareBps of every block reward. */
+  foundation: Address20;
+  foundationShareBps: number;
+}
+
 export interface Genesis {
   params: ChainParams;
   timestamp: bigint;
   extraData: Uint8Array;
   alloc: Map<string, GenesisAccount>; // key: 0x-prefixed lowercase address
+  /** The genesis validators: the sets of epochs 0 and 1, and their self-stake in the staking ledger. */
   validators: GenesisValidator[];
+  staking: StakingParams;
 }
 
 /** An account's nonce and balance at some state root (what admission and pool upkeep read). */

@@ -55,6 +55,12 @@ const forbidden: [string, string, string][] = [
   // p2p/
   ["src/p2p/__probe__.ts", use("../chain/chain.js"), "p2p/ may import only primitives/, util/ and libraries, not chain/"],
   ["src/p2p/__probe__.ts", use("../consensus/codec.js"), "not consensus/"],
+  // staking/
+  ["src/staking/__probe__.ts", use("../chain/chain.js"), "staking/ may import only primitives/, util/, evm/ and consensus/, not chain/"],
+  ["src/staking/__probe__.ts", use("../node/node.js"), "not node/"],
+  ["src/staking/__probe__.ts", use("@ethereumjs/vm"), "Only evm/ may import @ethereumjs/vm"],
+  ["src/consensus/__probe__.ts", use("../staking/rewards.js"), "consensus/ is pure: it imports nothing of the node"],
+  ["src/chain/__probe__.ts", use("../staking/rewards.js"), "not staking/"],
   // chain/ (and chain/txpool/)
   ["src/chain/__probe__.ts", use("../consensus/roles.js"), "chain/ may import only primitives/, util/, evm/ and storage/, not consensus/"],
   ["src/chain/__probe__.ts", use("../rpc/backend/port.js"), "not rpc/"],
@@ -112,6 +118,8 @@ const allowed: [string, string][] = [
   ["src/p2p/__probe__.ts", use("@libp2p/interface")],
   ["src/sync/__probe__.ts", use("../p2p/index.js")],
   ["src/sync/__probe__.ts", use("../chain/chain.js")],
+  ["src/staking/__probe__.ts", use("../consensus/crypto.js")],
+  ["src/staking/__probe__.ts", use("../evm/system-call.js")],
   ...["storage", "consensus", "rpc", "p2p", "sync", "chain", "evm", "primitives", "util"].map(
     (room): [string, string] => ["src/node/__probe__.ts", use(`../${room}/x.js`)],
   ),

@@ -95,7 +95,7 @@ export class Simulation {
       validatorSet: this.validatorSet,
       timeouts: config.timeouts,
       limits: DEFAULT_ENGINE_LIMITS,
-      verifier: shared ? new MemoizingMessageVerifier(this.validatorSet) : directMessageVerifier,
+      verifier: shared ? new MemoizingMessageVerifier() : directMessageVerifier,
       sortition,
       nextSeed: shared ? memoizedNextSeed(seedForNextHeight) : seedForNextHeight,
       rng,

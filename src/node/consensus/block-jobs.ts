@@ -115,7 +115,7 @@ export class BlockJobs {
         this.o.logger.debug("proposed block not validated: its height is already decided", { hash: key, height: block.header.number, head: next - 1n });
         return { ok: false, reason: "height already decided", stale: true };
       }
-      const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto);
+      const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto, s.parentValidatorSet);
       if (problem) throw new Error(problem);
       const maxFuture = bound === "finalized" ? FINALIZED_FUTURE_SECONDS : undefined;
       return { ok: true, block: await this.o.producer.validate(block, this.nowSeconds(), maxFuture) };

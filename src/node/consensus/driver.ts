@@ -19,7 +19,7 @@ import { LocalProposerRace } from "./local-proposers.js";
 import { openValidatorEngines, type ValidatorEngine } from "./validator-engines.js";
 import { MessageAdmission } from "./message-admission.js";
 import { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
-import type { DriverOptions, FinalizedOutcome, MessageVerdict } from "./ports.js";
+import type { DriverOptions, FinalizedOutcome, MessageVerdict, ValidatorSets } from "./ports.js";
 import { SerialQueue } from "./serial.js";
 
 export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
@@ -28,7 +28,8 @@ type LocalEngine = ValidatorEngine & { queue: Promise<void> };
 
 export class ConsensusDriver {
   private readonly engines: LocalEngine[] = [];
-  private readonly validatorSet: ValidatorSet;
+  /** The set that governs each height (the genesis set until the first snapshot's epoch). */
+  private readonly sets: ValidatorSets;
   private readonly verifier: MemoizingMessageVerifier;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** The height being agreed (set by beginHeight, the only place a session is opened for consensus). */
@@ -51,11 +52,12 @@ export class ConsensusDriver {
   constructor(private readonly o: DriverOptions) {
     this.now = o.now ?? Date.now;
     this.crypto = memoizeVrfVerify(o.crypto);
-    this.validatorSet = ValidatorSet.from(
+    const genesisSet = ValidatorSet.from(
       o.chain.genesis.validators.map((v) => ({ address: v.address, stake: v.stake, signingKey: v.signingKey, vrfKey: v.vrfKey })),
     );
+    this.sets = o.sets ?? { setFor: () => Promise.resolve(genesisSet), knownFor: () => genesisSet };
     // Local engines verify the same messages: share each verdict (keyed by message bytes and seed).
-    this.verifier = new MemoizingMessageVerifier(this.validatorSet, 100_000);
+    this.verifier = new MemoizingMessageVerifier(100_000);
     this.proposerRace = new LocalProposerRace(o.validators.length);
     const { common, chain, producer, candidates, params, logger } = o;
     const crypto = this.crypto;
@@ -69,18 +71,19 @@ export class ConsensusDriver {
         deliver: (m) => this.deliver(m, null),
         onBehind: o.onBehind,
       },
-      { validatorSet: this.validatorSet, verifier: this.verifier, params, crypto, now: this.now },
+      { validatorSetOf: (height) => this.sets.knownFor(height), verifier: this.verifier, params, crypto, now: this.now },
     );
-    const { validatorSet, verifier } = this;
-    this.imports = new FinalizedImport(this.jobs, { common, chain, params, crypto, validatorSet, verifier, currentSession: () => this.session });
+    const { sets, verifier } = this;
+    this.imports = new FinalizedImport(this.jobs, { common, chain, params, crypto, sets, verifier, currentSession: () => this.session });
   }
 
   async start(): Promise<void> {
     const timeouts = this.o.timeouts ?? (this.o.transport ? NETWORK_TIMEOUTS : NODE_TIMEOUTS);
-    const opened = await openValidatorEngines(this.o.validators, this.validatorSet, { ...this.o, crypto: this.crypto, timeouts, verifier: this.verifier });
+    const startSet = await this.sets.setFor(Number(this.o.chain.head.header.number) + 1);
+    const opened = await openValidatorEngines(this.o.validators, startSet, { ...this.o, crypto: this.crypto, timeouts, verifier: this.verifier });
     for (const e of opened) this.engines.push({ ...e, queue: Promise.resolve() });
     this.running = true;
-    this.o.logger.info("consensus started", { validators: this.engines.length, of: this.validatorSet.size, committeeTau: this.o.params.committeeTau });
+    this.o.logger.info("consensus started", { validators: this.engines.length, of: startSet.size, committeeTau: this.o.params.committeeTau });
     await this.beginHeight();
   }
 
@@ -145,7 +148,13 @@ export class ConsensusDriver {
     if (info === undefined || (current !== undefined && info.height <= current.height)) return;
     // The last height's start paces this one to the block time (0: it never started, e.g. a sync jump).
     const previousStart = current?.startedAt ?? 0;
-    this.session = new HeightSession(info, this.crypto, this.o.params, this.validatorSet);
+    // Both are known once the head is committed (each epoch's snapshot is two epochs old).
+    const [set, parentSet] = await Promise.all([this.sets.setFor(info.height), this.sets.setFor(Math.max(1, info.height - 1))]);
+    if (this.session !== current) return; // another commit moved consensus while the sets loaded
+    this.session = new HeightSession(info, this.crypto, this.o.params, set, parentSet);
+    if (set !== parentSet) this.o.logger.info("validator set changed", { height: info.height, validators: set.size, totalStake: set.totalStake });
+    // Load the next height's set now: messages for it may arrive before we start it.
+    void this.sets.setFor(info.height + 1).catch(() => undefined);
     this.proposerRace.forgetBelow(info.height);
     if (this.startTimer) clearTimeout(this.startTimer);
     this.startTimer = null;
@@ -181,7 +190,7 @@ export class ConsensusDriver {
     this.startedHeight = s.height;
     this.waitingForWork = false;
     s.startedAt = Math.min(startedAt, this.now());
-    const event: ConsensusEvent = { type: "StartHeight", height: s.height, validatorSet: this.validatorSet, seed: s.info.seed, previousCommit: s.info.previousCommit };
+    const event: ConsensusEvent = { type: "StartHeight", height: s.height, validatorSet: s.validatorSet, seed: s.info.seed, previousCommit: s.info.previousCommit };
     for (const e of this.engines) this.dispatch(e, event);
   }
 

@@ -11,13 +11,13 @@ import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import { ConsensusEngine } from "../../consensus/engine.js";
 import type { ConsensusEvent } from "../../consensus/engine-types.js";
 import type { MemoizingMessageVerifier } from "../../consensus/memo-verifier.js";
-import type { ConsensusParams, ValidatorSet } from "../../consensus/types.js";
+import type { ConsensusParams } from "../../consensus/types.js";
 import { MAX_BLOCK_BYTES } from "../../primitives/limits.js";
 import { decodeBlock } from "../../primitives/encoding.js";
 import type { Block } from "../../primitives/types.js";
 import type { BlockJobs, CommitOutcome } from "./block-jobs.js";
 import { HeightSession, readNextHeight, type Validation } from "./height-session.js";
-import type { ChainHead, FinalizedOutcome } from "./ports.js";
+import type { ChainHead, FinalizedOutcome, ValidatorSets } from "./ports.js";
 import { SerialQueue } from "./serial.js";
 
 export interface ImportOptions {
@@ -25,7 +25,7 @@ export interface ImportOptions {
   chain: ChainHead;
   params: ConsensusParams;
   crypto: ConsensusCrypto;
-  validatorSet: ValidatorSet;
+  sets: ValidatorSets;
   verifier: MemoizingMessageVerifier;
   /** The height consensus is on, reused when the import is for it (it shares that height's executions). */
   currentSession: () => HeightSession | undefined;
@@ -63,7 +63,12 @@ export class FinalizedImport {
     const info = await readNextHeight(this.o.chain);
     if (info === undefined || BigInt(info.height) !== block.header.number) return this.placement(block) ?? { kind: "known" };
     const current = this.o.currentSession();
-    const session = current?.height === info.height ? current : new HeightSession(info, this.o.crypto, this.o.params, this.o.validatorSet);
+    let session = current?.height === info.height ? current : undefined;
+    if (session === undefined) {
+      // A syncing node reaches each epoch's snapshot height before the epoch: the set is always known here.
+      const [set, parentSet] = await Promise.all([this.o.sets.setFor(info.height), this.o.sets.setFor(Math.max(1, info.height - 1))]);
+      session = new HeightSession(info, this.o.crypto, this.o.params, set, parentSet);
+    }
     return this.decide(session, blockBytes, cert.value, certificateBytes);
   }
 

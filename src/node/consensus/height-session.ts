@@ -26,6 +26,8 @@ export class HeightSession {
     crypto: ConsensusCrypto,
     params: ConsensusParams,
     readonly validatorSet: ValidatorSet,
+    /** The set of the height before (it certified the parent; another one when this height opens an epoch). */
+    readonly parentValidatorSet: ValidatorSet = validatorSet,
   ) {
     this.ctx = makeHeightContext(crypto, params, validatorSet, info.seed, info.height);
   }

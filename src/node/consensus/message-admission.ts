@@ -35,7 +35,7 @@ export class MessageAdmission {
 
   constructor(
     private readonly host: AdmissionHost,
-    private readonly o: { validatorSet: ValidatorSet; verifier: MemoizingMessageVerifier; params: ConsensusParams; crypto: ConsensusCrypto; now: () => number },
+    private readonly o: { validatorSetOf: (height: number) => ValidatorSet | undefined; verifier: MemoizingMessageVerifier; params: ConsensusParams; crypto: ConsensusCrypto; now: () => number },
   ) {}
 
   /** When peers started `height`, if a validly signed message of it arrived before we did. */
@@ -50,7 +50,11 @@ export class MessageAdmission {
     const s = this.host.session();
     if (!this.host.running() || s === undefined || m.height < s.height) return { verdict: "ignore", reason: "old height" };
     if (m.height > s.height) {
-      const forged = this.forgedSignature(m);
+      // A height whose set is not loaded yet (beyond the next epoch's snapshot) has nothing to check
+      // a signature against: not the peer's fault, and not worth buffering.
+      const set = this.o.validatorSetOf(m.height);
+      if (!set) return { verdict: "ignore", reason: "future height, validator set not known yet" };
+      const forged = this.forgedSignature(m, set);
       if (forged) return { verdict: "reject", reason: forged };
       if (m.height === s.height + 1 && this.nextHeightSeen?.height !== m.height) this.nextHeightSeen = { height: m.height, at: this.o.now() };
       if (m.height > s.height + 1) this.host.onBehind?.(m.height);
@@ -65,9 +69,9 @@ export class MessageAdmission {
   }
 
   /** Why a message is not signed by the validator it names (null when it is). */
-  private forgedSignature(m: ConsensusMessage): string | null {
+  private forgedSignature(m: ConsensusMessage, set: ValidatorSet): string | null {
     const signer = m.kind === "proposal" ? m.proposer : m.voter;
-    const validator = this.o.validatorSet.get(signer);
+    const validator = set.get(signer);
     if (!validator) return "unknown-validator";
     const signed = m.kind === "proposal" ? proposalSignBytes(this.o.params.chainId, m) : voteSignBytes(this.o.params.chainId, m);
     return this.o.crypto.verifySignature(validator.signingKey, signed, m.signature) ? null : "bad-signature";

@@ -7,7 +7,7 @@ import type { CommitOrigin } from "../../chain/chain.js";
 import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import type { TimeoutConfig } from "../../consensus/timeouts.js";
-import type { ConsensusParams } from "../../consensus/types.js";
+import type { ConsensusParams, ValidatorSet } from "../../consensus/types.js";
 import type { Logger } from "../../util/logger.js";
 import type { Block, GenesisValidator } from "../../primitives/types.js";
 
@@ -17,6 +17,15 @@ export interface ChainHead {
   readonly head: Block;
   getCertificate(blockHash: Uint8Array): Promise<Uint8Array | null>;
   readonly genesis: { readonly validators: readonly GenesisValidator[] };
+}
+
+/** The validator set that governs each height (the staking ledger's epoch snapshots,
+ * staking/validator-sets.ts); without one, the genesis validators govern every height. */
+export interface ValidatorSets {
+  /** The set of `height`; rejects while the snapshot that decides it is not committed. */
+  setFor(height: number): Promise<ValidatorSet>;
+  /** The set of `height` if already loaded (message admission is synchronous). */
+  knownFor(height: number): ValidatorSet | undefined;
 }
 
 /** Durable signing state of the local validators (written before what was signed is sent). */
@@ -52,6 +61,8 @@ export interface DriverOptions {
   /** select -> build -> execute -> commit; what reacts to a commit listens to the chain. */
   producer: BlockPipelinePort;
   candidates: CandidateSource;
+  /** Which validators govern each height (default: the genesis validators, for ever). */
+  sets?: ValidatorSets;
   /** Told when peers are evidently ahead (messages for later heights): time to sync. */
   onBehind?: (theirHeight: number) => void;
   crypto: ConsensusCrypto;
