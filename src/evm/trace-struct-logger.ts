@@ -15,6 +15,25 @@ export interface StructLoggerConfig {
   limit: number;
 }
 
+/** The opcodes whose gasCost, in geth, includes the gas handed to the callee (geth's callGasTemp). */
+const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL"]);
+
+/**
+ * The step's gas cost as geth reports it. The EVM's fee for the call opcodes is what the opcode itself
+ * costs; geth adds the gas the callee is given (the requested gas, at most all but one 64th of what is
+ * left after the opcode's own cost, EIP-150), without the 2300 stipend of a value transfer. CREATE and
+ * CREATE2 stay as they are: geth hands the callee its gas inside the opcode, so their gasCost is the
+ * opcode's own cost only.
+ */
+function gasCost(step: InterpreterStep): bigint {
+  const fee = step.opcode.dynamicFee ?? BigInt(step.opcode.fee);
+  const requested = step.stack[step.stack.length - 1];
+  if (!CALL_OPS.has(step.opcode.name) || requested === undefined || step.gasLeft < fee) return fee;
+  const available = step.gasLeft - fee;
+  const allowed = available - available / 64n;
+  return fee + (requested < allowed ? requested : allowed);
+}
+
 const word = (value: bigint): string => "0x" + value.toString(16).padStart(64, "0");
 const quantity = (value: bigint): string => "0x" + value.toString(16);
 
@@ -71,7 +90,7 @@ export class StructLogger implements EvmTracer {
       pc: step.pc,
       op,
       gas: Number(step.gasLeft),
-      gasCost: Number(step.opcode.dynamicFee ?? BigInt(step.opcode.fee)),
+      gasCost: Number(gasCost(step)),
       depth: step.depth + 1,
       refund: Number(step.gasRefund),
     };
