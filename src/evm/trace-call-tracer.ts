@@ -77,12 +77,15 @@ export class CallTracer implements EvmTracer {
   private root: CallFrame | null = null;
   /** The opcode each frame ran last: at a frame's entry, its parent's last opcode says how it was called. */
   private readonly lastOp: string[] = [];
+  /** Its byte, for geth's invalid-opcode error. */
+  private readonly lastCode: number[] = [];
 
   constructor(private readonly config: CallTracerConfig) {}
 
   onStep(step: InterpreterStep): void {
     const op = step.opcode.name;
     this.lastOp[step.depth] = op;
+    this.lastCode[step.depth] = step.opcode.code;
     if (op === "SELFDESTRUCT") return this.selfdestruct(step);
     if (!this.config.withLog || !op.startsWith("LOG")) return;
     const frame = this.open[this.open.length - 1];
@@ -163,7 +166,8 @@ export class CallTracer implements EvmTracer {
     if (frame.to === null && result.createdAddress !== undefined) frame.to = result.createdAddress.toString();
     const error = exec.exceptionError;
     if (error !== undefined) {
-      frame.error = gethErrorName(error.error);
+      // The frame's depth: the open frames below it (the transaction's own frame is at 0).
+      frame.error = gethErrorName(error.error, this.lastCode[this.open.length]);
       if (error.error === "revert") {
         const reason = decodeRevertReason(exec.returnValue);
         if (reason !== null) frame.revertReason = reason;

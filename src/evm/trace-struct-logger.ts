@@ -55,6 +55,8 @@ export class StructLogger implements EvmTracer {
   private readonly returnData: Uint8Array[] = [];
   /** The last entry of each frame, which gets the error when that frame halts exceptionally. */
   private readonly lastEntry: Array<JsonObject | undefined> = [];
+  /** The byte of each frame's last opcode, for geth's invalid-opcode error. */
+  private readonly lastCode: number[] = [];
   private readonly depths: number[] = [];
 
   constructor(private readonly config: StructLoggerConfig) {}
@@ -80,6 +82,7 @@ export class StructLogger implements EvmTracer {
 
   onStep(step: InterpreterStep): void {
     this.resolvePendingLoad(step);
+    this.lastCode[step.depth] = step.opcode.code;
     const op = step.opcode.name;
     const touchesStorage = !this.config.disableStorage && (op === "SLOAD" || op === "SSTORE");
     const { limit } = this.config;
@@ -131,7 +134,7 @@ export class StructLogger implements EvmTracer {
     const error = result.execResult.exceptionError;
     // A REVERT is the opcode working as designed; geth marks only exceptional halts on the step.
     const entry = this.lastEntry[depth];
-    if (error !== undefined && error.error !== "revert" && entry !== undefined) entry.error = gethErrorName(error.error);
+    if (error !== undefined && error.error !== "revert" && entry !== undefined) entry.error = gethErrorName(error.error, this.lastCode[depth]);
     if (depth > 0) this.returnData[depth - 1] = result.execResult.returnValue;
   }
 

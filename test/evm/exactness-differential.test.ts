@@ -19,7 +19,11 @@ interface Step {
   gas: number;
   gasCost: number;
   depth: number;
+  error?: string;
 }
+
+/** anvil's step errors in geth's words. */
+const ANVIL_STEP_ERRORS: Record<string, string> = { "Some(InvalidFEOpcode)": "invalid opcode: INVALID" };
 
 /** What one node answered for the workload. */
 interface Answers {
@@ -68,6 +72,8 @@ async function workload(url: string): Promise<Answers> {
     kill: { to: probe, data: probeAbi.encodeFunctionData("kill"), value: 1000n },
     failCreate: { to: probe, data: probeAbi.encodeFunctionData("failCreate") },
     everyCall: { to: probe, data: probeAbi.encodeFunctionData("everyCall") },
+    precompiles: { to: probe, data: probeAbi.encodeFunctionData("precompiles", [2n]) },
+    tryBurnCapped: { to: probe, data: probeAbi.encodeFunctionData("tryBurnCapped", [50_000n]) },
     // A creation whose init code reverts (PUSH1 0 PUSH1 0 REVERT).
     failedDeploy: { data: "0x60006000fd" },
   };
@@ -75,7 +81,7 @@ async function workload(url: string): Promise<Answers> {
     const hash = await send(tx);
     answers.callTraces[name] = await rpc.call<Frame>("debug_traceTransaction", [hash, { tracer: "callTracer" }]);
     answers.structLogs[name] = (await rpc.call<{ structLogs: Step[] }>("debug_traceTransaction", [hash, { disableStack: true }])).structLogs.map(
-      ({ pc, op, gas, gasCost, depth }) => ({ pc, op, gas, gasCost, depth }),
+      ({ pc, op, gas, gasCost, depth, error }) => ({ pc, op, gas, gasCost, depth, ...(error === undefined ? {} : { error }) }),
     );
   }
   const from = wallet.address;
@@ -174,6 +180,8 @@ describe("the opcode logger's gasCost (item 5)", () => {
           const available = step.gas - step.gasCost;
           expected.gasCost -= available - Math.floor(available / 64);
         }
+        // anvil names a failing step's error by revm's Rust debug name; geth (and verity) in words.
+        if (expected.error !== undefined) expected.error = ANVIL_STEP_ERRORS[expected.error] ?? expected.error;
         expect(step, `${name} step ${i}`).toEqual(expected);
       }
     }
