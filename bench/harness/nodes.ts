@@ -77,7 +77,7 @@ function command(t: NodeTarget, workDir: string, port: number, nodeFlags: readon
     case "anvil":
       return {
         command: anvilBinary(),
-        args: ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--mnemonic", DEV_MNEMONIC, ...(t.blockTime > 0 ? ["--block-time", String(t.blockTime)] : [])],
+        args: ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--mnemonic", DEV_MNEMONIC, ...(t.blockTime > 0 ? ["--block-time", String(t.blockTime)] : []), ...nodeFlags],
         cwd: workDir,
       };
     case "hardhat": {
@@ -121,10 +121,11 @@ export function nodeVersion(kind: NodeKind): string {
 
 /**
  * Starts a fresh node in `workDir` (which must be new and empty) and waits until its JSON-RPC
- * answers. `nodeFlags` go to verity's Node process (e.g. --cpu-prof); other kinds do not take them.
+ * answers. `nodeFlags` go to verity's Node process (e.g. --cpu-prof) or to anvil's command line (e.g.
+ * --steps-tracing); the other kinds do not take them.
  */
 export async function startNode(t: NodeTarget, workDir: string, readyTimeoutMs = 90_000, nodeFlags: readonly string[] = []): Promise<RunningNode> {
-  if (nodeFlags.length > 0 && t.kind !== "verity") throw new Error(`node flags are only passed to verity, not ${t.kind}`);
+  if (nodeFlags.length > 0 && t.kind !== "verity" && t.kind !== "anvil") throw new Error(`node flags are only passed to verity and anvil, not ${t.kind}`);
   mkdirSync(workDir, { recursive: true });
   const port = await freePort();
   const c = command(t, workDir, port, nodeFlags);

@@ -14,7 +14,8 @@ import type { Chain, CommitOrigin } from "./chain.js";
 /** Where proposals get their transactions (the tx pool, through its adapter). */
 export interface CandidateSource {
   select(baseFee: bigint, gasLimit: bigint): TxCandidates;
-  pendingCount(): number;
+  /** How many pooled transactions the next block could include (they pay its base fee). */
+  includableCount(): number;
   /** The pooled transaction with this hash, if any (decoded, sender recovered). */
   known?(hash: Uint8Array): TypedTransaction | undefined;
 }

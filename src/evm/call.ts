@@ -1,10 +1,12 @@
 // eth_call and eth_estimateGas: a message executed on a past state (never committed), the way geth's
-// DoCall/DoEstimateGas do it: intrinsic gas charged, nonce and balance checks skipped, no base fee
-// when the caller gave no fee fields, and a binary search for the lowest gas that succeeds.
+// DoCall/DoEstimateGas do it: intrinsic gas charged, the nonce unchecked, the sender's funds checked
+// as geth's state transition does (gas × fee cap + value; the fee cap is 0 when the call names no
+// price), no base fee when the caller gave no fee fields, and geth's gasestimator search for the
+// lowest gas that succeeds.
 import type { Common } from "@ethereumjs/common";
 import { createBlock } from "@ethereumjs/block";
 import { createTx, type TypedTransaction, type TypedTxData } from "@ethereumjs/tx";
-import { Address } from "@ethereumjs/util";
+import { Address, toChecksumAddress } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import type { CallRequest, CallResult } from "./types.js";
 import type { BlockEnv, BlockHashLookup } from "./executor.js";
@@ -14,6 +16,12 @@ import { createStateManager, type StateDB } from "./state.js";
 /** EIP-7825 (Osaka): no transaction may carry more gas than 2^24. */
 export const MAX_TX_GAS = 1n << 24n;
 const ZERO_ADDRESS = new Address(new Uint8Array(20));
+/** A plain transfer's gas, and the stipend a value-carrying CALL adds (geth's params.TxGas, CallStipend). */
+const TX_GAS = 21_000n;
+const CALL_STIPEND = 2_300n;
+
+/** One execution of a message: its result, or why the EVM would not run it. */
+type Execution = { result: CallResult; refund: bigint } | { invalid: string; cause: "funds" | "intrinsic gas" | "other" };
 
 export class EstimateGasError extends Error {
   constructor(
@@ -23,6 +31,11 @@ export class EstimateGasError extends Error {
     super(message);
     this.name = "EstimateGasError";
   }
+}
+
+/** The price per gas the sender must be able to pay for: geth's fee cap (0 when the call names none). */
+function feeCap(r: CallRequest): bigint {
+  return r.maxFeePerGas ?? r.gasPrice ?? 0n;
 }
 
 function hasFeeFields(r: CallRequest): boolean {
@@ -77,24 +90,59 @@ export class CallExecutor {
     );
   }
 
-  private async run(vm: VM, env: BlockEnv, req: CallRequest, gas: bigint): Promise<CallResult> {
+  /**
+   * geth's buyGas check, which eth_call keeps though it skips the nonce: the sender must hold gas limit
+   * × fee cap (the gas price, or maxFeePerGas; 0 when the call names none) plus the value. Returns
+   * geth's error for a sender who cannot pay (`core.ErrInsufficientFunds` with its details), or null.
+   */
+  private async shortfall(vm: VM, req: CallRequest, gas: bigint): Promise<string | null> {
+    const from = new Address(req.from ?? ZERO_ADDRESS.bytes);
+    const want = gas * feeCap(req) + (req.value ?? 0n);
+    if (want === 0n) return null;
+    const have = (await vm.stateManager.getAccount(from))?.balance ?? 0n;
+    if (have >= want) return null;
+    return `insufficient funds for gas * price + value: address ${toChecksumAddress(from.toString())} have ${have} want ${want}`;
+  }
+
+  /**
+   * One execution at `gas`, reverted afterwards. A message the EVM refuses before running it
+   * (the sender cannot pay, intrinsic gas above the limit, a fee cap below the base fee) is `invalid`
+   * with the reason; a cause of "intrinsic gas" tells the estimator that more gas could make it valid.
+   */
+  private async execute(vm: VM, env: BlockEnv, req: CallRequest, gas: bigint): Promise<Execution> {
+    const short = await this.shortfall(vm, req, gas);
+    if (short !== null) return { invalid: short, cause: "funds" };
     const tx = this.message(req, gas);
     await vm.evm.journal.checkpoint();
     try {
       const r = await runTx(vm, { tx, block: this.block(env, req), skipNonce: true, skipBalance: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true });
       const err = r.execResult.exceptionError;
+      const refund = r.gasRefund < r.totalGasSpent / 4n ? r.gasRefund : r.totalGasSpent / 4n;
       return {
-        failed: err !== undefined,
-        returnData: r.execResult.returnValue,
-        gasUsed: r.totalGasSpent,
-        ...(err ? { error: err.error === "revert" ? "execution reverted" : err.error } : {}),
+        result: {
+          failed: err !== undefined,
+          returnData: r.execResult.returnValue,
+          gasUsed: r.totalGasSpent,
+          ...(err ? { error: err.error === "revert" ? "execution reverted" : err.error } : {}),
+        },
+        // The refund runTx applied (at most a fifth of the gas used before it): with it, the most
+        // gas the execution had in use at once, which is what geth's first guess starts from.
+        refund,
       };
     } catch (e) {
-      // Invalid messages (e.g. intrinsic gas above the limit) fail like an out-of-gas call.
-      return { failed: true, returnData: new Uint8Array(0), gasUsed: gas, error: (e as Error).message };
+      const message = (e as Error).message;
+      return { invalid: message, cause: message.includes("INTRINSIC_GAS_TOO_LOW") ? "intrinsic gas" : "other" };
     } finally {
       await vm.evm.journal.revert();
     }
+  }
+
+  private async run(vm: VM, env: BlockEnv, req: CallRequest, gas: bigint): Promise<CallResult> {
+    const r = await this.execute(vm, env, req, gas);
+    if ("result" in r) return r.result;
+    // geth's DoCall wording for a message that could not be applied.
+    const error = r.cause === "funds" ? `err: ${r.invalid} (supplied gas ${gas})` : r.invalid;
+    return { failed: true, returnData: new Uint8Array(0), gasUsed: gas, error };
   }
 
   capped(gas: bigint | undefined): bigint {
@@ -106,31 +154,65 @@ export class CallExecutor {
     return this.run(await this.vmAt(root), env, req, this.capped(req.gas));
   }
 
-  /** The lowest gas limit with which `req` succeeds. Throws EstimateGasError when it fails at the cap. */
+  /**
+   * The lowest gas limit with which `req` succeeds, found as geth's gasestimator finds it: the gas
+   * used with the whole allowance bounds it from below (a message that checks `gasleft()` may succeed
+   * lower, but geth does not go looking for it, and neither do we); the first guess is the most gas
+   * in use at once, plus the 2300 stipend, times 64/63 (what the 63/64 rule holds back at one level
+   * of calls); then bisection, skewed low, until the bounds are within 1.5 % of each other.
+   * Throws EstimateGasError when the message fails with the whole allowance or cannot be applied.
+   */
   async estimateGas(root: Uint8Array, env: BlockEnv, req: CallRequest): Promise<bigint> {
     const vm = await this.vmAt(root);
-    let hi = this.capped(req.gas);
-    const first = await this.run(vm, env, req, hi);
-    if (first.failed) {
-      if (first.error === "execution reverted") throw new EstimateGasError("execution reverted", first);
-      throw new EstimateGasError(first.error === "out of gas" ? `gas required exceeds allowance (${hi})` : (first.error ?? "execution failed"), first);
+    let hi = this.capped(req.gas !== undefined && req.gas < TX_GAS ? undefined : req.gas);
+    // With a fee cap, the sender's balance caps the gas too (geth's "capped by limited funds").
+    const price = feeCap(req);
+    if (price > 0n) {
+      const from = new Address(req.from ?? ZERO_ADDRESS.bytes);
+      const balance = (await vm.stateManager.getAccount(from))?.balance ?? 0n;
+      const value = req.value ?? 0n;
+      if (value >= balance) throw new EstimateGasError("insufficient funds for transfer");
+      const allowance = (balance - value) / price;
+      if (allowance < hi) hi = allowance;
     }
-    // Most messages (plain transfers always) succeed with exactly the gas they used: then that is the
-    // answer, as geth gives 21000 for a transfer.
-    if (first.gasUsed < hi && !(await this.run(vm, env, req, first.gasUsed)).failed) return first.gasUsed;
-    // Execution used `gasUsed`, but refunds and the 63/64 rule can make the needed limit higher.
-    let lo = first.gasUsed - 1n;
-    const optimistic = ((first.gasUsed + 2300n) * 64n) / 63n;
+    // Whether the message fails at `gas`; a message the EVM would not run ends the estimate, unless
+    // only its intrinsic gas was short (more gas can fix that).
+    const fails = async (gas: bigint): Promise<boolean> => {
+      const r = await this.execute(vm, env, req, gas);
+      if ("result" in r) return r.result.failed;
+      if (r.cause === "intrinsic gas") return true;
+      throw new EstimateGasError(`failed with ${gas} gas: ${r.invalid}`);
+    };
+    // A plain transfer to an account without code: 21000 if that works (tried, not assumed: an access
+    // list, for one, costs more).
+    if ((req.data === undefined || req.data.length === 0) && req.to !== undefined) {
+      const code = await vm.stateManager.getCode(new Address(req.to));
+      const transfer = code.length === 0 ? await this.execute(vm, env, req, TX_GAS) : undefined;
+      if (transfer !== undefined && "result" in transfer && !transfer.result.failed) return TX_GAS;
+    }
+    const first = await this.execute(vm, env, req, hi);
+    if (!("result" in first)) {
+      if (first.cause === "intrinsic gas") throw new EstimateGasError(`gas required exceeds allowance (${hi})`);
+      throw new EstimateGasError(`failed with ${hi} gas: ${first.invalid}`);
+    }
+    if (first.result.failed) {
+      const error = first.result.error;
+      if (error === "execution reverted") throw new EstimateGasError("execution reverted", first.result);
+      throw new EstimateGasError(error === undefined || error === "out of gas" ? `gas required exceeds allowance (${hi})` : error, first.result);
+    }
+    let lo = first.result.gasUsed - 1n;
+    const optimistic = ((first.result.gasUsed + first.refund + CALL_STIPEND) * 64n) / 63n;
     if (optimistic < hi) {
-      const r = await this.run(vm, env, req, optimistic);
-      if (!r.failed) hi = optimistic;
-      else lo = optimistic;
+      if (await fails(optimistic)) lo = optimistic;
+      else hi = optimistic;
     }
-    // Stop within 1.5 % like geth: the answer is then at most 1.5 % above the true minimum.
-    while (hi - lo > 1n && (hi - lo) * 1000n > hi * 15n) {
-      const mid = (hi + lo) / 2n;
-      const r = await this.run(vm, env, req, mid);
-      if (r.failed) lo = mid;
+    while (lo + 1n < hi) {
+      // geth's error ratio: (hi - lo) / hi < 0.015 is close enough (wallets add 20-25 % anyway).
+      if ((hi - lo) * 1000n < hi * 15n) break;
+      let mid = lo + (hi - lo) / 2n;
+      // Most messages need little more than they used: bisect towards the low end.
+      if (mid > lo * 2n) mid = lo * 2n;
+      if (await fails(mid)) lo = mid;
       else hi = mid;
     }
     return hi;

@@ -1,7 +1,9 @@
 // eth_createAccessList, as geth computes it: run the call with a tracer that records every address
-// and storage slot it touches (except the sender, the recipient or created contract, and the
-// precompiles, which are warm anyway), then run it again with that list, until the list stops
-// changing (a list can change the path execution takes, e.g. through gas-dependent branches).
+// and storage slot it touches, then run it again with that list, until the list stops changing (a
+// list can change the path execution takes, e.g. through gas-dependent branches). The sender, the
+// recipient or created contract and the precompiles are warm anyway, so an address touched alone is
+// left out for them; their storage slots are not warm, so a slot they read or write is listed with
+// its address like any other (an ERC-20 `approve` lists the token's allowance slot).
 import { getActivePrecompiles } from "@ethereumjs/evm";
 import { runTx } from "@ethereumjs/vm";
 import { Address, bytesToHex, createContractAddress, hexToBytes } from "@ethereumjs/util";
@@ -34,7 +36,7 @@ class AccessListTracer implements EvmTracer {
   ) {
     for (const entry of seed) {
       const address = bytesToHex(entry.address);
-      if (this.excluded.has(address)) continue;
+      if (this.excluded.has(address) && entry.storageKeys.length === 0) continue;
       const slots = this.address(address);
       for (const key of entry.storageKeys) slots.add(bytesToHex(key));
     }
@@ -55,8 +57,7 @@ class AccessListTracer implements EvmTracer {
     const top = stack[stack.length - 1];
     if (top === undefined) return;
     if (op === "SLOAD" || op === "SSTORE") {
-      const address = step.address.toString();
-      if (!this.excluded.has(address)) this.address(address).add(slotWord(top));
+      this.address(step.address.toString()).add(slotWord(top));
     } else if (ADDRESS_OPS.has(op) || (CALL_OPS.has(op) && stack.length >= 2)) {
       const address = addressOfWord(ADDRESS_OPS.has(op) ? top : stack[stack.length - 2]!);
       if (!this.excluded.has(address)) this.address(address);

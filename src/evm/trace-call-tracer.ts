@@ -1,7 +1,7 @@
 // geth's callTracer: the tree of calls a transaction made (CALL, STATICCALL, DELEGATECALL, CALLCODE,
-// CREATE, CREATE2, SELFDESTRUCT is not reported), each with from, to, value, gas, gasUsed, input,
-// output, error and decoded revert reason; with `withLog`, the logs each frame emitted (dropped for
-// frames that failed, as geth drops them); with `onlyTopCall`, the outermost frame alone.
+// CREATE, CREATE2 and SELFDESTRUCT), each with from, to, value, gas, gasUsed, input, output, error and
+// decoded revert reason; with `withLog`, the logs each frame emitted (dropped for frames that failed,
+// as geth drops them); with `onlyTopCall`, the outermost frame alone.
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 import { decodeRevertReason } from "./revert.js";
@@ -34,6 +34,8 @@ interface CallFrame {
   revertReason?: string;
   calls: CallFrame[];
   logs: CallLog[];
+  /** A SELFDESTRUCT the frame executed: its own frame once the frame ends without error. */
+  selfdestruct?: CallFrame;
 }
 
 const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2"]);
@@ -75,12 +77,16 @@ export class CallTracer implements EvmTracer {
   private root: CallFrame | null = null;
   /** The opcode each frame ran last: at a frame's entry, its parent's last opcode says how it was called. */
   private readonly lastOp: string[] = [];
+  /** Its byte, for geth's invalid-opcode error. */
+  private readonly lastCode: number[] = [];
 
   constructor(private readonly config: CallTracerConfig) {}
 
   onStep(step: InterpreterStep): void {
     const op = step.opcode.name;
     this.lastOp[step.depth] = op;
+    this.lastCode[step.depth] = step.opcode.code;
+    if (op === "SELFDESTRUCT") return this.selfdestruct(step);
     if (!this.config.withLog || !op.startsWith("LOG")) return;
     const frame = this.open[this.open.length - 1];
     const stack = step.stack;
@@ -95,6 +101,32 @@ export class CallTracer implements EvmTracer {
       data: bytesToHex(readMemory(step.memory, stack[top]!, stack[top - 1]!)),
       position: frame.calls.length,
     });
+  }
+
+  /**
+   * geth reports a SELFDESTRUCT as a frame of its own inside the frame that ran it: from the
+   * contract, to the beneficiary, the contract's balance as value, no gas and no input. The step comes
+   * before the opcode's gas is charged, so the frame is kept only if the caller's frame then ends
+   * without error (a SELFDESTRUCT that runs always ends its frame). Never a top call: with
+   * `onlyTopCall` it is left out like every inner frame.
+   */
+  private selfdestruct(step: InterpreterStep): void {
+    if (this.config.onlyTopCall) return;
+    const frame = this.open[this.open.length - 1];
+    const beneficiary = step.stack[step.stack.length - 1];
+    if (frame === null || frame === undefined || beneficiary === undefined) return;
+    frame.selfdestruct = {
+      type: "SELFDESTRUCT",
+      from: step.address.toString(),
+      to: "0x" + (beneficiary & ((1n << 160n) - 1n)).toString(16).padStart(40, "0"),
+      value: step.account.balance,
+      gas: 0n,
+      gasUsed: 0n,
+      input: new Uint8Array(),
+      output: new Uint8Array(),
+      calls: [],
+      logs: [],
+    };
   }
 
   onEnter(message: Message): void {
@@ -116,7 +148,9 @@ export class CallTracer implements EvmTracer {
       value: type === "STATICCALL" ? null : message.value,
       gas: message.gasLimit,
       gasUsed: 0n,
-      input: message.data,
+      // A copy: the EVM hands the callee a view of the caller's memory, which the call's own return
+      // data may overwrite (Solidity writes the result where it encoded the arguments).
+      input: message.data.slice(),
       output: new Uint8Array(),
       calls: [],
       logs: [],
@@ -132,15 +166,21 @@ export class CallTracer implements EvmTracer {
     if (frame.to === null && result.createdAddress !== undefined) frame.to = result.createdAddress.toString();
     const error = exec.exceptionError;
     if (error !== undefined) {
-      frame.error = gethErrorName(error.error);
+      // The frame's depth: the open frames below it (the transaction's own frame is at 0).
+      frame.error = gethErrorName(error.error, this.lastCode[this.open.length]);
       if (error.error === "revert") {
         const reason = decodeRevertReason(exec.returnValue);
         if (reason !== null) frame.revertReason = reason;
       } else {
         frame.output = new Uint8Array();
       }
+      // geth: a creation that failed created nothing, so its frame has no `to`.
+      if (frame.type === "CREATE" || frame.type === "CREATE2") frame.to = null;
       clearLogs(frame);
+    } else if (frame.selfdestruct !== undefined) {
+      frame.calls.push(frame.selfdestruct);
     }
+    delete frame.selfdestruct;
     const parent = this.open.findLast((f): f is CallFrame => f !== null);
     if (this.open.length === 0 || parent === undefined) this.root = frame;
     else parent.calls.push(frame);

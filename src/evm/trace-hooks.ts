@@ -24,7 +24,15 @@ const GETH_ERRORS: Record<string, string> = {
   "insufficient balance": "insufficient balance for transfer",
 };
 
-export function gethErrorName(error: string): string {
+/**
+ * geth's wording of an EVM error. An invalid opcode names the opcode in geth ("invalid opcode:
+ * INVALID" for 0xfe, "invalid opcode: opcode 0xef not defined" for a byte no opcode has): pass the
+ * byte the failing frame ran last, which a tracer sees and the EVM's error does not carry.
+ */
+export function gethErrorName(error: string, lastOpcode?: number): string {
+  if (error === "invalid opcode" && lastOpcode !== undefined) {
+    return `invalid opcode: ${lastOpcode === 0xfe ? "INVALID" : `opcode 0x${lastOpcode.toString(16)} not defined`}`;
+  }
   return GETH_ERRORS[error] ?? error;
 }
 

@@ -15,6 +15,25 @@ export interface StructLoggerConfig {
   limit: number;
 }
 
+/** The opcodes whose gasCost, in geth, includes the gas handed to the callee (geth's callGasTemp). */
+const CALL_OPS = new Set(["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL"]);
+
+/**
+ * The step's gas cost as geth reports it. The EVM's fee for the call opcodes is what the opcode itself
+ * costs; geth adds the gas the callee is given (the requested gas, at most all but one 64th of what is
+ * left after the opcode's own cost, EIP-150), without the 2300 stipend of a value transfer. CREATE and
+ * CREATE2 stay as they are: geth hands the callee its gas inside the opcode, so their gasCost is the
+ * opcode's own cost only.
+ */
+function gasCost(step: InterpreterStep): bigint {
+  const fee = step.opcode.dynamicFee ?? BigInt(step.opcode.fee);
+  const requested = step.stack[step.stack.length - 1];
+  if (!CALL_OPS.has(step.opcode.name) || requested === undefined || step.gasLeft < fee) return fee;
+  const available = step.gasLeft - fee;
+  const allowed = available - available / 64n;
+  return fee + (requested < allowed ? requested : allowed);
+}
+
 const word = (value: bigint): string => "0x" + value.toString(16).padStart(64, "0");
 const quantity = (value: bigint): string => "0x" + value.toString(16);
 
@@ -36,6 +55,8 @@ export class StructLogger implements EvmTracer {
   private readonly returnData: Uint8Array[] = [];
   /** The last entry of each frame, which gets the error when that frame halts exceptionally. */
   private readonly lastEntry: Array<JsonObject | undefined> = [];
+  /** The byte of each frame's last opcode, for geth's invalid-opcode error. */
+  private readonly lastCode: number[] = [];
   private readonly depths: number[] = [];
 
   constructor(private readonly config: StructLoggerConfig) {}
@@ -61,6 +82,7 @@ export class StructLogger implements EvmTracer {
 
   onStep(step: InterpreterStep): void {
     this.resolvePendingLoad(step);
+    this.lastCode[step.depth] = step.opcode.code;
     const op = step.opcode.name;
     const touchesStorage = !this.config.disableStorage && (op === "SLOAD" || op === "SSTORE");
     const { limit } = this.config;
@@ -71,7 +93,7 @@ export class StructLogger implements EvmTracer {
       pc: step.pc,
       op,
       gas: Number(step.gasLeft),
-      gasCost: Number(step.opcode.dynamicFee ?? BigInt(step.opcode.fee)),
+      gasCost: Number(gasCost(step)),
       depth: step.depth + 1,
       refund: Number(step.gasRefund),
     };
@@ -112,7 +134,7 @@ export class StructLogger implements EvmTracer {
     const error = result.execResult.exceptionError;
     // A REVERT is the opcode working as designed; geth marks only exceptional halts on the step.
     const entry = this.lastEntry[depth];
-    if (error !== undefined && error.error !== "revert" && entry !== undefined) entry.error = gethErrorName(error.error);
+    if (error !== undefined && error.error !== "revert" && entry !== undefined) entry.error = gethErrorName(error.error, this.lastCode[depth]);
     if (depth > 0) this.returnData[depth - 1] = result.execResult.returnValue;
   }
 

@@ -102,7 +102,7 @@ class FakeNode implements ChainHead, SigningRecords, BlockPipelinePort {
   }
   readonly candidates = {
     select: () => ({ [Symbol.iterator]: () => [][Symbol.iterator]() }) as never,
-    pendingCount: () => this.pending,
+    includableCount: () => this.pending,
   };
 }
 

@@ -187,6 +187,19 @@ export class TxPool {
     return new BlockTxSelection(lists, opts.baseFee, opts.gasLimit);
   }
 
+  /**
+   * How many executable transactions a block on `baseFee` could take, gas aside: for each sender,
+   * those from its first executable one on that each pay the base fee (a later nonce cannot go in
+   * before an earlier one that cannot pay). What selectForBlock would offer, counted.
+   */
+  includableCount(baseFee: bigint): number {
+    let count = 0;
+    for (const acct of this.accounts.values()) {
+      for (let i = 0; i < acct.pendingCount && acct.entries[i]!.maxFeePerGas >= baseFee; i++) count++;
+    }
+    return count;
+  }
+
   get(hash: Uint8Array | string): PooledTx | undefined {
     return this.all.get(typeof hash === "string" ? hash.toLowerCase() : bytesToHex(hash));
   }

@@ -7,8 +7,9 @@
 //   message, gossip into a verdict, rejections.ts). ethereumjs refuses some transactions while
 //   decoding them; those refusals are reworded as geth words them, since clients match on them.
 // - block candidates (the BlockProducer's CandidateSource): what to put in the next block, whether
-//   anything waits, and the pooled copy of a proposed transaction (decoded, sender recovered) so
-//   validating a proposal need not decode it again.
+//   anything waits that the next block could take (it pays that block's base fee), and the pooled
+//   copy of a proposed transaction (decoded, sender recovered) so validating a proposal need not
+//   decode it again.
 // - upkeep (onBlockCommitted, a commit reaction): re-validates the pool against the new state of the
 //   senders a committed block touched.
 // What happens after an admission is announced to subscribers, not called from here:
@@ -148,9 +149,14 @@ export class TxService implements CandidateSource {
     return this.pool.selectForBlock({ baseFee, gasLimit });
   }
 
-  /** How many executable transactions wait (CandidateSource). */
+  /** How many executable transactions wait, whatever their price. */
   pendingCount(): number {
     return this.pool.stats().pending;
+  }
+
+  /** How many executable transactions pay the base fee of the block after the head (CandidateSource). */
+  includableCount(): number {
+    return this.pool.includableCount(nextBaseFee(this.chain.head.header, this.chain.genesis.params));
   }
 
   /** The pooled, decoded copy of a proposed transaction (CandidateSource). */

@@ -97,9 +97,9 @@ export class ConsensusDriver {
     await this.committing;
   }
 
-  /** Transactions wait: an automining node starts the next height if it was idle. */
+  /** Transactions wait: an automining node starts the next height if it was idle and one pays. */
   notifyPending(): void {
-    if (this.waitingForWork) this.startHeightNow();
+    if (this.waitingForWork && this.o.candidates.includableCount() > 0) this.startHeightNow();
   }
 
   get status(): { height: number; round: number; step: string } | null {
@@ -167,7 +167,11 @@ export class ConsensusDriver {
       this.startHeightNow(seen);
       return;
     }
-    if (this.o.blockTimeMs === 0 && this.o.candidates.pendingCount() === 0) {
+    // Automine seals only for a transaction the block could take. For one below the base fee it
+    // would seal empty blocks as fast as they commit, until the base fee fell to its fee cap (never,
+    // for a cap below the chain's minimum base fee); the transaction waits for a block that other
+    // work brings, as it would on a chain with a block time.
+    if (this.o.blockTimeMs === 0 && this.o.candidates.includableCount() === 0) {
       this.waitingForWork = true;
       return;
     }

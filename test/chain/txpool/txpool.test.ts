@@ -378,6 +378,21 @@ describe("block selection", () => {
     expect(order).toEqual(["D0", "B0", "E0", "A0", "A1", "C0", "F0"]);
   });
 
+  it("counts what a block on a base fee could take: each sender's executable run that pays it", () => {
+    const pool = newPool();
+    accepted(addTx(pool, 1, eip1559(1, { nonce: 0, tip: GWEI, maxFee: 5n * GWEI })));
+    accepted(addTx(pool, 1, eip1559(1, { nonce: 1, tip: GWEI, maxFee: 2n * GWEI })));
+    accepted(addTx(pool, 1, eip1559(1, { nonce: 2, tip: GWEI, maxFee: 5n * GWEI }))); // behind one that pays less
+    accepted(addTx(pool, 2, legacy(2, { gasPrice: 3n * GWEI })));
+    accepted(addTx(pool, 3, eip1559(3, { nonce: 1, tip: GWEI, maxFee: 5n * GWEI }))); // queued behind a gap
+    expect(pool.stats()).toMatchObject({ pending: 4, queued: 1 });
+    const counts = [GWEI, 2n * GWEI, 3n * GWEI, 4n * GWEI, 6n * GWEI].map((baseFee) => pool.includableCount(baseFee));
+    expect(counts).toEqual([4, 4, 2, 1, 0]);
+    // The same as what a block on that base fee is offered.
+    for (const baseFee of [GWEI, 2n * GWEI, 3n * GWEI, 4n * GWEI, 6n * GWEI])
+      expect(pool.includableCount(baseFee)).toBe([...pool.selectForBlock({ baseFee, gasLimit: 30_000_000n })].length);
+  });
+
   it("offers nothing more from a sender whose transaction failed", () => {
     const pool = newPool();
     accepted(addTx(pool, 1, eip1559(1, { nonce: 0, tip: 9n * GWEI })));
