@@ -5,7 +5,7 @@ import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { BlockExecutor, ExecutionOutcome, SkippedTx, TxCandidates } from "../evm/executor.js";
 import type { Chain } from "./chain.js";
 import { transactionsRoot, receiptsRoot } from "../primitives/block-roots.js";
-import { hashHeader } from "../primitives/encoding.js";
+import { evidenceHashOf, hashHeader } from "../primitives/encoding.js";
 import { nextBaseFee } from "../primitives/fees.js";
 import { MAX_BLOCK_BYTES, MAX_EXTRA_DATA } from "../primitives/limits.js";
 import type { Block, BlockHeader, Hash32, TxReceipt } from "../primitives/types.js";
@@ -21,6 +21,8 @@ export interface ProposalFields {
   lastCommitHash: Hash32;
   /** Wall-clock seconds; the header gets max(this, parent timestamp). */
   now: bigint;
+  /** Equivocation evidence to carry (encoded; checked by the consensus layer before it is offered). */
+  evidence?: Uint8Array[];
   extraData?: Uint8Array;
 }
 
@@ -45,7 +47,7 @@ export class BlockBuilder {
     private readonly executor: BlockExecutor,
   ) {}
 
-  private envFor(parent: BlockHeader, proposer: Uint8Array, timestamp: bigint, seed: Hash32, lastCommit: Uint8Array) {
+  private envFor(parent: BlockHeader, proposer: Uint8Array, timestamp: bigint, seed: Hash32, lastCommit: Uint8Array, evidence: Uint8Array[]) {
     const params = this.chain.genesis.params;
     return {
       number: parent.number + 1n,
@@ -55,6 +57,7 @@ export class BlockBuilder {
       baseFeePerGas: nextBaseFee(parent, params),
       prevRandao: seed,
       lastCommit,
+      evidence,
     };
   }
 
@@ -62,8 +65,10 @@ export class BlockBuilder {
   async propose(fields: ProposalFields, candidates: TxCandidates): Promise<ExecutedBlock & { skipped: SkippedTx[] }> {
     const parent = this.chain.head;
     const timestamp = fields.now > parent.header.timestamp ? fields.now : parent.header.timestamp;
-    const env = this.envFor(parent.header, fields.proposer, timestamp, fields.seed, fields.lastCommit);
-    const out = await this.executor.build(parent.header.stateRoot, env, candidates, MAX_BLOCK_BYTES - BLOCK_OVERHEAD_BYTES - fields.lastCommit.length);
+    const evidence = fields.evidence ?? [];
+    const evidenceBytes = evidence.reduce((n, e) => n + e.length, 0);
+    const env = this.envFor(parent.header, fields.proposer, timestamp, fields.seed, fields.lastCommit, evidence);
+    const out = await this.executor.build(parent.header.stateRoot, env, candidates, MAX_BLOCK_BYTES - BLOCK_OVERHEAD_BYTES - fields.lastCommit.length - evidenceBytes);
     const header: BlockHeader = {
       parentHash: parent.hash,
       number: env.number,
@@ -81,9 +86,10 @@ export class BlockBuilder {
       proposerVrfProof: fields.proposerVrfProof,
       seed: fields.seed,
       lastCommitHash: fields.lastCommitHash,
+      evidenceHash: evidenceHashOf(evidence),
     };
     return {
-      block: { header, hash: hashHeader(header), transactions: out.transactions, lastCommit: fields.lastCommit },
+      block: { header, hash: hashHeader(header), transactions: out.transactions, lastCommit: fields.lastCommit, evidence },
       receipts: out.receipts,
       skipped: out.skipped,
     };
@@ -115,11 +121,12 @@ export class BlockBuilder {
     if (h.baseFeePerGas !== baseFee) throw fail(`base fee ${h.baseFeePerGas} is not ${baseFee}`);
     if (h.extraData.length > MAX_EXTRA_DATA) throw fail(`extra data longer than ${MAX_EXTRA_DATA} bytes`);
     if (!equalsBytes(h.transactionsRoot, transactionsRoot(block))) throw fail("transactionsRoot does not match the transactions");
+    if (!equalsBytes(h.evidenceHash, evidenceHashOf(block.evidence))) throw fail("evidenceHash does not match the evidence");
     for (const tx of block.transactions) if (tx.type === 3 || tx.type === 4) throw fail(`transaction type ${tx.type} is not supported`);
 
     let out: ExecutionOutcome;
     try {
-      out = await this.executor.execute(parent.header.stateRoot, this.envFor(parent.header, h.proposer, h.timestamp, h.seed, block.lastCommit), block.transactions);
+      out = await this.executor.execute(parent.header.stateRoot, this.envFor(parent.header, h.proposer, h.timestamp, h.seed, block.lastCommit, block.evidence), block.transactions);
     } catch (e) {
       throw fail((e as Error).message);
     }

@@ -6,7 +6,7 @@ import type { Common } from "@ethereumjs/common";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import type { ChainStore } from "../storage/chain-store.js";
-import { decodeBlock, decodeStoredReceipts, encodeBlock, encodeStoredReceipts, hashHeader } from "../primitives/encoding.js";
+import { decodeBlock, decodeStoredReceipts, EMPTY_EVIDENCE_HASH, encodeBlock, encodeStoredReceipts, hashHeader } from "../primitives/encoding.js";
 import { EMPTY_TRIE_ROOT, ZERO_ADDRESS, ZERO_HASH } from "../primitives/hash.js";
 import { genesisToJson } from "./genesis-json.js";
 import type { Block, BlockHeader, Genesis, Hash32, TxLocation, TxReceipt } from "../primitives/types.js";
@@ -77,6 +77,7 @@ export function genesisHeader(genesis: Genesis, stateRoot: Hash32, seed: Hash32)
     // Height 1's sortition seed, fixed by the genesis itself (its chain id and allocation).
     seed,
     lastCommitHash: ZERO_HASH,
+    evidenceHash: EMPTY_EVIDENCE_HASH,
   };
 }
 
@@ -108,7 +109,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (storedGenesis === undefined) {
       const stateRoot = await bootstrap.buildState();
       const header = genesisHeader(genesis, stateRoot, bootstrap.seed(stateRoot));
-      const block: Block = { header, hash: hashHeader(header), transactions: [], lastCommit: new Uint8Array(0) };
+      const block: Block = { header, hash: hashHeader(header), transactions: [], lastCommit: new Uint8Array(0), evidence: [] };
       await store.putMeta("genesis.json", new TextEncoder().encode(genesisToJson(genesis)));
       await store.commitBlock({
         hash: block.hash,

@@ -15,7 +15,7 @@ export const DEV_FOUNDATION = keccak256(new TextEncoder().encode("verity dev fou
 
 /**
  * The dev chain's staking: the default reward schedule, short epochs (32 heights, so tests cross
- * epoch boundaries within a minute), two epochs of unbonding and of jail, a 100-coin minimum
+ * epoch boundaries within a minute), two epochs of unbonding, jail and evidence age, a 100-coin minimum
  * self-stake, and a downtime window of an hour: the dev node holds every validator, and a
  * certificate carries only the quorum the engine saw first, so a shorter window could jail a
  * dev validator whose votes merely arrive fourth.
@@ -27,6 +27,8 @@ export function devStakingParams(blockTimeSeconds = 1): StakingParams {
     minSelfStake: 100n * STAKE_UNIT_WEI,
     unbondingEpochs: 2n,
     jailEpochs: 2n,
+    evidenceMaxAgeHeights: 64n,
+    evidenceMaxAgeSeconds: 64n,
     minDowntimeBlocks: 3_600n,
   };
 }

@@ -140,7 +140,8 @@ export function parseGenesis(text: string): Genesis {
 
 const STAKING_KEYS = [
   "epochLength", "maxValidators", "minSelfStake", "minDelegation", "unbondingEpochs", "jailEpochs", "downtimeGapFactor",
-  "minDowntimeBlocks", "maxCommissionChangeBps", "slashFractionBps", "maxUnbondingEntries", "initialBlockReward",
+  "minDowntimeBlocks", "maxCommissionChangeBps", "slashFractionBps", "maxUnbondingEntries", "evidenceMaxAgeHeights",
+  "evidenceMaxAgeSeconds", "initialBlockReward",
   "halvingInterval", "rewardStartHeight", "foundation", "foundationShareBps",
 ] as const;
 
@@ -170,6 +171,8 @@ function parseStaking(v: Json | undefined, blockTime: number, firstValidator: Ad
     maxCommissionChangeBps: bps("maxCommissionChangeBps", d.maxCommissionChangeBps),
     slashFractionBps: bps("slashFractionBps", d.slashFractionBps),
     maxUnbondingEntries: Number(n("maxUnbondingEntries", BigInt(d.maxUnbondingEntries), 1_000n, 1n)),
+    evidenceMaxAgeHeights: n("evidenceMaxAgeHeights", d.evidenceMaxAgeHeights, MAX_U64, 1n),
+    evidenceMaxAgeSeconds: n("evidenceMaxAgeSeconds", d.evidenceMaxAgeSeconds, MAX_U64, 1n),
     initialBlockReward: n("initialBlockReward", d.initialBlockReward, MAX_U256),
     halvingInterval: n("halvingInterval", d.halvingInterval, MAX_U64, 1n),
     rewardStartHeight: n("rewardStartHeight", d.rewardStartHeight, MAX_U64, 1n),
@@ -191,6 +194,8 @@ function stakingToJson(p: StakingParams): JsonObject {
     maxCommissionChangeBps: p.maxCommissionChangeBps,
     slashFractionBps: p.slashFractionBps,
     maxUnbondingEntries: p.maxUnbondingEntries,
+    evidenceMaxAgeHeights: p.evidenceMaxAgeHeights.toString(),
+    evidenceMaxAgeSeconds: p.evidenceMaxAgeSeconds.toString(),
     initialBlockReward: p.initialBlockReward.toString(),
     halvingInterval: p.halvingInterval.toString(),
     rewardStartHeight: p.rewardStartHeight.toString(),

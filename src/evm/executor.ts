@@ -32,6 +32,8 @@ export interface BlockEnv {
   /** The commit certificate the block carries (its parent's; empty at height 1), for the
    * end-of-block system calls. Absent outside blocks (eth_call and tracing run no system calls). */
   lastCommit?: Uint8Array;
+  /** The equivocation evidence the block carries (encoded), for the same system calls. */
+  evidence?: readonly Uint8Array[];
 }
 
 /**

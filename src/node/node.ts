@@ -5,17 +5,19 @@ import type { Genesis } from "../primitives/types.js";
 import { secp256k1Backend } from "../evm/crypto.js";
 import { CallExecutor } from "../evm/call.js";
 import { openBlockPipeline } from "./block-pipeline.js";
-import type { Chain } from "../chain/chain.js";
+import type { Chain, CommittedBlock } from "../chain/chain.js";
 import type { TxPool } from "../chain/txpool/pool.js";
 import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
+import { UserError } from "../rpc/backend/port.js";
 import { ConsensusDriver } from "./consensus/driver.js";
 import { startNodeNetwork, type NodeNetwork, type P2POptions } from "./network.js";
 import type { ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import type { TimeoutConfig } from "../consensus/timeouts.js";
 import { committeeFailureProbabilities, formatCommitteeRisk } from "../consensus/committee-risk.js";
+import { EvidenceRules, EvidenceService } from "../staking/evidence.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -95,6 +97,17 @@ export class VerityNode {
         closers.push(() => net.stop());
       }
       const params = { chainId: o.genesis.params.chainId, committeeTau: o.genesis.params.committeeSize, proposerTau: o.genesis.params.proposerTau };
+      const crypto = createEd25519EcvrfCrypto();
+      const evidence = new EvidenceService(
+        new EvidenceRules(
+          { setFor: (h) => sets.setFor(h), timestampOf: async (h) => (await chain.getBlockByNumber(h))?.header.timestamp },
+          o.genesis.staking,
+          o.genesis.params.chainId,
+          crypto,
+        ),
+        (reason) => log.debug("evidence not kept", { reason }),
+      );
+      chain.on("block", (c: CommittedBlock) => evidence.onCommitted(c.block.evidence));
       logCommitteeRisk(o.genesis, log.child("consensus"));
       const driver = new ConsensusDriver({
         common,
@@ -103,7 +116,8 @@ export class VerityNode {
         producer,
         candidates: txs,
         sets,
-        crypto: createEd25519EcvrfCrypto(),
+        evidence,
+        crypto,
         params,
         validators: o.validators,
         blockTimeMs: o.blockTimeMs,
@@ -132,6 +146,15 @@ export class VerityNode {
         peerCount: () => network?.net.peers().length ?? 0,
         syncing: () => network?.sync.syncing() ?? null,
         minSuggestedTip: 1_000_000_000n,
+        staking: {
+          async submitEvidence(bytes) {
+            const head = chain.head.header;
+            const result = await evidence.add(bytes, { height: head.number + 1n, timestamp: BigInt(Math.floor(Date.now() / 1000)) });
+            if (!result.ok) throw new UserError(`evidence refused: ${result.reason}`);
+            log.info("evidence submitted", { offender: bytesToHex(result.offence.offender), height: result.offence.height });
+            return result.offence;
+          },
+        },
       });
       // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction
       // filters and subscriptions.

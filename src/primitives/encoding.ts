@@ -5,7 +5,7 @@ import { RLP } from "@ethereumjs/rlp";
 import type { Common } from "@ethereumjs/common";
 import { createTxFromRLP, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, bytesToBigInt, intToUnpaddedBytes } from "@ethereumjs/util";
-import { keccak256 } from "./hash.js";
+import { EMPTY_UNCLES_HASH, keccak256 } from "./hash.js";
 import type { Block, BlockHeader, Log, TxReceipt } from "./types.js";
 
 type RlpItem = Uint8Array | RlpItem[];
@@ -17,7 +17,7 @@ export class ChainDecodeError extends Error {
   }
 }
 
-const HEADER_FIELDS = 16;
+const HEADER_FIELDS = 17;
 
 /**
  * @ethereumjs gives every transaction it constructs its own copy of the Common passed in and merges
@@ -70,6 +70,7 @@ export function headerToFields(h: BlockHeader): Uint8Array[] {
     h.proposerVrfProof,
     h.seed,
     h.lastCommitHash,
+    h.evidenceHash,
   ];
 }
 
@@ -115,6 +116,7 @@ export function headerFromFields(f: RlpItem): BlockHeader {
     proposerVrfProof: bytesField(f[13], "proposerVrfProof"),
     seed: bytesField(f[14], "seed", 32),
     lastCommitHash: bytesField(f[15], "lastCommitHash", 32),
+    evidenceHash: bytesField(f[16], "evidenceHash", 32),
   };
 }
 
@@ -145,10 +147,18 @@ export function serializeTransaction(tx: TypedTransaction): Uint8Array {
   return bytes;
 }
 
-/** A block as [headerFields, [tx bytes...], lastCommit]; every transaction is kept in its network
- * form (`tx.serialize()`: typed ones as type byte + payload, legacy ones as their RLP list). */
+/** A block as [headerFields, [tx bytes...], lastCommit, [evidence...]]; every transaction is kept in
+ * its network form (`tx.serialize()`: typed ones as type byte + payload, legacy ones as their RLP list). */
 export function encodeBlock(block: Block): Uint8Array {
-  return RLP.encode([headerToFields(block.header), block.transactions.map(serializeTransaction), block.lastCommit]);
+  return RLP.encode([headerToFields(block.header), block.transactions.map(serializeTransaction), block.lastCommit, block.evidence]);
+}
+
+/** The evidenceHash of a block without evidence: keccak256(RLP([])), Ethereum's empty ommers hash. */
+export const EMPTY_EVIDENCE_HASH = EMPTY_UNCLES_HASH;
+
+/** The header's commitment to a block's evidence: keccak256(RLP([evidence...])). */
+export function evidenceHashOf(evidence: readonly Uint8Array[]): Uint8Array {
+  return keccak256(RLP.encode([...evidence]));
 }
 
 /**
@@ -158,8 +168,8 @@ export function encodeBlock(block: Block): Uint8Array {
  */
 export function decodeBlock(bytes: Uint8Array, common: Common, known?: (raw: Uint8Array) => TypedTransaction | undefined): Block {
   const item = decodeRlp(bytes, "block");
-  if (!Array.isArray(item) || item.length !== 3 || !Array.isArray(item[1]) || !(item[2] instanceof Uint8Array))
-    throw new ChainDecodeError("block: expected [header, transactions, lastCommit]");
+  if (!Array.isArray(item) || item.length !== 4 || !Array.isArray(item[1]) || !(item[2] instanceof Uint8Array) || !Array.isArray(item[3]))
+    throw new ChainDecodeError("block: expected [header, transactions, lastCommit, evidence]");
   const header = headerFromFields(item[0]!);
   const transactions = item[1].map((raw, i) => {
     if (!(raw instanceof Uint8Array)) throw new ChainDecodeError(`block: transaction ${i} is not bytes`);
@@ -171,7 +181,11 @@ export function decodeBlock(bytes: Uint8Array, common: Common, known?: (raw: Uin
       throw new ChainDecodeError(`block: transaction ${i}: ${(e as Error).message}`);
     }
   });
-  return { header, hash: hashHeader(header), transactions, lastCommit: item[2] };
+  const evidence = item[3].map((e, i) => {
+    if (!(e instanceof Uint8Array)) throw new ChainDecodeError(`block: evidence ${i} is not bytes`);
+    return e;
+  });
+  return { header, hash: hashHeader(header), transactions, lastCommit: item[2], evidence };
 }
 
 function logToFields(log: Log): RlpItem {

@@ -40,6 +40,9 @@ export function defaultStakingParams(blockTimeSeconds: number, foundation: Addre
     maxCommissionChangeBps: 100,
     slashFractionBps: 500,
     maxUnbondingEntries: 7,
+    // Evidence is useful while the offender's stake is still bonded: as long as the unbonding period.
+    evidenceMaxAgeHeights: 7n * epochsPerDay * epochLength,
+    evidenceMaxAgeSeconds: 7n * 86_400n,
     initialBlockReward: TOTAL_BLOCK_REWARDS_WEI / (2n * halvingInterval),
     halvingInterval,
     rewardStartHeight: 1n,

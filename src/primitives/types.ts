@@ -31,6 +31,8 @@ export interface BlockHeader {
   proposerVrfProof: Uint8Array;
   seed: Hash32;
   lastCommitHash: Hash32;
+  /** keccak256 of the RLP list of the equivocation evidence the block carries (EMPTY_LIST_HASH for none). */
+  evidenceHash: Hash32;
 }
 
 export interface Block {
@@ -44,6 +46,8 @@ export interface Block {
    * the block carries the one its header's lastCommitHash names, and everyone can check it.
    */
   lastCommit: Uint8Array;
+  /** Encoded equivocation evidence (consensus/evidence.ts) the staking ledger slashes for; usually none. */
+  evidence: Uint8Array[];
 }
 
 export interface Log {
@@ -134,6 +138,9 @@ export interface StakingParams {
   slashFractionBps: number;
   /** Open unbondings per (validator, delegator). */
   maxUnbondingEntries: number;
+  /** Equivocation evidence expires only when older than both of these (CometBFT's rule). */
+  evidenceMaxAgeHeights: bigint;
+  evidenceMaxAgeSeconds: bigint;
   /** R0: wei minted per block in the first era; era k mints R0 >> k. */
   initialBlockReward: bigint;
   /** Heights per era (5 years of blocks at the genesis block time by default). */

@@ -9,6 +9,7 @@
 // Proposer and validators run this same code on the same state, so their roots agree.
 import { bytesToHex, equalsBytes, hexToBytes } from "@ethereumjs/util";
 import { decodeCommitCertificate } from "../consensus/certificate.js";
+import { decodeEvidence } from "../consensus/evidence.js";
 import type { ConsensusCrypto } from "../consensus/crypto.js";
 import type { EndOfBlockHook } from "../evm/executor.js";
 import type { GenesisInit } from "../evm/genesis-state.js";
@@ -18,6 +19,7 @@ import { LruCache } from "../util/lru.js";
 import { isEpochEnd } from "./epochs.js";
 import { chooseNextSet } from "./next-set.js";
 import { verifyPossession } from "./proof-of-possession.js";
+import { offenceOf } from "./evidence.js";
 import { blockReward, splitReward } from "./rewards.js";
 import { STAKE_HUB_RUNTIME_CODE } from "./stake-hub-artifact.js";
 import { stakeHubCalls, stakeHubResults, type Candidate } from "./stake-hub.js";
@@ -63,6 +65,14 @@ export function stakingEndOfBlock(genesis: Genesis, crypto: ConsensusCrypto): En
     if (foundation > 0n) await calls.credit(p.foundation, foundation);
     if (validators > 0n) await calls.credit(STAKE_HUB_ADDRESS, validators);
     await calls.call(STAKE_HUB_ADDRESS, stakeHubCalls.onBlock(validators, signersOf(env.lastCommit)));
+    // Evidence the block carries was verified by the consensus layer before the block was accepted.
+    for (const bytes of env.evidence ?? []) {
+      const decoded = decodeEvidence(bytes);
+      if (!decoded.ok) throw new Error(`the block's evidence does not decode: ${decoded.error}`);
+      const { offender, height } = offenceOf(decoded.value);
+      const burned = stakeHubResults.burned("slash", await calls.call(STAKE_HUB_ADDRESS, stakeHubCalls.slash(offender, height)));
+      if (burned > 0n) await calls.debit(STAKE_HUB_ADDRESS, burned);
+    }
     if (!isEpochEnd(env.number, p.epochLength)) return;
     const burned = stakeHubResults.burned("endEpoch", await calls.call(STAKE_HUB_ADDRESS, stakeHubCalls.endEpoch()));
     if (burned > 0n) await calls.debit(STAKE_HUB_ADDRESS, burned);

@@ -15,6 +15,7 @@ import {
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { Address20, Block, BlockHeader, Hash32, Log, TxReceipt } from "../../src/primitives/types.js";
+import { EMPTY_EVIDENCE_HASH } from "../../src/primitives/encoding.js";
 import { UserError, type BlockSelector, type FeeHistory, type LogQuery, type LogWithContext, type ReceiptWithContext, type RpcBackend, type SyncStatus, type TransactionWithContext } from "../../src/rpc/backend/port.js";
 import { type CallRequest, type CallResult } from "../../src/evm/types.js";
 
@@ -66,12 +67,13 @@ function makeHeader(number: bigint, parentHash: Hash32, txs: TypedTransaction[],
     proposerVrfProof: new Uint8Array(80),
     seed: keccak_256(new TextEncoder().encode(`seed ${number}`)),
     lastCommitHash: new Uint8Array(32),
+    evidenceHash: EMPTY_EVIDENCE_HASH,
   };
 }
 
 function makeBlock(header: BlockHeader, transactions: TypedTransaction[]): Block {
   const fields = Object.values(header).map((v) => (typeof v === "number" ? BigInt(v) : v));
-  return { header, hash: keccak_256(RLP.encode(fields)), transactions, lastCommit: new Uint8Array(0) };
+  return { header, hash: keccak_256(RLP.encode(fields)), transactions, lastCommit: new Uint8Array(0), evidence: [] };
 }
 
 export class FixtureBackend implements RpcBackend {

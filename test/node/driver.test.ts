@@ -15,7 +15,7 @@ import { createChainCommon } from "../../src/evm/common.js";
 import { ConsensusDriver } from "../../src/node/consensus/driver.js";
 import type { BlockPipelinePort, ChainHead, SigningRecords } from "../../src/node/consensus/ports.js";
 import type { ProducedBlock } from "../../src/chain/block-producer.js";
-import { encodeBlock, hashHeader } from "../../src/primitives/encoding.js";
+import { EMPTY_EVIDENCE_HASH, encodeBlock, hashHeader } from "../../src/primitives/encoding.js";
 import { ZERO_HASH } from "../../src/primitives/hash.js";
 import type { Block, BlockHeader, GenesisValidator } from "../../src/primitives/types.js";
 import { silentLogger } from "../../src/util/logger.js";
@@ -43,12 +43,13 @@ function header(fields: Partial<BlockHeader> & { number: bigint }): BlockHeader 
     proposerVrfProof: new Uint8Array(0),
     seed: SEED,
     lastCommitHash: ZERO_HASH,
+    evidenceHash: EMPTY_EVIDENCE_HASH,
     ...fields,
   };
 }
 
 function makeBlock(h: BlockHeader, lastCommit: Uint8Array = new Uint8Array(0)): Block {
-  return { header: h, hash: hashHeader(h), transactions: [], lastCommit };
+  return { header: h, hash: hashHeader(h), transactions: [], lastCommit, evidence: [] };
 }
 
 /** Chain, signing records, pipeline and candidates in memory. */

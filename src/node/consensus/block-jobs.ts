@@ -13,7 +13,7 @@ import { keccak256 } from "../../primitives/hash.js";
 import type { Logger } from "../../util/logger.js";
 import { checkConsensusFields } from "../../consensus/block-rules.js";
 import type { HeightSession, Validation } from "./height-session.js";
-import type { BlockPipelinePort, ChainHead } from "./ports.js";
+import type { BlockPipelinePort, ChainHead, EvidencePort } from "./ports.js";
 import type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
 import type { SerialQueue } from "./serial.js";
 
@@ -41,6 +41,7 @@ export interface BlockJobsOptions {
   exec: SerialQueue;
   logger: Logger;
   now: () => number;
+  evidence?: EvidencePort;
 }
 
 export class BlockJobs {
@@ -56,6 +57,9 @@ export class BlockJobs {
   /** Our proposal for (height, round) on the head; null when the head moved past the height first. */
   async build(s: HeightSession, height: number, round: number, proposer: Uint8Array, vrfProof: Uint8Array): Promise<ProducedBlock | null> {
     if (height !== s.height) return null;
+    const now = this.nowSeconds();
+    const head = this.o.chain.head.header;
+    const evidence = (await this.o.evidence?.forProposal({ height: BigInt(height), timestamp: now > head.timestamp ? now : head.timestamp })) ?? [];
     const built = await this.o.exec.run(async () => {
       // The head moved past this height (a synced or announced block) before the build ran.
       if (this.o.chain.head.header.number + 1n !== BigInt(height)) return null;
@@ -66,7 +70,8 @@ export class BlockJobs {
         seed: s.info.seed,
         lastCommit: s.info.previousCommit ? encodeCommitCertificate(s.info.previousCommit) : new Uint8Array(0),
         lastCommitHash: s.info.lastCommitHash,
-        now: this.nowSeconds(),
+        now,
+        evidence,
       });
     });
     if (built === null) {
@@ -117,6 +122,12 @@ export class BlockJobs {
       }
       const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto, s.parentValidatorSet);
       if (problem) throw new Error(problem);
+      if (block.evidence.length > 0) {
+        const bad = this.o.evidence
+          ? await this.o.evidence.check(block.evidence, { height: block.header.number, timestamp: block.header.timestamp })
+          : "this node does not check evidence";
+        if (bad) throw new Error(bad);
+      }
       const maxFuture = bound === "finalized" ? FINALIZED_FUTURE_SECONDS : undefined;
       return { ok: true, block: await this.o.producer.validate(block, this.nowSeconds(), maxFuture) };
     } catch (err) {

@@ -61,7 +61,7 @@ export class ConsensusDriver {
     this.proposerRace = new LocalProposerRace(o.validators.length);
     const { common, chain, producer, candidates, params, logger } = o;
     const crypto = this.crypto;
-    this.jobs = new BlockJobs({ common, chain, producer, candidates, params, crypto, exec: new SerialQueue(), logger, now: this.now });
+    this.jobs = new BlockJobs({ common, chain, producer, candidates, params, crypto, exec: new SerialQueue(), logger, now: this.now, ...(o.evidence ? { evidence: o.evidence } : {}) });
     this.admission = new MessageAdmission(
       {
         running: () => this.running,
@@ -211,8 +211,19 @@ export class ConsensusDriver {
       .then(async () => {
         if (!this.running) return;
         for (const action of e.engine.handle(event)) await this.perform(e, action);
+        if (e.engine.evidence.size > 0) this.reportEvidence(e);
       })
       .catch((err: Error) => this.o.logger.error("consensus step failed", { validator: e.id, event: event.type, error: err }));
+  }
+
+  /** Equivocations our engine saw go to the evidence pool, for our next proposals. */
+  private reportEvidence(e: LocalEngine): void {
+    const head = this.o.chain.head.header;
+    const at = { height: head.number + 1n, timestamp: BigInt(Math.floor(this.now() / 1000)) };
+    for (const found of e.engine.evidence.drain()) {
+      this.o.logger.warn("equivocation seen", { validator: e.id, kind: found.kind, height: found.first.height, round: found.first.round });
+      this.o.evidence?.found(found, at);
+    }
   }
 
   private deliver(message: ConsensusMessage, except: LocalEngine | null): void {

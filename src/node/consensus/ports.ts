@@ -6,6 +6,7 @@ import type { CandidateSource, ProducedBlock } from "../../chain/block-producer.
 import type { CommitOrigin } from "../../chain/chain.js";
 import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
+import type { EquivocationEvidence } from "../../consensus/evidence.js";
 import type { TimeoutConfig } from "../../consensus/timeouts.js";
 import type { ConsensusParams, ValidatorSet } from "../../consensus/types.js";
 import type { Logger } from "../../util/logger.js";
@@ -26,6 +27,16 @@ export interface ValidatorSets {
   setFor(height: number): Promise<ValidatorSet>;
   /** The set of `height` if already loaded (message admission is synchronous). */
   knownFor(height: number): ValidatorSet | undefined;
+}
+
+/** Equivocation evidence for proposals and its check in received blocks (staking/evidence.ts). */
+export interface EvidencePort {
+  /** What our proposal at `at` carries. */
+  forProposal(at: { height: bigint; timestamp: bigint }): Promise<Uint8Array[]>;
+  /** Why a block's evidence is not acceptable, or null. */
+  check(evidence: readonly Uint8Array[], at: { height: bigint; timestamp: bigint }): Promise<string | null>;
+  /** Evidence one of our engines found. */
+  found(e: EquivocationEvidence, at: { height: bigint; timestamp: bigint }): void;
 }
 
 /** Durable signing state of the local validators (written before what was signed is sent). */
@@ -63,6 +74,8 @@ export interface DriverOptions {
   candidates: CandidateSource;
   /** Which validators govern each height (default: the genesis validators, for ever). */
   sets?: ValidatorSets;
+  /** Equivocation evidence (none carried or checked without it). */
+  evidence?: EvidencePort;
   /** Told when peers are evidently ahead (messages for later heights): time to sync. */
   onBehind?: (theirHeight: number) => void;
   crypto: ConsensusCrypto;

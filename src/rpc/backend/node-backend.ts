@@ -14,7 +14,7 @@ import { nextBaseFee } from "../../primitives/fees.js";
 import type { Block, Hash32 } from "../../primitives/types.js";
 import { CallExecutor, EstimateGasError } from "../../evm/call.js";
 import type { BlockEnv } from "../../evm/executor.js";
-import type { BlockProducerInfo, BlockSelector, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
+import type { BlockProducerInfo, BlockSelector, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, StakingSource, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
 import type { CallRequest, CallResult } from "../../evm/types.js";
 import { UserError } from "./port.js";
 import { silentLogger, type Logger } from "../../util/logger.js";
@@ -48,6 +48,8 @@ export interface BackendDeps {
   txpool?: Pick<TxPool, "content" | "contentFrom" | "stats">;
   /** The block producer this node runs as, for eth_coinbase and eth_mining. */
   producer?: BlockProducerInfo;
+  /** The staking layer, for verity_*; absent: those methods are not served. */
+  staking?: StakingSource;
   logger?: Logger;
 }
 
@@ -59,6 +61,7 @@ export class NodeRpcBackend implements RpcBackend {
   readonly tracing: NodeTracing;
   readonly txpool?: TxPoolSource;
   readonly producer?: BlockProducerInfo;
+  readonly staking?: StakingSource;
   readonly signer?: DevSigner;
 
   constructor(private readonly d: BackendDeps) {
@@ -70,6 +73,7 @@ export class NodeRpcBackend implements RpcBackend {
     this.tracing = new NodeTracing({ chain: d.chain, calls: d.calls, resolve, envAfter: (block) => this.envAfter(block) });
     if (d.txpool) this.txpool = poolSource(d.txpool);
     if (d.producer) this.producer = d.producer;
+    if (d.staking) this.staking = d.staking;
     if (d.devAccounts.length > 0) this.signer = new NodeDevSigner(d.devAccounts, d.chain.common, this);
   }
 

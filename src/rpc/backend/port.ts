@@ -178,6 +178,15 @@ export interface DevSigner {
   signTypedData(address: Address20, typedData: TypedData): Promise<Uint8Array>;
 }
 
+/** The staking layer over JSON-RPC (the verity_ namespace). */
+export interface StakingSource {
+  /**
+   * Takes encoded equivocation evidence (consensus/evidence.ts) for inclusion in this node's next
+   * proposals, as CometBFT's broadcast_evidence; throws UserError saying why it is refused.
+   */
+  submitEvidence(bytes: Uint8Array): Promise<{ offender: Address20; height: bigint }>;
+}
+
 export interface RpcBackend {
   readonly chainId: bigint;
   readonly clientVersion: string;
@@ -217,6 +226,7 @@ export interface RpcBackend {
   readonly tracing?: TraceSource;
   readonly txpool?: TxPoolSource;
   readonly producer?: BlockProducerInfo;
+  readonly staking?: StakingSource;
   /** Absent on a node without unlocked accounts: signing methods then explain that. */
   readonly signer?: DevSigner;
 }

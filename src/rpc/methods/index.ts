@@ -15,6 +15,7 @@ import { netMethods } from "./net.js";
 import { signingMethods } from "./signing.js";
 import { subscriptionMethods } from "./subscribe.js";
 import { txpoolMethods } from "./txpool.js";
+import { verityMethods } from "./verity.js";
 import type { MethodTable } from "./types.js";
 import { web3Methods } from "./web3.js";
 
@@ -45,6 +46,7 @@ export function methodsFor(backend: RpcBackend): MethodTable {
   if (backend.proofs) tables.push(ethProofMethods);
   if (backend.tracing) tables.push(debugTraceMethods, accessListMethods);
   if (backend.txpool) tables.push(txpoolMethods);
+  if (backend.staking) tables.push(verityMethods);
   return mergeMethodTables(...tables);
 }
 

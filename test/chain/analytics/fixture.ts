@@ -5,7 +5,7 @@ import type { TypedTransaction } from "@ethereumjs/tx";
 import { bytesToHex } from "@ethereumjs/util";
 import type { ChainReader } from "../../../src/chain/analytics/chain-reader.js";
 import { logsBloom } from "../../../src/primitives/bloom.js";
-import { hashHeader } from "../../../src/primitives/encoding.js";
+import { EMPTY_EVIDENCE_HASH, hashHeader } from "../../../src/primitives/encoding.js";
 import { EMPTY_TRIE_ROOT, ZERO_ADDRESS, ZERO_HASH } from "../../../src/primitives/hash.js";
 import type { Block, ChainParams, Hash32, Log, TxReceipt } from "../../../src/primitives/types.js";
 
@@ -72,8 +72,9 @@ export class TestChain implements ChainReader {
         proposerVrfProof: new Uint8Array(0),
         seed: ZERO_HASH,
         lastCommitHash: ZERO_HASH,
+        evidenceHash: EMPTY_EVIDENCE_HASH,
       };
-      const block: Block = { header, hash: hashHeader(header), transactions: txs.map((t) => t.tx), lastCommit: new Uint8Array(0) };
+      const block: Block = { header, hash: hashHeader(header), transactions: txs.map((t) => t.tx), lastCommit: new Uint8Array(0), evidence: [] };
       this.blocks.push(block);
       this.receipts.set(bytesToHex(block.hash), receipts);
       parentHash = block.hash;
