@@ -6,9 +6,10 @@
 //    the whole block.
 // One journal checkpoint wraps the whole block and the state manager keeps its caches across blocks;
 // together they are the difference between ~800 and ~3,800 transfers/s (execution-performance.md).
+// Inside it each transaction is isolated (isolation.ts: a transaction that throws leaves the state
+// exactly as before it); the same steps on both paths.
 import type { Common } from "@ethereumjs/common";
 import { createBlock, type Block as EthjsBlock } from "@ethereumjs/block";
-import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { Address, bytesToHex, createContractAddress, equalsBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
@@ -17,7 +18,8 @@ import { effectiveGasPrice } from "../primitives/fees.js";
 import { bloomUnion } from "../primitives/bloom.js";
 import { serializeTransaction } from "../primitives/encoding.js";
 import type { Address20, Hash32, Log, TxReceipt } from "../primitives/types.js";
-import { createStateManager, type StateDB } from "./state.js";
+import { createStateManager, type BatchFlushStateManager, type StateDB } from "./state.js";
+import { ExecutionStateError, isolated, unwindTo } from "./isolation.js";
 
 /** The header fields execution depends on. */
 export interface BlockEnv {
@@ -97,7 +99,7 @@ export class BlockExecutor {
   private constructor(
     private readonly common: Common,
     private readonly vm: VM,
-    private readonly stateManager: MerkleStateManager,
+    private readonly stateManager: BatchFlushStateManager,
     private root: Hash32,
   ) {}
 
@@ -155,12 +157,13 @@ export class BlockExecutor {
           continue;
         }
         try {
-          const r = await runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true });
+          const r = await isolated(this.vm, this.stateManager, () => runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }));
           gasUsed += r.totalGasSpent;
           bytes += size;
           transactions.push(tx);
           receipts.push(toReceipt(tx, r, env.baseFeePerGas));
         } catch (e) {
+          if (e instanceof ExecutionStateError) throw e;
           const reason = (e as Error).message;
           skipped.push({ tx, reason });
           candidates.rejectLast(reason);
@@ -169,6 +172,7 @@ export class BlockExecutor {
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
+      this.assertFlushed();
     } catch (e) {
       await this.abort(parentRoot);
       throw e;
@@ -191,7 +195,7 @@ export class BlockExecutor {
           throw new BlockExecutionError(`transaction ${i} (${bytesToHex(tx.hash())}) exceeds the remaining block gas`, i);
         let r;
         try {
-          r = await runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true });
+          r = await isolated(this.vm, this.stateManager, () => runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }));
         } catch (e) {
           throw new BlockExecutionError(`transaction ${i} (${bytesToHex(tx.hash())}) is invalid: ${(e as Error).message}`, i);
         }
@@ -201,6 +205,7 @@ export class BlockExecutor {
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
+      this.assertFlushed();
     } catch (e) {
       await this.abort(parentRoot);
       throw e;
@@ -208,8 +213,16 @@ export class BlockExecutor {
     return this.finish([...txs], receipts, gasUsed, []);
   }
 
+  /** Only with no checkpoint left open are the block's writes in the trie's database (otherwise they
+   * sit in its in-memory checkpoint layer, where no fresh view sees them). */
+  private assertFlushed(): void {
+    const open = this.stateManager.openCheckpoints;
+    if (open !== 0) throw new ExecutionStateError(`${open} checkpoint(s) still open after the block's commit`);
+  }
+
   private async abort(parentRoot: Hash32): Promise<void> {
-    await this.vm.evm.journal.revert();
+    // Every checkpoint, the block's included, whatever a failed step left open.
+    await unwindTo(this.vm, this.stateManager, 0);
     // The caches may hold writes of the failed block: drop them and sit on the parent again.
     await this.stateManager.setStateRoot(parentRoot);
     this.root = parentRoot;
