@@ -6,8 +6,9 @@
 //    the whole block.
 // One journal checkpoint wraps the whole block and the state manager keeps its caches across blocks;
 // together they are the difference between ~800 and ~3,800 transfers/s (execution-performance.md).
-// Inside it each transaction is isolated (isolation.ts: a transaction that throws leaves the state
-// exactly as before it); the same steps on both paths.
+// Inside it: the pre-block system calls (system-contracts.ts), each transaction isolated
+// (isolation.ts: a transaction that throws leaves the state exactly as before it), then the
+// end-of-block system calls; the same steps on both paths.
 import type { Common } from "@ethereumjs/common";
 import { createBlock, type Block as EthjsBlock } from "@ethereumjs/block";
 import type { TypedTransaction } from "@ethereumjs/tx";
@@ -20,6 +21,7 @@ import { serializeTransaction } from "../primitives/encoding.js";
 import type { Address20, Hash32, Log, TxReceipt } from "../primitives/types.js";
 import { createStateManager, type BatchFlushStateManager, type StateDB } from "./state.js";
 import { ExecutionStateError, isolated, unwindTo } from "./isolation.js";
+import { afterTransactions, beforeTransactions } from "./system-contracts.js";
 
 /** The header fields execution depends on. */
 export interface BlockEnv {
@@ -101,12 +103,13 @@ export class BlockExecutor {
     private readonly vm: VM,
     private readonly stateManager: BatchFlushStateManager,
     private root: Hash32,
+    private readonly blockHashes: BlockHashLookup,
   ) {}
 
   static async create(common: Common, db: StateDB, headStateRoot: Hash32, blockHashes: BlockHashLookup): Promise<BlockExecutor> {
     const stateManager = createStateManager(db, headStateRoot, common);
     const vm = await createVM({ common, stateManager, blockchain: blockchainAdapter(blockHashes) });
-    return new BlockExecutor(common, vm, stateManager, headStateRoot);
+    return new BlockExecutor(common, vm, stateManager, headStateRoot, blockHashes);
   }
 
   /** The state root the live state manager sits on. */
@@ -130,6 +133,18 @@ export class BlockExecutor {
     return ethjsBlockFor(env, this.common);
   }
 
+  /** The pre-block system calls; the parent is the block at number - 1 of the canonical chain (both
+   * paths execute on the head), the same lookup BLOCKHASH reads. */
+  private async startBlock(block: EthjsBlock): Promise<void> {
+    const parentHash = await this.blockHashes(block.header.number - 1n);
+    if (parentHash === undefined) throw new BlockExecutionError(`no canonical block ${block.header.number - 1n} (the parent)`);
+    await isolated(this.vm, this.stateManager, () => beforeTransactions(this.vm, block, parentHash));
+  }
+
+  private async endBlock(block: EthjsBlock): Promise<void> {
+    await isolated(this.vm, this.stateManager, () => afterTransactions(this.vm, block));
+  }
+
   /** Proposer path. Never throws for a bad candidate: it is skipped and reported. */
   /** `maxTxBytes` caps the encoded size of the included transactions (blocks must fit the network's frames). */
   async build(parentRoot: Hash32, env: BlockEnv, candidates: TxCandidates, maxTxBytes = Infinity): Promise<ExecutionOutcome & { skipped: SkippedTx[] }> {
@@ -143,6 +158,7 @@ export class BlockExecutor {
     let bytes = 0;
     await this.vm.evm.journal.checkpoint();
     try {
+      await this.startBlock(block);
       for (let tx = candidates.next(); tx !== undefined; tx = candidates.next()) {
         if (env.gasLimit - gasUsed < MIN_TX_GAS) break;
         if (tx.gasLimit > env.gasLimit - gasUsed) {
@@ -169,6 +185,7 @@ export class BlockExecutor {
           candidates.rejectLast(reason);
         }
       }
+      await this.endBlock(block);
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
@@ -189,6 +206,7 @@ export class BlockExecutor {
     let gasUsed = 0n;
     await this.vm.evm.journal.checkpoint();
     try {
+      await this.startBlock(block);
       for (let i = 0; i < txs.length; i++) {
         const tx = txs[i]!;
         if (tx.gasLimit > env.gasLimit - gasUsed)
@@ -202,6 +220,7 @@ export class BlockExecutor {
         gasUsed += r.totalGasSpent;
         receipts.push(toReceipt(tx, r, env.baseFeePerGas));
       }
+      await this.endBlock(block);
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
