@@ -1,7 +1,9 @@
-// The built-in development chain: anvil's chain id and dev accounts, four equal dev validators.
+// The built-in development chain: anvil's chain id and dev accounts, four equal dev validators, and
+// the system contracts of the rule set (EIP-4788, EIP-2935, EIP-7002, EIP-7251; evm/system-contracts.ts).
 import { bytesToHex } from "@ethereumjs/util";
 import { DEV_BALANCE, deriveDevAccounts } from "./dev-accounts.js";
 import { devValidatorKeys, genesisValidatorOf } from "./validator-keys.js";
+import { systemContractsAlloc } from "../evm/system-contracts.js";
 import { keccak256 } from "../primitives/hash.js";
 import { defaultStakingParams, STAKE_UNIT_WEI } from "../primitives/staking.js";
 import type { Genesis, GenesisAccount, StakingParams } from "../primitives/types.js";
@@ -36,6 +38,7 @@ export function devStakingParams(blockTimeSeconds = 1): StakingParams {
 export function devGenesis(opts: { chainId?: bigint; validators?: number } = {}): Genesis {
   const alloc = new Map<string, GenesisAccount>();
   for (const a of deriveDevAccounts()) alloc.set(bytesToHex(a.address), { balance: DEV_BALANCE, nonce: 0n, code: new Uint8Array(0), storage: [] });
+  for (const [address, account] of systemContractsAlloc()) alloc.set(address, account);
   const count = opts.validators ?? DEV_VALIDATOR_COUNT;
   const validators = Array.from({ length: count }, (_, i) => genesisValidatorOf(devValidatorKeys(i), DEV_VALIDATOR_STAKE));
   return {

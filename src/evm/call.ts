@@ -51,6 +51,11 @@ export class CallExecutor {
     readonly gasCap: bigint = MAX_TX_GAS,
   ) {}
 
+  /** The canonical hash of block `n` (BLOCKHASH's lookup); the tracers replay a block's system calls with it. */
+  blockHash(n: bigint) {
+    return this.blockHashes(n);
+  }
+
   // vmAt, message, block and capped are also used by the tracers (trace.ts).
   async vmAt(root: Uint8Array): Promise<VM> {
     const stateManager = createStateManager(this.db, root, this.common);

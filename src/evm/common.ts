@@ -1,7 +1,9 @@
 // The @ethereumjs Common for a verity chain: Mainnet's rules at the newest hardfork @ethereumjs
-// fully supports (Osaka), our chain id, and native crypto for sender recovery.
+// fully supports (Osaka), our chain id, native crypto for sender recovery, and KZG for the
+// point-evaluation precompile (kzg.ts).
 import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
 import { ecdsaRecover, ecrecover } from "./crypto.js";
+import { kzg } from "./kzg.js";
 import { keccak256 } from "../primitives/hash.js";
 
 export const HARDFORK = Hardfork.Osaka;
@@ -9,6 +11,6 @@ export const HARDFORK = Hardfork.Osaka;
 export function createChainCommon(chainId: bigint): Common {
   return createCustomCommon({ chainId: Number(chainId), name: `verity-${chainId}` }, Mainnet, {
     hardfork: HARDFORK,
-    customCrypto: { ecrecover, ecdsaRecover, keccak256 },
+    customCrypto: { ecrecover, ecdsaRecover, keccak256, kzg },
   });
 }

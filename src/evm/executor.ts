@@ -6,9 +6,11 @@
 //    the whole block.
 // One journal checkpoint wraps the whole block and the state manager keeps its caches across blocks;
 // together they are the difference between ~800 and ~3,800 transfers/s (execution-performance.md).
+// Inside it: the pre-block system calls (system-contracts.ts), each transaction isolated
+// (isolation.ts: a transaction that throws leaves the state exactly as before it), then the
+// end-of-block system calls; the same steps on both paths.
 import type { Common } from "@ethereumjs/common";
 import { createBlock, type Block as EthjsBlock } from "@ethereumjs/block";
-import type { MerkleStateManager } from "@ethereumjs/statemanager";
 import type { TypedTransaction } from "@ethereumjs/tx";
 import { Address, bytesToHex, createContractAddress, equalsBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
@@ -17,8 +19,10 @@ import { effectiveGasPrice } from "../primitives/fees.js";
 import { bloomUnion } from "../primitives/bloom.js";
 import { serializeTransaction } from "../primitives/encoding.js";
 import type { Address20, Hash32, Log, TxReceipt } from "../primitives/types.js";
-import { createStateManager, type StateDB } from "./state.js";
+import { createStateManager, type BatchFlushStateManager, type StateDB } from "./state.js";
+import { ExecutionStateError, isolated, unwindTo } from "./isolation.js";
 import { systemCallsOn, type SystemCalls } from "./system-call.js";
+import { afterTransactions, beforeTransactions } from "./system-contracts.js";
 
 /** The header fields execution depends on. */
 export interface BlockEnv {
@@ -110,22 +114,24 @@ export class BlockExecutor {
   private constructor(
     private readonly common: Common,
     private readonly vm: VM,
-    private readonly stateManager: MerkleStateManager,
+    private readonly stateManager: BatchFlushStateManager,
     private root: Hash32,
+    private readonly blockHashes: BlockHashLookup,
     private readonly endOfBlock: EndOfBlockHook | undefined,
   ) {}
 
   static async create(common: Common, db: StateDB, headStateRoot: Hash32, blockHashes: BlockHashLookup, endOfBlock?: EndOfBlockHook): Promise<BlockExecutor> {
     const stateManager = createStateManager(db, headStateRoot, common);
     const vm = await createVM({ common, stateManager, blockchain: blockchainAdapter(blockHashes) });
-    return new BlockExecutor(common, vm, stateManager, headStateRoot, endOfBlock);
+    return new BlockExecutor(common, vm, stateManager, headStateRoot, blockHashes, endOfBlock);
   }
 
   /** The end-of-block hook, timed with the transactions; its failure fails the block. */
   private async runEndOfBlock(env: BlockEnv, block: EthjsBlock): Promise<void> {
     if (this.endOfBlock === undefined) return;
     try {
-      await this.endOfBlock(env, systemCallsOn(this.vm, block));
+      const hook = this.endOfBlock;
+      await isolated(this.vm, this.stateManager, () => hook(env, systemCallsOn(this.vm, block)));
     } catch (e) {
       throw new BlockExecutionError(`end-of-block system calls failed: ${(e as Error).message}`);
     }
@@ -152,6 +158,18 @@ export class BlockExecutor {
     return ethjsBlockFor(env, this.common);
   }
 
+  /** The pre-block system calls; the parent is the block at number - 1 of the canonical chain (both
+   * paths execute on the head), the same lookup BLOCKHASH reads. */
+  private async startBlock(block: EthjsBlock): Promise<void> {
+    const parentHash = await this.blockHashes(block.header.number - 1n);
+    if (parentHash === undefined) throw new BlockExecutionError(`no canonical block ${block.header.number - 1n} (the parent)`);
+    await isolated(this.vm, this.stateManager, () => beforeTransactions(this.vm, block, parentHash));
+  }
+
+  private async endBlock(block: EthjsBlock): Promise<void> {
+    await isolated(this.vm, this.stateManager, () => afterTransactions(this.vm, block));
+  }
+
   /** Proposer path. Never throws for a bad candidate: it is skipped and reported. */
   /** `maxTxBytes` caps the encoded size of the included transactions (blocks must fit the network's frames). */
   async build(parentRoot: Hash32, env: BlockEnv, candidates: TxCandidates, maxTxBytes = Infinity): Promise<ExecutionOutcome & { skipped: SkippedTx[] }> {
@@ -165,6 +183,7 @@ export class BlockExecutor {
     let bytes = 0;
     await this.vm.evm.journal.checkpoint();
     try {
+      await this.startBlock(block);
       for (let tx = candidates.next(); tx !== undefined; tx = candidates.next()) {
         if (env.gasLimit - gasUsed < MIN_TX_GAS) break;
         if (tx.gasLimit > env.gasLimit - gasUsed) {
@@ -179,21 +198,24 @@ export class BlockExecutor {
           continue;
         }
         try {
-          const r = await runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true });
+          const r = await isolated(this.vm, this.stateManager, () => runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }));
           gasUsed += r.totalGasSpent;
           bytes += size;
           transactions.push(tx);
           receipts.push(toReceipt(tx, r, env.baseFeePerGas));
         } catch (e) {
+          if (e instanceof ExecutionStateError) throw e;
           const reason = (e as Error).message;
           skipped.push({ tx, reason });
           candidates.rejectLast(reason);
         }
       }
+      await this.endBlock(block);
       await this.runEndOfBlock(env, block);
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
+      this.assertFlushed();
     } catch (e) {
       await this.abort(parentRoot);
       throw e;
@@ -210,23 +232,26 @@ export class BlockExecutor {
     let gasUsed = 0n;
     await this.vm.evm.journal.checkpoint();
     try {
+      await this.startBlock(block);
       for (let i = 0; i < txs.length; i++) {
         const tx = txs[i]!;
         if (tx.gasLimit > env.gasLimit - gasUsed)
           throw new BlockExecutionError(`transaction ${i} (${bytesToHex(tx.hash())}) exceeds the remaining block gas`, i);
         let r;
         try {
-          r = await runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true });
+          r = await isolated(this.vm, this.stateManager, () => runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }));
         } catch (e) {
           throw new BlockExecutionError(`transaction ${i} (${bytesToHex(tx.hash())}) is invalid: ${(e as Error).message}`, i);
         }
         gasUsed += r.totalGasSpent;
         receipts.push(toReceipt(tx, r, env.baseFeePerGas));
       }
+      await this.endBlock(block);
       await this.runEndOfBlock(env, block);
       this.timings.txsMs = performance.now() - this.startedAt;
       // Committing the outermost checkpoint flushes the block's changes to the trie.
       await this.vm.evm.journal.commit();
+      this.assertFlushed();
     } catch (e) {
       await this.abort(parentRoot);
       throw e;
@@ -234,8 +259,16 @@ export class BlockExecutor {
     return this.finish([...txs], receipts, gasUsed, []);
   }
 
+  /** Only with no checkpoint left open are the block's writes in the trie's database (otherwise they
+   * sit in its in-memory checkpoint layer, where no fresh view sees them). */
+  private assertFlushed(): void {
+    const open = this.stateManager.openCheckpoints;
+    if (open !== 0) throw new ExecutionStateError(`${open} checkpoint(s) still open after the block's commit`);
+  }
+
   private async abort(parentRoot: Hash32): Promise<void> {
-    await this.vm.evm.journal.revert();
+    // Every checkpoint, the block's included, whatever a failed step left open.
+    await unwindTo(this.vm, this.stateManager, 0);
     // The caches may hold writes of the failed block: drop them and sit on the parent again.
     await this.stateManager.setStateRoot(parentRoot);
     this.root = parentRoot;

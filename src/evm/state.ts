@@ -103,7 +103,7 @@ export class StateTrie extends MerklePatriciaTrie {
 
 /** MerkleStateManager whose flush writes the cached changes to the tries in batches, and whose
  * cached account reads decode each cached account once. */
-class BatchFlushStateManager extends MerkleStateManager {
+export class BatchFlushStateManager extends MerkleStateManager {
   /**
    * The account cache holds RLP, and @ethereumjs decodes it again on every getAccount: a transfer
    * reads its sender, recipient and coinbase accounts a dozen times, and the decoding (five small
@@ -115,6 +115,12 @@ class BatchFlushStateManager extends MerkleStateManager {
 
   constructor(opts: MerkleStateManagerOpts & { trie: StateTrie }) {
     super(opts);
+  }
+
+  /** Checkpoints open on this state manager (each journal checkpoint opens one): what
+   * evm/isolation.ts unwinds to after a failed transaction. */
+  get openCheckpoints(): number {
+    return this._checkpointCount;
   }
 
   override async getAccount(address: Address): Promise<Account | undefined> {
@@ -218,7 +224,7 @@ export function createStateTrie(db: StateDB, root: Uint8Array | undefined, commo
 /** A state manager with account/storage/code caches: ~2x faster execution than the uncached default
  * (shared/notes/execution-performance.md), flushed to the tries in batches when the outermost
  * checkpoint commits or the state root is read. */
-export function createStateManager(db: StateDB, root: Uint8Array | undefined, common: Common, cached = true): MerkleStateManager {
+export function createStateManager(db: StateDB, root: Uint8Array | undefined, common: Common, cached = true): BatchFlushStateManager {
   return new BatchFlushStateManager({
     common,
     trie: createStateTrie(db, root, common),

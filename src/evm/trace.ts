@@ -9,6 +9,7 @@ import type { CallRequest, TraceOptions } from "./types.js";
 import type { Json } from "../util/json.js";
 import type { CallExecutor } from "./call.js";
 import { ethjsBlockFor, type BlockEnv } from "./executor.js";
+import { beforeTransactions } from "./system-contracts.js";
 import { CallTracer } from "./trace-call-tracer.js";
 import { attachTracer, TraceTimeoutError, type EvmTracer } from "./trace-hooks.js";
 import { StructLogger } from "./trace-struct-logger.js";
@@ -77,6 +78,9 @@ export class TraceExecutor {
     let blockGasUsed = 0n;
     await vm.evm.journal.checkpoint();
     try {
+      // The block's pre-block system calls, as its execution made them (executor.ts).
+      const parentHash = await this.calls.blockHash(env.number - 1n);
+      if (parentHash !== undefined) await beforeTransactions(vm, block, parentHash);
       for (let i = 0; i <= last; i++) {
         const tx = txs[i]!;
         const run = () => runTx(vm, { tx, block, blockGasUsed, skipHardForkValidation: true });

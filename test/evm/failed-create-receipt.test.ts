@@ -1,33 +1,16 @@
 // Issue 12, item 8: a contract creation that fails still names, in its receipt, the address it was
 // to create (geth sets CreateAddress(sender, nonce) for every transaction without a recipient).
 // Checked against anvil, the reference client, on the same transactions from the same dev account.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { JsonRpcProvider, Wallet, getCreateAddress, type TransactionReceipt } from "ethers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, target, type RunningNode } from "../../bench/harness/nodes.js";
-import { DEV, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
+import { describe, expect, it } from "vitest";
+import { withAnvil } from "../helpers/anvil-pair.js";
+import { DEV } from "../helpers/rpc-node.js";
 
 /** Init code that reverts at once (PUSH1 0 PUSH1 0 REVERT), and one that runs out of gas (JUMPDEST PUSH1 0 JUMP). */
 const REVERTING_INIT = "0x60006000fd";
 const LOOPING_INIT = "0x5b600056";
 
-let verity: RpcTestNode;
-let anvil: RunningNode;
-let anvilDir: string;
-
-beforeAll(async () => {
-  verity = await startRpcTestNode();
-  anvilDir = mkdtempSync(join(tmpdir(), "verity-anvil-"));
-  anvil = await startNode(target("anvil", 0), join(anvilDir, "anvil"));
-}, 120_000);
-
-afterAll(async () => {
-  await verity?.stop();
-  await anvil?.service.stop();
-  if (anvilDir) rmSync(anvilDir, { recursive: true, force: true });
-});
+const nodes = withAnvil();
 
 async function failedCreations(url: string): Promise<Array<{ receipt: TransactionReceipt; expected: string }>> {
   const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
@@ -50,7 +33,7 @@ async function failedCreations(url: string): Promise<Array<{ receipt: Transactio
 
 describe("a failed contract creation's receipt", () => {
   it("names the address it was to create, as anvil's does", async () => {
-    const [ours, theirs] = await Promise.all([failedCreations(verity.url), failedCreations(anvil.url)]);
+    const [ours, theirs] = await Promise.all([failedCreations(nodes.verity.url), failedCreations(nodes.anvil.url)]);
     for (const [i, mine] of ours.entries()) {
       const ref = theirs[i]!;
       expect(ref.receipt.status).toBe(0);
