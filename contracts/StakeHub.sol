@@ -32,7 +32,7 @@ contract StakeHub {
         uint16 maxUnbondingEntries; // per (validator, delegator)
         uint256 minSelfStake; // wei
         uint256 minDelegation; // wei
-        uint256 committeeStake; // expected committee size in wei (the sortition's tau times its stake unit)
+        uint256 committeeSize; // expected committee size in stake units (the sortition's tau)
     }
 
     struct Validator {
@@ -116,6 +116,7 @@ contract StakeHub {
     mapping(address => mapping(address => uint256)) private unbondingCount; // validator => delegator => open entries
     mapping(address => uint256) public claimable; // accrued commission, wei
     mapping(uint64 => SetEntry[]) private epochSets;
+    mapping(address => uint64) private lastSetEpoch; // the latest epoch whose set holds the validator
 
     event ValidatorCreated(address indexed validator, bytes32 signingKey, bytes32 vrfKey, uint16 commissionBps, uint256 selfStake);
     event ValidatorEdited(address indexed validator, uint16 commissionBps, string description);
@@ -178,6 +179,7 @@ contract StakeHub {
             total += stakes[i];
             epochSets[0].push(SetEntry(ops[i], stakes[i]));
             epochSets[1].push(SetEntry(ops[i], stakes[i]));
+            lastSetEpoch[ops[i]] = 1;
         }
         require(total == msg.value, "genesis stake must equal the value minted");
     }
@@ -242,7 +244,10 @@ contract StakeHub {
         if (next.length == 0) {
             // No eligible candidate at all: the chain keeps its last set rather than halt.
             SetEntry[] storage last = epochSets[e + 1];
-            for (uint256 i = 0; i < last.length; i++) epochSets[target].push(last[i]);
+            for (uint256 i = 0; i < last.length; i++) {
+                epochSets[target].push(last[i]);
+                lastSetEpoch[last[i].validator] = target;
+            }
             currentEpoch = e + 1;
             emit NextSetCommitted(target, last.length);
             return;
@@ -258,8 +263,10 @@ contract StakeHub {
                 if (!(prevStake > stake || (prevStake == stake && previous < a))) revert NextSetNotSorted(a);
             }
             epochSets[target].push(SetEntry(a, stake));
-            // Silence is counted from when a validator starts to serve, not from before.
-            if (validators[a].lastSignedHeight < lastHeightBefore) validators[a].lastSignedHeight = lastHeightBefore;
+            // Silence is counted from when a validator starts to serve (again), not from before; a
+            // member of the set before keeps its clock running.
+            if (lastSetEpoch[a] + 1 != target && validators[a].lastSignedHeight < lastHeightBefore) validators[a].lastSignedHeight = lastHeightBefore;
+            lastSetEpoch[a] = target;
             previous = a;
         }
         currentEpoch = e + 1;
@@ -532,13 +539,15 @@ contract StakeHub {
         return v.exists && !v.jailed && !v.tombstoned && v.stake > 0 && _valueOf(v, sharesOf[a][a]) >= params.minSelfStake;
     }
 
-    /// Algorand's absence rule: a member of the set is expected in a certificate about every
-    /// setStake / (committeeStake * stake) blocks; silence for downtimeGapFactor such gaps (and at
-    /// least minDowntimeBlocks) jails it, without a slash (absence from a certificate is weak evidence).
+    /// Algorand's absence rule: a member holding `stake` of `setStake` is drawn into a committee of
+    /// committeeSize units about committeeSize * stake / setStake times per step, so it is expected in
+    /// a certificate about every setStake / (committeeSize * stake) blocks (at least every block);
+    /// silence for downtimeGapFactor such gaps (and at least minDowntimeBlocks) jails it, without a
+    /// slash (absence from a certificate is weak evidence).
     function _checkDowntime(address validator, uint256 stake, uint256 setStake, uint64 e) private {
         Validator storage v = validators[validator];
         if (v.jailed || v.tombstoned || stake == 0) return;
-        uint256 denominator = params.committeeStake * stake;
+        uint256 denominator = params.committeeSize * stake;
         uint256 gap = denominator == 0 ? 1 : (setStake + denominator - 1) / denominator;
         if (gap == 0) gap = 1;
         uint256 limit = gap * params.downtimeGapFactor;

@@ -37,7 +37,7 @@ export const stakeHubCalls = {
       maxUnbondingEntries: p.maxUnbondingEntries,
       minSelfStake: p.minSelfStake,
       minDelegation: p.minDelegation,
-      committeeStake: committeeSize * STAKE_UNIT_WEI,
+      committeeSize,
     };
     return hexToBytes(
       encodeFunctionData({
