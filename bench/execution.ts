@@ -218,6 +218,7 @@ function stageBreakdown(before: Record<string, number>, after: Record<string, nu
     [STAGES.select]: d(STAGES.select),
     [STAGES.build]: d(STAGES.build),
     [STAGES.buildTxs]: d(STAGES.buildTxs),
+    [STAGES.buildSystemCalls]: d(STAGES.buildSystemCalls),
     [STAGES.buildStateRoot]: d(STAGES.buildStateRoot),
     [STAGES.roots]: d("propose") - d(STAGES.build),
     [STAGES.proposal]: d("produce") - d("propose") - d(STAGES.select),

@@ -31,6 +31,7 @@ export const STAGES = {
   select: "build: pool selection",
   build: "build: execution (EVM + state root)",
   buildTxs: "  of which: running the txs (EVM)",
+  buildSystemCalls: "    of which: system calls (rewards, staking, history)",
   buildStateRoot: "  of which: state root (trie writes + hashing)",
   roots: "build: tx/receipt roots + header",
   proposal: "proposal: encode block",
@@ -127,6 +128,7 @@ export async function sealBlock(p: Pipeline): Promise<SealedBlock> {
   });
   const phases = p.executor.lastTimings;
   timer.add(STAGES.buildTxs, phases.txsMs);
+  timer.add(STAGES.buildSystemCalls, phases.systemCallsMs);
   timer.add(STAGES.buildStateRoot, phases.stateRootMs);
   await p.producer.commit(built, undefined, "consensus");
   return { block: built.block, receipts: built.receipts, skipped: built.skipped.length };

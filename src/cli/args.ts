@@ -8,6 +8,8 @@ Usage:
   verity start [flags]     start a node (default: a dev chain, JSON-RPC on http://127.0.0.1:8545)
   verity init  [flags]     write a genesis file and validator keys into --datadir, then exit
   verity localnet [flags]  N validator processes + 1 RPC node on loopback (see below)
+  verity staking <action>  staking ledger calls: keys, create-validator, delegate, undelegate,
+                           redelegate, withdraw, unjail, status ('verity staking help')
   verity --help | --version
 
 Flags for start:

@@ -15,6 +15,7 @@ import { createLogger } from "../util/logger.js";
 import { CLIENT_VERSION, VerityNode } from "../node/node.js";
 import { randomBytes } from "node:crypto";
 import { runLocalnet } from "./localnet.js";
+import { runStaking } from "./staking.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
   const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
@@ -51,15 +52,17 @@ function printBanner(genesis: Genesis, source: string, rpcUrl: string, dev: bool
 }
 
 /** The validator keys this node runs: the dev chain's fixed ones, or validator-*.json in the data dir
- * (as `verity init` writes them) whose address is in the genesis. */
+ * (as `verity init` and `verity staking keys` write them). A key that is not a genesis validator's
+ * takes part once the staking ledger elects its operator. */
 function loadValidatorKeys(datadir: string, genesis: Genesis, dev: boolean): ValidatorKeys[] {
   if (dev) return genesis.validators.map((_, i) => devValidatorKeys(i));
   if (!existsSync(datadir)) return [];
-  const inGenesis = new Set(genesis.validators.map((v) => hex(v.address)));
   const keys: ValidatorKeys[] = [];
+  const seen = new Set<string>();
   for (const f of readdirSync(datadir).filter((n) => /^validator-.*\.json$/.test(n)).sort()) {
     const k = validatorKeysFromJson(readFileSync(join(datadir, f), "utf8"), join(datadir, f));
-    if (!inGenesis.has(hex(k.address))) throw new UsageError(`${join(datadir, f)}: address ${hex(k.address)} is not a validator of this genesis`);
+    if (seen.has(hex(k.address))) throw new UsageError(`${join(datadir, f)}: a second key file for ${hex(k.address)}`);
+    seen.add(hex(k.address));
     keys.push(k);
   }
   return keys;
@@ -139,6 +142,10 @@ function init(a: InitArgs): void {
 
 export async function main(argv: string[]): Promise<void> {
   try {
+    if (argv[0] === "staking") {
+      process.stdout.write(await runStaking(argv.slice(1)));
+      return;
+    }
     const a = parseCli(argv);
     if (a.command === "help") process.stdout.write(HELP);
     else if (a.command === "version") process.stdout.write(`${CLIENT_VERSION}\n`);
