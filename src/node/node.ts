@@ -10,7 +10,6 @@ import type { TxPool } from "../chain/txpool/pool.js";
 import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
-import { UserError } from "../rpc/backend/port.js";
 import { ConsensusDriver } from "./consensus/driver.js";
 import { startNodeNetwork, type NodeNetwork, type P2POptions } from "./network.js";
 import type { ValidatorKeys } from "../chain/validator-keys.js";
@@ -18,6 +17,9 @@ import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import type { TimeoutConfig } from "../consensus/timeouts.js";
 import { committeeFailureProbabilities, formatCommitteeRisk } from "../consensus/committee-risk.js";
 import { EvidenceRules, EvidenceService } from "../staking/evidence.js";
+import { StakeLedgerReader } from "../staking/ledger-reader.js";
+import { SystemViews } from "../evm/system-call.js";
+import { NodeStakingRpc } from "./staking-rpc.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -146,15 +148,7 @@ export class VerityNode {
         peerCount: () => network?.net.peers().length ?? 0,
         syncing: () => network?.sync.syncing() ?? null,
         minSuggestedTip: 1_000_000_000n,
-        staking: {
-          async submitEvidence(bytes) {
-            const head = chain.head.header;
-            const result = await evidence.add(bytes, { height: head.number + 1n, timestamp: BigInt(Math.floor(Date.now() / 1000)) });
-            if (!result.ok) throw new UserError(`evidence refused: ${result.reason}`);
-            log.info("evidence submitted", { offender: bytesToHex(result.offence.offender), height: result.offence.height });
-            return result.offence;
-          },
-        },
+        staking: new NodeStakingRpc(chain, new StakeLedgerReader(new SystemViews(store.stateDb, common)), evidence, log.child("staking")),
       });
       // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction
       // filters and subscriptions.

@@ -18,7 +18,7 @@ import { VerityNode } from "../../src/node/node.js";
 import { STAKE_HUB_ADDRESS, STAKE_UNIT_WEI } from "../../src/primitives/staking.js";
 import type { Genesis } from "../../src/primitives/types.js";
 import { provePossession } from "../../src/staking/proof-of-possession.js";
-import { blockReward, splitReward } from "../../src/staking/rewards.js";
+import { blockReward, mintedThrough, splitReward } from "../../src/staking/rewards.js";
 import { STAKE_HUB_ABI, STAKE_HUB_RUNTIME_CODE } from "../../src/staking/stake-hub-artifact.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { DEV } from "../helpers/rpc-node.js";
@@ -162,6 +162,12 @@ describe("the staking ledger", () => {
     await waitForHeight(firstServing + EPOCH);
     const v = (await hub().getFunction("getValidator")(operator.address)) as { lastSignedHeight: bigint; stake: bigint };
     expect(v.lastSignedHeight).toBeGreaterThan(firstServing);
+    // The same over the verity_ namespace, as an explorer reads it.
+    const listed = (await provider.send("verity_getValidators", [`0x${(e + 2n).toString(16)}`])) as Array<{ address: string; status: string; commissionBps: number }>;
+    expect(listed.find((m) => m.address === operator.address)).toMatchObject({ status: "active", commissionBps: 1_000 });
+    expect(listed.map((m) => m.address)).not.toContain(stranger.address);
+    const epoch = (await provider.send("verity_getEpoch", [])) as { epoch: string; firstHeight: string; lastHeight: string };
+    expect(BigInt(epoch.lastHeight) - BigInt(epoch.firstHeight) + 1n).toBe(EPOCH);
   }, 60_000);
 
   it("gives a delegator exactly its funds back after the unbonding period, not before", async () => {
@@ -175,6 +181,9 @@ describe("the staking ledger", () => {
     const entries = (await hub().getFunction("unbondingsOf")(delegator.address)) as Array<{ amount: bigint; completeEpoch: bigint }>;
     expect(entries.map((u) => u.amount)).toEqual([worth]);
     const completeEpoch = entries[0]!.completeEpoch;
+    const positions = (await provider.send("verity_getStakingPositions", [delegator.address])) as { delegations: unknown[]; unbondings: Array<{ amount: string; completeEpoch: string }> };
+    expect(positions.delegations).toEqual([]);
+    expect(positions.unbondings.map((u) => [BigInt(u.amount), BigInt(u.completeEpoch)])).toEqual([[worth, completeEpoch]]);
     // The epoch the undelegation ran in (the state before its block: a block that ends an epoch moves it on after its transactions).
     expect(completeEpoch).toBe(((await hub().getFunction("currentEpoch")({ blockTag: undelegated.blockNumber - 1 })) as bigint) + 2n);
     const early = await hub(delegator)
@@ -200,6 +209,18 @@ describe("the staking ledger", () => {
     for (let h = 1n; h <= head; h++) foundation += splitReward(blockReward(h, genesis.staking), genesis.staking).foundation;
     expect(await provider.getBalance(bytesToHex(DEV_FOUNDATION), head)).toBe(foundation);
     expect(blockReward(genesis.staking.halvingInterval + 1n, genesis.staking)).toBe((coins(2n) + 7n) / 2n);
+    // verity_getSupply: genesis + minted - burned fees (summed here from the headers) = total; staked = the ledger's balance.
+    let fees = 0n;
+    for (let h = 1; h <= Number(head); h++) {
+      const b = (await provider.send("eth_getBlockByNumber", [`0x${h.toString(16)}`, false])) as { baseFeePerGas: string; gasUsed: string };
+      fees += BigInt(b.baseFeePerGas) * BigInt(b.gasUsed);
+    }
+    const supply = (await provider.send("verity_getSupply", [`0x${head.toString(16)}`])) as Record<string, string>;
+    const genesisSupply = [...genesis.alloc.values()].reduce((s, a) => s + a.balance, 0n) + genesis.validators.reduce((s, v) => s + coins(v.stake), 0n);
+    expect(BigInt(supply.genesis!)).toBe(genesisSupply);
+    expect(BigInt(supply.burnedFees!)).toBe(fees);
+    expect(BigInt(supply.total!)).toBe(genesisSupply + mintedThrough(head, genesis.staking) - fees);
+    expect(BigInt(supply.staked!)).toBe(await provider.getBalance(HUB, head));
     // The ledger accounts for every wei it holds.
     const [pools, unbonding, commission, pending] = (await hub().getFunction("totalHeld")({ blockTag: Number(head) })) as bigint[];
     expect(pools! + unbonding! + commission! + pending!).toBe(await provider.getBalance(HUB, head));

@@ -178,6 +178,45 @@ export interface DevSigner {
   signTypedData(address: Address20, typedData: TypedData): Promise<Uint8Array>;
 }
 
+/** A member of an epoch's validator set and its standing in the staking ledger (wei amounts). */
+export interface ValidatorStanding {
+  address: Address20;
+  /** Its stake in the snapshot that made it a member (what sortition counts, in whole coins). */
+  snapshotStake: bigint;
+  stake: bigint;
+  selfStake: bigint;
+  commissionBps: number;
+  status: "active" | "jailed" | "tombstoned";
+  /** The last height whose block carried a certificate with its precommit. */
+  lastSignedHeight: bigint;
+}
+
+/** Where a block stands in the epoch schedule. */
+export interface EpochStatus {
+  /** The epoch of the block after this one (the ledger's current epoch in this block's state). */
+  epoch: bigint;
+  epochLength: bigint;
+  firstHeight: bigint;
+  lastHeight: bigint;
+}
+
+/** An account's staking positions (wei amounts). */
+export interface StakingPositions {
+  delegations: Array<{ validator: Address20; shares: bigint; amount: bigint }>;
+  unbondings: Array<{ validator: Address20; amount: bigint; startHeight: bigint; completeEpoch: bigint }>;
+  claimable: bigint;
+}
+
+/** The supply at a block: genesis + minted - burned = total, of which `staked` sits in the ledger. */
+export interface SupplyStatus {
+  genesis: bigint;
+  minted: bigint;
+  burnedFees: bigint;
+  burnedByLedger: bigint;
+  total: bigint;
+  staked: bigint;
+}
+
 /** The staking layer over JSON-RPC (the verity_ namespace). */
 export interface StakingSource {
   /**
@@ -185,6 +224,11 @@ export interface StakingSource {
    * proposals, as CometBFT's broadcast_evidence; throws UserError saying why it is refused.
    */
   submitEvidence(bytes: Uint8Array): Promise<{ offender: Address20; height: bigint }>;
+  epoch(block: Block): Promise<EpochStatus>;
+  /** The set of `epoch` (known up to two epochs past the block's) with each member's standing at `block`. */
+  validators(block: Block, epoch: bigint): Promise<ValidatorStanding[]>;
+  positions(block: Block, account: Address20): Promise<StakingPositions>;
+  supply(block: Block): Promise<SupplyStatus>;
 }
 
 export interface RpcBackend {
