@@ -29,6 +29,9 @@ Flags for start:
   --block-time SECONDS     seconds between blocks, empty ones included (default: the genesis's, 1);
                            0 seals a block as soon as transactions wait (automine)
   --log-level LEVEL        debug | info | warn | error (default info)
+  --metrics                serve Prometheus metrics at /metrics, and /health and /ready, on a listener of its own
+  --metrics.addr ADDR      metrics listen address (default 127.0.0.1)
+  --metrics.port PORT      metrics port (default 6060)
   --p2p.port PORT          join a network: listen for peers on this TCP port (default: no networking)
   --p2p.addr ADDR          p2p listen address (default 127.0.0.1)
   --bootnodes LIST         comma-separated multiaddrs of peers to dial (/ip4/127.0.0.1/tcp/30303[/p2p/<id>])
@@ -66,6 +69,8 @@ export interface StartArgs {
   blockTime?: number;
   logLevel: "debug" | "info" | "warn" | "error";
   p2p?: { host: string; port: number; bootnodes: string[]; maxPeers: number };
+  /** --metrics (--metrics.addr, --metrics.port). */
+  metrics?: { host: string; port: number };
   /** Unlock (and print) the dev mnemonic's accounts on a chain from a genesis file (localnet). */
   devAccounts: boolean;
 }
@@ -151,6 +156,9 @@ export function parseCli(argv: string[]): CliArgs {
       "ws.addr": { type: "string" },
       "ws.port": { type: "string" },
       "ws.api": { type: "string" },
+      metrics: { type: "boolean" },
+      "metrics.addr": { type: "string" },
+      "metrics.port": { type: "string" },
       "rpc.gascap": { type: "string" },
       "rpc.txfeecap": { type: "string" },
       "block-time": { type: "string" },
@@ -203,6 +211,8 @@ export function parseCli(argv: string[]): CliArgs {
     throw new UsageError(`--rpc.gascap: expected 1..${MAX_RPC_GAS_CAP} (the EIP-7825 transaction gas cap), got "${gasCap}"`);
   const wsFlags = ["ws.addr", "ws.port", "ws.api"] as const;
   if (!values.ws && wsFlags.some((f) => values[f] !== undefined)) throw new UsageError("--ws.addr, --ws.port and --ws.api need --ws");
+  if (!values.metrics && (values["metrics.addr"] !== undefined || values["metrics.port"] !== undefined))
+    throw new UsageError("--metrics.addr and --metrics.port need --metrics");
   return {
     command: "start",
     datadir: values.datadir ?? ".verity/dev",
@@ -227,6 +237,9 @@ export function parseCli(argv: string[]): CliArgs {
     ...(blockTime !== undefined ? { blockTime: Number(blockTime) } : {}),
     logLevel: logLevel as StartArgs["logLevel"],
     ...p2pFlags(values),
+    ...(values.metrics
+      ? { metrics: { host: values["metrics.addr"] ?? "127.0.0.1", port: positiveInt(values["metrics.port"] ?? "6060", "--metrics.port", 65535, true) } }
+      : {}),
     devAccounts: values["dev.accounts"] ?? false,
   };
 }

@@ -80,9 +80,11 @@ async function start(a: StartArgs): Promise<void> {
     devAccounts,
     validators: loadValidatorKeys(a.datadir, genesis, dev),
     ...(a.p2p ? { p2p: a.p2p } : {}),
+    ...(a.metrics ? { metrics: a.metrics } : {}),
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);
+  if (node.metricsUrl) process.stdout.write(`Metrics on ${node.metricsUrl}/metrics (health: /health, /ready)\n\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
