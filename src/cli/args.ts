@@ -8,6 +8,7 @@ Usage:
   verity start [flags]     start a node (default: a dev chain, JSON-RPC on http://127.0.0.1:8545)
   verity init  [flags]     write a genesis file and validator keys into --datadir, then exit
   verity localnet [flags]  N validator processes + 1 RPC node on loopback (see below)
+  verity status [flags]    print a running node's head, peers, sync, pool, validators and readiness
   verity --help | --version
 
 Flags for start:
@@ -45,6 +46,9 @@ Flags for localnet:
   --p2p.port PORT          first p2p port (default 30303)
   --block-time SECONDS     as for start
   --log-level LEVEL        the nodes' log level (default warn)
+
+Flags for status:
+  --rpc URL                the node's JSON-RPC HTTP URL (default http://127.0.0.1:8545)
 
 Flags for init:
   --datadir DIR            where to write genesis.json and validator-<i>.json (required)
@@ -93,7 +97,12 @@ export interface LocalnetArgs {
   logLevel: string;
 }
 
-export type CliArgs = StartArgs | InitArgs | LocalnetArgs | { command: "help" } | { command: "version" };
+export interface StatusArgs {
+  command: "status";
+  rpc: string;
+}
+
+export type CliArgs = StartArgs | InitArgs | LocalnetArgs | StatusArgs | { command: "help" } | { command: "version" };
 
 export class UsageError extends Error {}
 
@@ -170,6 +179,7 @@ export function parseCli(argv: string[]): CliArgs {
       "log-level": { type: "string" },
       validators: { type: "string" },
       force: { type: "boolean" },
+      rpc: { type: "string" },
     },
   });
   if (values.help) return { command: "help" };
@@ -187,6 +197,12 @@ export function parseCli(argv: string[]): CliArgs {
       force: values.force ?? false,
     };
   }
+  if (command === "status") {
+    const rpc = values.rpc ?? "http://127.0.0.1:8545";
+    if (!/^https?:\/\/[^/\s]+/.test(rpc)) throw new UsageError(`--rpc: expected an http:// or https:// URL, got "${rpc}"`);
+    return { command: "status", rpc };
+  }
+  if (values.rpc !== undefined) throw new UsageError("--rpc is a flag of verity status");
   if (command === "localnet") {
     const validators = values.validators ? positiveInt(values.validators, "--validators", 64) : 4;
     const bt = values["block-time"];

@@ -15,6 +15,7 @@ import { createLogger } from "../util/logger.js";
 import { CLIENT_VERSION, VerityNode } from "../node/node.js";
 import { randomBytes } from "node:crypto";
 import { runLocalnet } from "./localnet.js";
+import { fetchStatus, formatStatus } from "./status.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
   const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
@@ -145,6 +146,7 @@ export async function main(argv: string[]): Promise<void> {
     if (a.command === "help") process.stdout.write(HELP);
     else if (a.command === "version") process.stdout.write(`${CLIENT_VERSION}\n`);
     else if (a.command === "init") init(a);
+    else if (a.command === "status") process.stdout.write(formatStatus(await fetchStatus(a.rpc)));
     else if (a.command === "localnet") await runLocalnet({ dir: a.datadir, validators: a.validators, httpPort: a.httpPort, p2pPort: a.p2pPort, logLevel: a.logLevel, ...(a.blockTime !== undefined ? { blockTime: a.blockTime } : {}) });
     else await start(a);
   } catch (e) {
