@@ -1,13 +1,15 @@
 // Network metrics on two real networked nodes in this process: a two-validator chain where each node
 // holds one key, so that neither decides without the other's gossiped proposals and votes. Their
 // scrapes agree with JSON-RPC (peers as net_peerCount) and count the gossip each saw by topic and
-// verdict; both are ready (synced, a peer, their key in the set).
+// verdict; both are ready (synced, a peer, their key in the set). One of them alone cannot decide: its
+// rounds time out, step by step, and the timeouts are counted.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
 import { devValidatorKeys } from "../../src/chain/validator-keys.js";
+import type { TimeoutConfig } from "../../src/consensus/timeouts.js";
 import { VerityNode } from "../../src/node/node.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { waitUntil } from "../helpers/localnet.js";
@@ -20,7 +22,7 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 }, 60_000);
 
-async function start(i: number, p2pPort: number, bootnodes: string[]): Promise<VerityNode> {
+async function start(i: number, p2pPort: number, bootnodes: string[], consensusTimeouts?: TimeoutConfig): Promise<VerityNode> {
   const datadir = mkdtempSync(join(tmpdir(), "verity-netmetrics-"));
   cleanups.push(async () => rmSync(datadir, { recursive: true, force: true }));
   const node = await VerityNode.start({
@@ -32,6 +34,7 @@ async function start(i: number, p2pPort: number, bootnodes: string[]): Promise<V
     validators: [devValidatorKeys(i)],
     p2p: { host: "127.0.0.1", port: p2pPort, bootnodes, maxPeers: 5 },
     metrics: { host: "127.0.0.1", port: 0 },
+    ...(consensusTimeouts ? { consensusTimeouts } : {}),
     logger: silentLogger,
   });
   cleanups.push(() => node.stop());
@@ -62,5 +65,20 @@ describe("network metrics", () => {
       expect(ready.status).toBe(200);
       expect(m.value("verity_node_ready")).toBe(1);
     }
+  });
+
+  it("count the step timeouts of a validator that cannot reach a quorum alone", async () => {
+    const fast: TimeoutConfig = { proposeMs: 100, proposeDeltaMs: 0, prevoteMs: 100, prevoteDeltaMs: 0, precommitMs: 100, precommitDeltaMs: 0 };
+    const lone = await start(0, await freePort(), [], fast);
+    await waitUntil("a few rounds time out", async () => (await scrape(lone.metricsUrl!)).value("verity_consensus_round") >= 2, 30_000);
+    const m = await scrape(lone.metricsUrl!);
+    expect(m.value("verity_chain_head_height")).toBe(0);
+    expect(m.value("verity_consensus_height")).toBe(1);
+    // Its own proposal and prevote are in hand, the other half of the stake never answers: the
+    // prevote and precommit steps run out in every round.
+    expect(m.value("verity_consensus_timeouts_total", { step: "prevote" })).toBeGreaterThanOrEqual(2);
+    expect(m.value("verity_consensus_timeouts_total", { step: "precommit" })).toBeGreaterThanOrEqual(2);
+    const ready = (await (await fetch(`${lone.rpcUrl}/ready`)).json()) as { reasons: { code: string }[] };
+    expect(ready.reasons.map((r) => r.code)).toEqual(["no-peers"]);
   });
 });
