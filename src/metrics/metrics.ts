@@ -65,7 +65,7 @@ export function createMetrics(o: { version?: string } = {}) {
       validators: collectedGauge(registry, "verity_consensus_local_validators", "Validator keys this node runs, by whether they are in the current validator set.", ["active"] as const),
       roundsPerHeight: histogram("verity_consensus_rounds_per_height", "Rounds a committed height took (1 = decided in its first round).", [1, 2, 3, 4, 5, 8, 13, 21]),
       finalitySeconds: histogram("verity_consensus_finality_seconds", "Time from the start of a height to the commit of its block by this node's consensus.", BLOCK_SECONDS),
-      timeouts: counter("verity_consensus_timeouts_total", "Step timeouts that fired while their height was being agreed, by step.", ["step"] as const),
+      timeouts: counter("verity_consensus_timeouts_total", "Step timeouts that fired while their height was being agreed, by step (summed over local engines).", ["step"] as const),
       messagesReceived: collectedCounter(registry, "verity_consensus_messages_received_total", "Proposals and votes the local engines received (summed over local engines)."),
       messagesAccepted: collectedCounter(registry, "verity_consensus_messages_accepted_total", "Proposals and votes the local engines counted."),
       messagesDropped: collectedCounter(registry, "verity_consensus_messages_dropped_total", "Proposals and votes the local engines dropped, by cause.", ["cause"] as const),
