@@ -9,12 +9,14 @@
 //   primitives   util                               libraries: only @ethereumjs/{rlp,tx,util,common,mpt}, @noble/*
 //   util         -
 //   consensus    -                                  pure: no IO modules, no @ethereumjs/*, no libp2p; @noble/* and node:crypto are fine
+//   metrics      util                               the only room that may import prom-client (Metrics is passed down)
 //   evm          primitives, util                   the only room that may import @ethereumjs/{vm,evm,statemanager,block}
 //   storage      primitives, util                   the only room that may import classic-level (abstract-level, level)
-//   chain        primitives, util, evm, storage
+//   chain        primitives, util, evm, storage, metrics
 //   staking      primitives, util, evm, consensus   the staking ledger's rules: system calls, rewards, epochs
 //   p2p          primitives, util
-//   rpc          primitives, util, evm, chain       never classic-level (global rule)
+//   rpc          primitives, util, evm, chain,      never classic-level (global rule)
+//                metrics
 //   sync         primitives, util, p2p, chain
 //   node         every room except cli              the composition root
 //   cli          every room
@@ -29,7 +31,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const ROOMS = ["primitives", "util", "consensus", "evm", "storage", "chain", "staking", "p2p", "rpc", "sync", "node", "cli"];
+const ROOMS = ["primitives", "util", "consensus", "metrics", "evm", "storage", "chain", "staking", "p2p", "rpc", "sync", "node", "cli"];
 const ALL = ROOMS;
 
 /** room -> the rooms it may import (itself is always allowed). */
@@ -37,12 +39,13 @@ const MAY_IMPORT = {
   primitives: ["util"],
   util: [],
   consensus: [],
+  metrics: ["util"],
   evm: ["primitives", "util"],
   storage: ["primitives", "util"],
-  chain: ["primitives", "util", "evm", "storage"],
+  chain: ["primitives", "util", "evm", "storage", "metrics"],
   staking: ["primitives", "util", "evm", "consensus"],
   p2p: ["primitives", "util"],
-  rpc: ["primitives", "util", "evm", "chain"],
+  rpc: ["primitives", "util", "evm", "chain", "metrics"],
   sync: ["primitives", "util", "p2p", "chain"],
   node: ROOMS.filter((r) => r !== "cli"),
   cli: ALL,
@@ -53,12 +56,13 @@ const WHY = {
   primitives: "primitives/ is the lowest room: it may import only util/ and libraries",
   util: "util/ holds neutral helpers: it imports no room",
   consensus: "consensus/ is pure: it imports nothing of the node",
+  metrics: "metrics/ may import only util/ and libraries: the rooms that report receive a Metrics object",
   evm: "evm/ may import only primitives/ and util/",
   storage: "storage/ may import only primitives/ and util/",
-  chain: "chain/ may import only primitives/, util/, evm/ and storage/",
+  chain: "chain/ may import only primitives/, util/, evm/, storage/ and metrics/",
   staking: "staking/ may import only primitives/, util/, evm/ and consensus/",
   p2p: "p2p/ may import only primitives/, util/ and libraries",
-  rpc: "rpc/ may import only primitives/, util/, evm/ and chain/; it reaches the node through rpc/backend/port.ts",
+  rpc: "rpc/ may import only primitives/, util/, evm/, chain/ and metrics/; it reaches the node through rpc/backend/port.ts",
   sync: "sync/ may import only p2p/, primitives/, util/ and chain/",
   node: "node/ is the composition root: it may import every room but cli/",
   cli: "",
@@ -73,6 +77,7 @@ const pkg = (name) => `^${esc(name)}(/|$)`;
 const OWNED_PACKAGES = {
   evm: ["@ethereumjs/vm", "@ethereumjs/evm", "@ethereumjs/statemanager", "@ethereumjs/block"],
   storage: ["classic-level", "abstract-level", "level"],
+  metrics: ["prom-client"],
 };
 
 /** Modules consensus/ may not use: IO and the node's libraries. */

@@ -10,6 +10,7 @@ import { nextBaseFee } from "../primitives/fees.js";
 import type { Block } from "../primitives/types.js";
 import type { BlockBuilder, ExecutedBlock, ProposalFields } from "./block-builder.js";
 import type { Chain, CommitOrigin } from "./chain.js";
+import type { Metrics } from "../metrics/index.js";
 
 /** Where proposals get their transactions (the tx pool, through its adapter). */
 export interface CandidateSource {
@@ -33,19 +34,25 @@ export class BlockProducer {
     private readonly chain: Chain,
     private readonly builder: BlockBuilder,
     private readonly candidates: CandidateSource,
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   /** Proposer path: selects from the pool what pays the next base fee and builds a block on the head. */
   async produce(fields: ProposalFields): Promise<ProducedBlock> {
+    const done = this.metrics?.block.buildSeconds.startTimer();
     const head = this.chain.head.header;
     const selection = this.candidates.select(nextBaseFee(head, this.chain.genesis.params), head.gasLimit);
     const built = await this.builder.propose(fields, selection);
-    return { block: built.block, receipts: built.receipts, skipped: built.skipped.map((s) => s.tx), bytes: encodeBlock(built.block) };
+    const produced = { block: built.block, receipts: built.receipts, skipped: built.skipped.map((s) => s.tx), bytes: encodeBlock(built.block) };
+    done?.();
+    return produced;
   }
 
   /** Validator path: re-executes a received block on the head and checks every derived field. */
   async validate(block: Block, nowSeconds: bigint, maxFutureSeconds?: bigint): Promise<ProducedBlock> {
+    const done = this.metrics?.block.executeSeconds.startTimer();
     const executed = await this.builder.validate(block, nowSeconds, maxFutureSeconds);
+    done?.();
     return { ...executed, skipped: [] };
   }
 
@@ -55,6 +62,7 @@ export class BlockProducer {
    * commit reactions. The block must extend the head (Chain.commit throws otherwise).
    */
   async commit(produced: ProducedBlock, certificateBytes: Uint8Array | undefined, origin: CommitOrigin): Promise<void> {
+    const done = this.metrics?.block.commitSeconds.startTimer();
     await this.builder.prepareCommit(produced.block);
     await this.chain.commit(produced.block, produced.receipts, {
       ...(certificateBytes ? { certificateBytes } : {}),
@@ -62,5 +70,6 @@ export class BlockProducer {
       skipped: produced.skipped,
       origin,
     });
+    done?.();
   }
 }

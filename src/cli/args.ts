@@ -10,6 +10,7 @@ Usage:
   verity localnet [flags]  N validator processes + 1 RPC node on loopback (see below)
   verity staking <action>  staking ledger calls: keys, create-validator, delegate, undelegate,
                            redelegate, withdraw, unjail, status ('verity staking help')
+  verity status [flags]    print a running node's head, peers, sync, pool, validators and readiness
   verity --help | --version
 
 Flags for start:
@@ -31,6 +32,9 @@ Flags for start:
   --block-time SECONDS     seconds between blocks, empty ones included (default: the genesis's, 1);
                            0 seals a block as soon as transactions wait (automine)
   --log-level LEVEL        debug | info | warn | error (default info)
+  --metrics                serve Prometheus metrics at /metrics, and /health and /ready, on a listener of its own
+  --metrics.addr ADDR      metrics listen address (default 127.0.0.1)
+  --metrics.port PORT      metrics port (default 6060)
   --p2p.port PORT          join a network: listen for peers on this TCP port (default: no networking)
   --p2p.addr ADDR          p2p listen address (default 127.0.0.1)
   --bootnodes LIST         comma-separated multiaddrs of peers to dial (/ip4/127.0.0.1/tcp/30303[/p2p/<id>])
@@ -44,6 +48,9 @@ Flags for localnet:
   --p2p.port PORT          first p2p port (default 30303)
   --block-time SECONDS     as for start
   --log-level LEVEL        the nodes' log level (default warn)
+
+Flags for status:
+  --rpc URL                the node's JSON-RPC HTTP URL (default http://127.0.0.1:8545)
 
 Flags for init:
   --datadir DIR            where to write genesis.json and validator-<i>.json (required)
@@ -68,6 +75,8 @@ export interface StartArgs {
   blockTime?: number;
   logLevel: "debug" | "info" | "warn" | "error";
   p2p?: { host: string; port: number; bootnodes: string[]; maxPeers: number };
+  /** --metrics (--metrics.addr, --metrics.port). */
+  metrics?: { host: string; port: number };
   /** Unlock (and print) the dev mnemonic's accounts on a chain from a genesis file (localnet). */
   devAccounts: boolean;
 }
@@ -90,7 +99,12 @@ export interface LocalnetArgs {
   logLevel: string;
 }
 
-export type CliArgs = StartArgs | InitArgs | LocalnetArgs | { command: "help" } | { command: "version" };
+export interface StatusArgs {
+  command: "status";
+  rpc: string;
+}
+
+export type CliArgs = StartArgs | InitArgs | LocalnetArgs | StatusArgs | { command: "help" } | { command: "version" };
 
 export class UsageError extends Error {}
 
@@ -153,6 +167,9 @@ export function parseCli(argv: string[]): CliArgs {
       "ws.addr": { type: "string" },
       "ws.port": { type: "string" },
       "ws.api": { type: "string" },
+      metrics: { type: "boolean" },
+      "metrics.addr": { type: "string" },
+      "metrics.port": { type: "string" },
       "rpc.gascap": { type: "string" },
       "rpc.txfeecap": { type: "string" },
       "block-time": { type: "string" },
@@ -164,6 +181,7 @@ export function parseCli(argv: string[]): CliArgs {
       "log-level": { type: "string" },
       validators: { type: "string" },
       force: { type: "boolean" },
+      rpc: { type: "string" },
     },
   });
   if (values.help) return { command: "help" };
@@ -181,6 +199,12 @@ export function parseCli(argv: string[]): CliArgs {
       force: values.force ?? false,
     };
   }
+  if (command === "status") {
+    const rpc = values.rpc ?? "http://127.0.0.1:8545";
+    if (!/^https?:\/\/[^/\s]+/.test(rpc)) throw new UsageError(`--rpc: expected an http:// or https:// URL, got "${rpc}"`);
+    return { command: "status", rpc };
+  }
+  if (values.rpc !== undefined) throw new UsageError("--rpc is a flag of verity status");
   if (command === "localnet") {
     const validators = values.validators ? positiveInt(values.validators, "--validators", 64) : 4;
     const bt = values["block-time"];
@@ -205,6 +229,8 @@ export function parseCli(argv: string[]): CliArgs {
     throw new UsageError(`--rpc.gascap: expected 1..${MAX_RPC_GAS_CAP} (the EIP-7825 transaction gas cap), got "${gasCap}"`);
   const wsFlags = ["ws.addr", "ws.port", "ws.api"] as const;
   if (!values.ws && wsFlags.some((f) => values[f] !== undefined)) throw new UsageError("--ws.addr, --ws.port and --ws.api need --ws");
+  if (!values.metrics && (values["metrics.addr"] !== undefined || values["metrics.port"] !== undefined))
+    throw new UsageError("--metrics.addr and --metrics.port need --metrics");
   return {
     command: "start",
     datadir: values.datadir ?? ".verity/dev",
@@ -229,6 +255,9 @@ export function parseCli(argv: string[]): CliArgs {
     ...(blockTime !== undefined ? { blockTime: Number(blockTime) } : {}),
     logLevel: logLevel as StartArgs["logLevel"],
     ...p2pFlags(values),
+    ...(values.metrics
+      ? { metrics: { host: values["metrics.addr"] ?? "127.0.0.1", port: positiveInt(values["metrics.port"] ?? "6060", "--metrics.port", 65535, true) } }
+      : {}),
     devAccounts: values["dev.accounts"] ?? false,
   };
 }

@@ -16,6 +16,7 @@ import { CLIENT_VERSION, VerityNode } from "../node/node.js";
 import { randomBytes } from "node:crypto";
 import { runLocalnet } from "./localnet.js";
 import { runStaking } from "./staking.js";
+import { fetchStatus, formatStatus } from "./status.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
   const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
@@ -83,9 +84,11 @@ async function start(a: StartArgs): Promise<void> {
     devAccounts,
     validators: loadValidatorKeys(a.datadir, genesis, dev),
     ...(a.p2p ? { p2p: a.p2p } : {}),
+    ...(a.metrics ? { metrics: a.metrics } : {}),
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);
+  if (node.metricsUrl) process.stdout.write(`Metrics on ${node.metricsUrl}/metrics (health: /health, /ready)\n\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -150,6 +153,7 @@ export async function main(argv: string[]): Promise<void> {
     if (a.command === "help") process.stdout.write(HELP);
     else if (a.command === "version") process.stdout.write(`${CLIENT_VERSION}\n`);
     else if (a.command === "init") init(a);
+    else if (a.command === "status") process.stdout.write(formatStatus(await fetchStatus(a.rpc)));
     else if (a.command === "localnet") await runLocalnet({ dir: a.datadir, validators: a.validators, httpPort: a.httpPort, p2pPort: a.p2pPort, logLevel: a.logLevel, ...(a.blockTime !== undefined ? { blockTime: a.blockTime } : {}) });
     else await start(a);
   } catch (e) {

@@ -21,6 +21,7 @@ import { stakingEndOfBlock } from "../staking/system-hooks.js";
 import { EpochValidatorSets } from "../staking/validator-sets.js";
 import { SystemViews } from "../evm/system-call.js";
 import { genesisBootstrap } from "./genesis.js";
+import type { Metrics } from "../metrics/index.js";
 
 export interface BlockPipeline {
   common: Common;
@@ -40,7 +41,15 @@ export interface BlockPipeline {
   close(): Promise<void>;
 }
 
-export async function openBlockPipeline(o: { datadir: string; genesis: Genesis; logger: Logger; txpool?: Partial<TxPoolConfig> }): Promise<BlockPipeline> {
+export async function openBlockPipeline(o: {
+  datadir: string;
+  genesis: Genesis;
+  logger: Logger;
+  txpool?: Partial<TxPoolConfig>;
+  /** Where the tx service and the block producer report (null or absent: nowhere). */
+  metrics?: Metrics | null;
+}): Promise<BlockPipeline> {
+  const metrics = o.metrics ?? null;
   const common = createChainCommon(o.genesis.params.chainId);
   const store = await ChainStore.open(o.datadir);
   try {
@@ -59,8 +68,8 @@ export async function openBlockPipeline(o: { datadir: string; genesis: Genesis; 
     };
     const pool = new TxPool(poolConfig);
     const poolLog = o.logger.child("txpool");
-    const txs = new TxService(common, chain, state, pool, poolLog);
-    const producer = new BlockProducer(chain, builder, txs);
+    const txs = new TxService(common, chain, state, pool, poolLog, metrics);
+    const producer = new BlockProducer(chain, builder, txs, metrics);
     const sets = new EpochValidatorSets(o.genesis, new SystemViews(store.stateDb, common), async (height) =>
       height <= chain.head.header.number ? (await chain.getBlockByNumber(height))?.header.stateRoot : undefined,
     );

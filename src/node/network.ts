@@ -13,6 +13,10 @@ import { BlockSync } from "../sync/block-sync.js";
 import { gossipVerdict } from "../chain/txpool/rejections.js";
 import type { TxAdmission, TxService } from "../chain/txpool/service.js";
 import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
+import type { Metrics } from "../metrics/index.js";
+
+type Topic = "tx" | "proposal" | "vote" | "block";
+const verdictOf = (o: ValidationOutcome) => (typeof o === "string" ? o : o.verdict);
 
 export interface P2POptions {
   host: string;
@@ -51,7 +55,10 @@ export async function startNodeNetwork(o: {
   /** Admits gossiped transactions; the transactions its RPC origin admits are gossiped. */
   txs: Pick<TxService, "submit" | "onAdmitted">;
   logger: Logger;
+  /** Gossip by topic and verdict, consensus verdicts and peers are counted here. */
+  metrics?: Metrics | null;
 }): Promise<NodeNetwork> {
+  const metrics = o.metrics ?? null;
   let driver: ConsensusDriver | null = null;
   let sync: BlockSync | null = null;
   const log = o.logger;
@@ -82,6 +89,20 @@ export async function startNodeNetwork(o: {
     if (!driver) return { verdict: "ignore", reason: "consensus not started" };
     const v = driver.onNetworkMessage(payload);
     return v.reason ? { verdict: v.verdict, reason: v.reason } : v.verdict;
+  };
+  /** A topic's handler, its verdicts counted (and, for proposals and votes, the consensus kind). */
+  const counted = <R extends ValidationOutcome | Promise<ValidationOutcome>>(topic: Topic, handler: (payload: Uint8Array) => R) => {
+    if (!metrics) return handler;
+    const count = (outcome: ValidationOutcome) => {
+      const verdict = verdictOf(outcome);
+      metrics.p2p.gossipReceived.inc({ topic, verdict });
+      if (topic === "proposal" || topic === "vote") metrics.consensus.gossipVerdicts.inc({ kind: topic, verdict });
+      return outcome;
+    };
+    return (payload: Uint8Array): R => {
+      const outcome = handler(payload);
+      return (outcome instanceof Promise ? outcome.then(count) : count(outcome)) as R;
+    };
   };
 
   const onBlock = async (payload: Uint8Array): Promise<ValidationOutcome> => {
@@ -129,7 +150,7 @@ export async function startNodeNetwork(o: {
     maxPeers: o.p2p.maxPeers,
     chainId: o.chainId,
     logger: log,
-    handlers: { tx: onTx, proposal: onConsensus, vote: onConsensus, block: onBlock },
+    handlers: { tx: counted("tx", onTx), proposal: counted("proposal", onConsensus), vote: counted("vote", onConsensus), block: counted("block", onBlock) },
     blockSource,
     // (P2PNetwork logs connects and disconnects itself.) A new peer may be ahead of us.
     onPeer: (_peer, ev) => {
@@ -138,7 +159,9 @@ export async function startNodeNetwork(o: {
   });
   log.info("p2p listening", { peerId: net.peerId, addrs: net.listenAddresses().join(",") });
 
-  const publish = (kind: "tx" | "proposal" | "vote" | "block", bytes: Uint8Array) => {
+  metrics?.p2p.peers.addCollect((g) => g.set(net.peers().length));
+  const publish = (kind: Topic, bytes: Uint8Array) => {
+    metrics?.p2p.gossipPublished.inc({ topic: kind });
     net.publish(kind, bytes).catch((e: Error) => log.debug("publish failed", { kind, error: e }));
   };
   const txBatcher = new TxGossipBatcher((batch) => publish("tx", batch));

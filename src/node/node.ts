@@ -20,6 +20,9 @@ import { EvidenceRules, EvidenceService } from "../staking/evidence.js";
 import { StakeLedgerReader } from "../staking/ledger-reader.js";
 import { SystemViews } from "../evm/system-call.js";
 import { NodeStakingRpc } from "./staking-rpc.js";
+import { createMetrics, startMetricsServer, type Metrics } from "../metrics/index.js";
+import { nodeHealth } from "./health.js";
+import { reportNodeMetrics } from "./node-metrics.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -42,6 +45,9 @@ export interface NodeOptions {
   consensusTimeouts?: TimeoutConfig;
   /** libp2p networking (off for a single-process chain such as the dev quick start). */
   p2p?: P2POptions;
+  /** --metrics: Prometheus text at /metrics, and /health, /ready, on a listener of its own
+   * (--metrics.addr, --metrics.port; port 0 picks a free one, see VerityNode.metricsUrl). */
+  metrics?: { host: string; port: number };
   logger: Logger;
 }
 
@@ -61,6 +67,10 @@ export class VerityNode {
     readonly pool: TxPool,
     readonly rpcUrl: string,
     readonly wsUrl: string | null,
+    /** http://host:port of the metrics listener (null without --metrics). */
+    readonly metricsUrl: string | null,
+    /** The node's metrics registry (null without --metrics). */
+    readonly metrics: Metrics | null,
     private readonly closers: Array<() => Promise<void>>,
   ) {}
 
@@ -71,10 +81,13 @@ export class VerityNode {
       for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => log.error("shutdown step failed", { error: e }));
     };
     try {
+      // One registry per node, passed to each room that reports (null: metrics off, nothing counted).
+      const metrics = o.metrics ? createMetrics({ version: CLIENT_VERSION }) : null;
       const { common, store, chain, state, pool, txs, producer, sets, close } = await openBlockPipeline({
         datadir: o.datadir,
         genesis: o.genesis,
         logger: log,
+        metrics,
       });
       closers.push(close);
       log.info("chain opened", {
@@ -94,6 +107,7 @@ export class VerityNode {
           chain,
           txs,
           logger: log.child("p2p"),
+          metrics,
         });
         const net = network;
         closers.push(() => net.stop());
@@ -131,6 +145,22 @@ export class VerityNode {
             }
           : {}),
         logger: log.child("consensus"),
+        metrics,
+      });
+      // Sync exists once the network is attached to consensus (below); until then nothing syncs.
+      const syncStatus = () => {
+        try {
+          return network?.sync.syncing() ?? null;
+        } catch {
+          return null;
+        }
+      };
+      const health = nodeHealth({
+        chain,
+        peers: () => (network ? network.net.peers().length : null),
+        syncing: syncStatus,
+        validators: o.validators.map((v) => v.address),
+        setFor: (h) => sets.setFor(h),
       });
       // Subscriptions to the tx service live as long as the node (the service goes with it).
       txs.onExecutable(() => driver.notifyPending());
@@ -163,13 +193,30 @@ export class VerityNode {
         ...(o.ws ? { ws: o.ws } : {}),
         ...(o.rpc?.txFeeCap !== undefined ? { limits: { txFeeCap: o.rpc.txFeeCap } } : {}),
         logger: log.child("rpc"),
+        metrics,
+        health,
       });
       closers.push(() => rpc.close());
+      let metricsUrl: string | null = null;
+      if (metrics && o.metrics) {
+        const stopReporting = reportNodeMetrics(metrics, { chain, pool, driver, syncing: syncStatus, health });
+        closers.push(async () => stopReporting());
+        const server = await startMetricsServer({
+          metrics,
+          health,
+          host: o.metrics.host,
+          port: o.metrics.port,
+          onError: (e) => log.error("metrics request failed", { error: e }),
+        });
+        closers.push(() => server.close());
+        metricsUrl = server.url;
+        log.info("metrics listening", { url: `${server.url}/metrics` });
+      }
       await driver.start();
       closers.push(() => driver.stop());
       network?.attach(driver);
       log.info("JSON-RPC listening", { url: rpc.url });
-      return new VerityNode(chain, pool, rpc.url, rpc.wsUrl, closers);
+      return new VerityNode(chain, pool, rpc.url, rpc.wsUrl, metricsUrl, metrics, closers);
     } catch (e) {
       await closeAll();
       throw e;

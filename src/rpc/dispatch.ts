@@ -4,6 +4,7 @@
 import { ErrorCode, invalidRequest, methodNotFound, toErrorObject, type JsonRpcErrorObject } from "./errors.js";
 import type { Json } from "../util/json.js";
 import type { MethodContext, MethodTable } from "./methods/types.js";
+import type { Metrics } from "../metrics/index.js";
 
 export type JsonRpcId = string | number | null;
 
@@ -15,6 +16,8 @@ export interface DispatchOptions {
   methods: MethodTable;
   context: MethodContext;
   maxBatchSize: number;
+  /** Requests and latency by method are counted here (null or absent: nowhere). */
+  metrics?: Metrics | null;
 }
 
 function errorResponse(id: JsonRpcId, error: JsonRpcErrorObject): JsonRpcResponse {
@@ -55,6 +58,10 @@ export async function handleRequest(request: unknown, options: DispatchOptions):
   const { logger } = options.context;
   let response: JsonRpcResponse;
   const handler = Object.hasOwn(options.methods, method) ? options.methods[method] : undefined;
+  const metrics = options.metrics?.rpc;
+  // Only served methods become label values: a client cannot grow the series with made-up names.
+  const labels = { method: handler === undefined ? "unknown" : method, transport: options.context.transport };
+  const done = metrics?.durationSeconds.startTimer(labels);
   if (handler === undefined) {
     response = errorResponse(id, methodNotFound(methodLabel(method)).toObject());
   } else {
@@ -71,6 +78,8 @@ export async function handleRequest(request: unknown, options: DispatchOptions):
       response = errorResponse(id, error);
     }
   }
+  done?.();
+  metrics?.requests.inc({ ...labels, outcome: "error" in response ? "error" : "ok" });
   return isNotification ? null : response;
 }
 

@@ -2,7 +2,8 @@
 // GET / gives a short status or, with an Upgrade header, opens a WebSocket (as anvil serves both on
 // one port), OPTIONS answers CORS preflights. Bodies are read as text and parsed here, so a malformed
 // body is a JSON-RPC parse error rather than fastify's own 400, and an oversized one is an HTTP 413
-// that still carries a JSON-RPC error object.
+// that still carries a JSON-RPC error object. GET /health and GET /ready answer probes when the node
+// passes its health source (metrics/health.ts).
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { RpcBackend } from "./backend/port.js";
@@ -12,6 +13,7 @@ import { quantity } from "./hex.js";
 import { allowedOrigin, hostAllowed, preflightHeaders } from "./http-guards.js";
 import type { RpcLogger } from "./logger.js";
 import { serveWebSocket, type WebSocketOptions } from "./ws.js";
+import { probeResponse, type HealthSource } from "../metrics/index.js";
 
 export interface AppOptions {
   backend: RpcBackend;
@@ -25,6 +27,8 @@ export interface AppOptions {
   ws: WebSocketOptions | null;
   /** Runs before the routes are declared (see RpcServerOptions.extend). */
   extend?: (app: FastifyInstance, dispatch: DispatchOptions) => Promise<void> | void;
+  /** GET /health (liveness) and GET /ready (readiness, 503 with the reasons) for probes. */
+  health?: HealthSource;
 }
 
 function jsonRpcError(code: number, message: string): string {
@@ -100,6 +104,17 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     },
     ...(ws !== null ? { wsHandler: (socket) => serveWebSocket(socket, ws) } : {}),
   });
+
+  // Probes (a container's or load balancer's), as on the metrics listener.
+  const health = o.health;
+  if (health) {
+    for (const path of ["/health", "/ready"] as const) {
+      app.get(path, async (_request, reply) => {
+        const { status, body } = await probeResponse(health, path);
+        return reply.code(status).type("application/json").send(body);
+      });
+    }
+  }
 
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).type("text/plain").send("not found: JSON-RPC is served at /\n"));
 

@@ -11,6 +11,7 @@ import type { RpcLogger } from "./logger.js";
 import { mergeMethodTables, methodsFor, restrictToNamespaces } from "./methods/index.js";
 import { DEFAULT_RPC_LIMITS, type MethodContext, type MethodTable, type RpcLimits } from "./methods/types.js";
 import type { WebSocketOptions } from "./ws.js";
+import type { HealthSource, Metrics } from "../metrics/index.js";
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_MAX_BATCH_SIZE = 1000;
@@ -47,6 +48,10 @@ export interface RpcServerOptions {
    * dispatcher's options, so a plugin can add routes or transports on the same port.
    */
   extend?: (app: FastifyInstance, dispatch: DispatchOptions) => Promise<void> | void;
+  /** Requests and latency by method are counted here (null or absent: nowhere). */
+  metrics?: Metrics | null;
+  /** Serves GET /health and GET /ready on the HTTP listeners (absent: those paths are not found). */
+  health?: HealthSource;
 }
 
 export interface RpcServer {
@@ -76,14 +81,15 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     : undefined;
   const methods = mergeMethodTables(methodsFor(backend), ...(options.extraMethods ?? []));
   const context = (transport: "http" | "ws"): MethodContext => ({ backend, logger, limits, transport, ...(filters ? { filters } : {}) });
-  const http: DispatchOptions = { methods: restrictToNamespaces(methods, options.apis), context: context("http"), maxBatchSize };
+  const metrics = options.metrics ?? null;
+  const http: DispatchOptions = { methods: restrictToNamespaces(methods, options.apis), context: context("http"), maxBatchSize, metrics };
   const ws: WebSocketOptions = {
-    dispatch: { methods: restrictToNamespaces(methods, options.ws?.apis ?? options.apis), context: context("ws"), maxBatchSize },
+    dispatch: { methods: restrictToNamespaces(methods, options.ws?.apis ?? options.apis), context: context("ws"), maxBatchSize, metrics },
     ...(backend.events ? { events: backend.events } : {}),
     maxSubscriptions: limits.maxSubscriptionsPerConnection,
     logger,
   };
-  const shared = { backend, logger, corsDomains: options.corsDomains, vhosts: options.vhosts, maxBodyBytes, http };
+  const shared = { backend, logger, corsDomains: options.corsDomains, vhosts: options.vhosts, maxBodyBytes, http, ...(options.health ? { health: options.health } : {}) };
 
   const apps: FastifyInstance[] = [];
   const closeAll = async () => {

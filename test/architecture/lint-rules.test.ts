@@ -46,9 +46,9 @@ const forbidden: [string, string, string][] = [
   // util/ imports no room.
   ["src/util/__probe__.ts", use("../primitives/types.js"), "util/ holds neutral helpers: it imports no room, not primitives/"],
   // rpc/ never reaches storage, consensus, node, p2p, sync.
-  ["src/rpc/__probe__.ts", use("../storage/keys.js"), "rpc/ may import only primitives/, util/, evm/ and chain/; it reaches the node through rpc/backend/port.ts, not storage/"],
+  ["src/rpc/__probe__.ts", use("../storage/keys.js"), "rpc/ may import only primitives/, util/, evm/, chain/ and metrics/; it reaches the node through rpc/backend/port.ts, not storage/"],
   ["src/rpc/__probe__.ts", use("../consensus/engine.js"), "not consensus/"],
-  ["src/rpc/backend/__probe__.ts", use("../../storage/chain-store.js"), "rpc/ may import only primitives/, util/, evm/ and chain/; it reaches the node through rpc/backend/port.ts, not storage/"],
+  ["src/rpc/backend/__probe__.ts", use("../../storage/chain-store.js"), "rpc/ may import only primitives/, util/, evm/, chain/ and metrics/; it reaches the node through rpc/backend/port.ts, not storage/"],
   ["src/rpc/methods/__probe__.ts", use("../../node/node.js"), "not node/"],
   ["src/rpc/__probe__.ts", use("../p2p/index.js"), "not p2p/"],
   ["src/rpc/__probe__.ts", use("../sync/block-sync.js"), "not sync/"],
@@ -62,9 +62,9 @@ const forbidden: [string, string, string][] = [
   ["src/consensus/__probe__.ts", use("../staking/rewards.js"), "consensus/ is pure: it imports nothing of the node"],
   ["src/chain/__probe__.ts", use("../staking/rewards.js"), "not staking/"],
   // chain/ (and chain/txpool/)
-  ["src/chain/__probe__.ts", use("../consensus/roles.js"), "chain/ may import only primitives/, util/, evm/ and storage/, not consensus/"],
+  ["src/chain/__probe__.ts", use("../consensus/roles.js"), "chain/ may import only primitives/, util/, evm/, storage/ and metrics/, not consensus/"],
   ["src/chain/__probe__.ts", use("../rpc/backend/port.js"), "not rpc/"],
-  ["src/chain/txpool/__probe__.ts", use("../../consensus/roles.js"), "chain/ may import only primitives/, util/, evm/ and storage/, not consensus/"],
+  ["src/chain/txpool/__probe__.ts", use("../../consensus/roles.js"), "chain/ may import only primitives/, util/, evm/, storage/ and metrics/, not consensus/"],
   ["src/chain/txpool/__probe__.ts", use("../../node/node.js"), "not node/"],
   // evm/
   ["src/evm/__probe__.ts", use("../rpc/format.js"), "evm/ may import only primitives/ and util/, not rpc/"],
@@ -86,6 +86,17 @@ const forbidden: [string, string, string][] = [
   ["src/node/__probe__.ts", use("classic-level"), "Only storage/ may import classic-level"],
   ["src/evm/__probe__.ts", use("classic-level"), "Only storage/ may import classic-level"],
   ["src/cli/__probe__.ts", use("classic-level"), "Only storage/ may import classic-level"],
+  // metrics/ owns prom-client; the rooms that report get a Metrics object, pure rooms get none.
+  ["src/chain/__probe__.ts", use("prom-client"), "Only metrics/ may import prom-client"],
+  ["src/rpc/__probe__.ts", use("prom-client"), "Only metrics/ may import prom-client"],
+  ["src/node/__probe__.ts", use("prom-client"), "Only metrics/ may import prom-client"],
+  ["src/p2p/__probe__.ts", use("prom-client"), "Only metrics/ may import prom-client"],
+  ["src/metrics/__probe__.ts", use("../chain/chain.js"), "metrics/ may import only util/ and libraries: the rooms that report receive a Metrics object, not chain/"],
+  ["src/metrics/__probe__.ts", use("../node/node.js"), "not node/"],
+  ["src/consensus/__probe__.ts", use("../metrics/index.js"), "consensus/ is pure: it imports nothing of the node, not metrics/"],
+  ["src/evm/__probe__.ts", use("../metrics/index.js"), "evm/ may import only primitives/ and util/, not metrics/"],
+  ["src/primitives/__probe__.ts", use("../metrics/index.js"), "not metrics/"],
+  ["src/storage/__probe__.ts", use("../metrics/index.js"), "not metrics/"],
   // Every kind of import declaration counts.
   ["src/rpc/__probe__.ts", `import type { X } from "../storage/keys.js";\nexport type Y = X;\n`, "not storage/"],
   ["src/consensus/__probe__.ts", `import { type X } from "../primitives/types.js";\nexport type Y = X;\n`, "not primitives/"],
@@ -120,11 +131,16 @@ const allowed: [string, string][] = [
   ["src/sync/__probe__.ts", use("../chain/chain.js")],
   ["src/staking/__probe__.ts", use("../consensus/crypto.js")],
   ["src/staking/__probe__.ts", use("../evm/system-call.js")],
-  ...["storage", "consensus", "rpc", "p2p", "sync", "chain", "evm", "primitives", "util"].map(
+  ...["storage", "consensus", "metrics", "rpc", "p2p", "sync", "chain", "evm", "primitives", "util"].map(
     (room): [string, string] => ["src/node/__probe__.ts", use(`../${room}/x.js`)],
   ),
   ["src/node/consensus/__probe__.ts", use("../../consensus/engine.js")],
   ["src/cli/__probe__.ts", use("../node/node.js")],
+  ["src/metrics/__probe__.ts", use("prom-client")],
+  ["src/metrics/__probe__.ts", use("../util/logger.js")],
+  ["src/chain/txpool/__probe__.ts", use("../../metrics/index.js")],
+  ["src/rpc/__probe__.ts", use("../metrics/index.js")],
+  ["src/node/__probe__.ts", use("../metrics/index.js")],
   // Tests and benchmarks assemble real parts: no rule applies there.
   ["test/__probe__.test.ts", use("../src/storage/chain-store.js")],
   ["test/__probe__.test.ts", use("@ethereumjs/vm")],

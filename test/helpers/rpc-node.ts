@@ -25,6 +25,8 @@ export interface RpcTestNodeOptions {
   corsDomains?: string[];
   apis?: string[];
   rpc?: NodeOptions["rpc"];
+  /** Serve metrics (and /health, /ready) on a free port of their own (see node.metricsUrl). */
+  metrics?: boolean;
 }
 
 export async function startRpcTestNode(opts: RpcTestNodeOptions = {}): Promise<RpcTestNode> {
@@ -36,6 +38,7 @@ export async function startRpcTestNode(opts: RpcTestNodeOptions = {}): Promise<R
     http: { host: "127.0.0.1", port: 0, corsDomains: opts.corsDomains ?? ["*"], vhosts: ["*"], ...(opts.apis ? { apis: opts.apis } : {}) },
     ...(opts.wsPort ? { ws: { host: "127.0.0.1", port: 0 } } : {}),
     ...(opts.rpc ? { rpc: opts.rpc } : {}),
+    ...(opts.metrics ? { metrics: { host: "127.0.0.1", port: 0 } } : {}),
     blockTimeMs: 0,
     devAccounts: opts.devAccounts === false ? [] : deriveDevAccounts().map((a) => a.address),
     validators: genesis.validators.map((_, i) => devValidatorKeys(i)),

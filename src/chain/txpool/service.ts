@@ -30,6 +30,7 @@ import { decodeTransaction } from "../../primitives/encoding.js";
 import { nextBaseFee } from "../../primitives/fees.js";
 import type { AccountState } from "../../primitives/types.js";
 import type { Logger } from "../../util/logger.js";
+import type { Metrics } from "../../metrics/index.js";
 import { rejection, TxRejectionCode as C, type Rejected } from "./rejections.js";
 import type { TxPool } from "./pool.js";
 import type { PooledTx } from "./types.js";
@@ -86,10 +87,18 @@ export class TxService implements CandidateSource {
     private readonly state: StateReader,
     private readonly pool: TxPool,
     private readonly log: Logger,
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   /** Admits raw transaction bytes from `origin`; a refusal is returned, not thrown. */
   async submit(raw: Uint8Array, origin: TxOrigin): Promise<TxAdmission> {
+    const outcome = await this.admit(raw, origin);
+    if (outcome.ok) this.metrics?.txpool.admitted.inc({ origin, status: outcome.status });
+    else this.metrics?.txpool.rejected.inc({ origin, reason: outcome.code });
+    return outcome;
+  }
+
+  private async admit(raw: Uint8Array, origin: TxOrigin): Promise<TxAdmission> {
     const decoded = decodeRawTx(raw, this.common, this.pool.config.maxTxSize);
     if (!decoded.ok) return decoded;
     const { tx } = decoded;

@@ -242,7 +242,10 @@ export class ConsensusDriver {
         this.o.transport?.broadcast(a.message.kind === "proposal" ? "proposal" : "vote", a.bytes);
         return;
       case "ScheduleTimeout":
-        this.timer(a.durationMs, () => this.dispatch(e, { type: "TimeoutFired", height: a.height, round: a.round, step: a.step }));
+        this.timer(a.durationMs, () => {
+          if (this.session?.height === a.height) this.o.metrics?.consensus.timeouts.inc({ step: a.step });
+          this.dispatch(e, { type: "TimeoutFired", height: a.height, round: a.round, step: a.step });
+        });
         return;
       case "BuildProposal": {
         if (!(await this.proposerRace.shouldBuild(a.height, a.round, a.priority))) {
@@ -270,7 +273,8 @@ export class ConsensusDriver {
     if (s === undefined || a.height !== s.height) return; // another local engine committed it already
     if (this.committing) return this.committing;
     this.committing = (async () => {
-      await this.jobs.commit(s, { hash: a.hash, value: a.value, certificate: a.certificate }, "consensus");
+      const outcome = await this.jobs.commit(s, { hash: a.hash, value: a.value, certificate: a.certificate }, "consensus");
+      if (outcome.kind === "committed") this.o.metrics?.consensus.finalitySeconds.observe((this.now() - s.startedAt) / 1000);
       await this.beginHeight();
     })().finally(() => {
       this.committing = null;

@@ -11,6 +11,7 @@ import type { TimeoutConfig } from "../../consensus/timeouts.js";
 import type { ConsensusParams, ValidatorSet } from "../../consensus/types.js";
 import type { Logger } from "../../util/logger.js";
 import type { Block, GenesisValidator } from "../../primitives/types.js";
+import type { Metrics } from "../../metrics/index.js";
 
 
 /** What the driver reads of the chain: the committed head, its certificate, the genesis validators. */
@@ -88,4 +89,6 @@ export interface DriverOptions {
   transport?: ConsensusTransport;
   logger: Logger;
   now?: () => number;
+  /** Timeouts fired and finality latency are counted here (the rest is read on scrape). */
+  metrics?: Metrics | null;
 }
