@@ -4,6 +4,7 @@
 //   execution   one node's block pipeline (pool -> build -> EVM -> trie -> LevelDB) on ETH and ERC-20 transfers
 //   localnet    N validator processes on loopback under a JSON-RPC load
 //   peers       the same load against verity, anvil, Hardhat's node and Ganache
+//   staking     a chain whose validator set changes through the staking ledger (join, jail, slash), epoch by epoch
 //   all         every scenario above, in that order
 //
 // Each scenario writes bench/results/<scenario>-<date>.{json,md} and SVG charts next to them; `all`
@@ -19,8 +20,9 @@ import { consensusScenario } from "./scenarios/consensus.js";
 import { executionScenario } from "./scenarios/execution.js";
 import { localnetScenario } from "./scenarios/localnet.js";
 import { peersScenario } from "./scenarios/peers.js";
+import { stakingScenario } from "./scenarios/staking.js";
 
-const SCENARIOS: readonly Scenario[] = [consensusScenario, executionScenario, localnetScenario, peersScenario];
+const SCENARIOS: readonly Scenario[] = [consensusScenario, executionScenario, localnetScenario, peersScenario, stakingScenario];
 
 const USAGE = usage(SCENARIOS);
 
