@@ -11,9 +11,18 @@ export interface SweepResult {
   readonly report: SimulationReport;
 }
 
-export function runScenario(n: number, mode: CommitteeMode, fault: FaultScenario, seed: string, targetHeight: number): SweepResult {
-  const report = new Simulation(scenarioConfig({ n, mode, fault, seed, targetHeight })).run();
-  return { mode, fault, report };
+export function runScenario(n: number, mode: CommitteeMode, fault: FaultScenario, seed: string, targetHeight: number, epochLength?: number): SweepResult {
+  const sim = new Simulation(scenarioConfig({ n, mode, fault, seed, targetHeight, ...(epochLength !== undefined ? { epochLength } : {}) }));
+  if (epochLength !== undefined) {
+    // The schedule really changes the set: a member of epoch 0 is out of epoch 1, and back in epoch 2.
+    const members = (h: number) => new Set(sim.setFor(h).validators.map((v) => Buffer.from(v.address).toString("hex")));
+    const [e0, e1, e2] = [1, epochLength + 1, 2 * epochLength + 1].map(members);
+    const left = [...e0!].filter((a) => !e1!.has(a));
+    expect(left.length, "validators leaving at epoch 1").toBe(1);
+    expect(e2!.has(left[0]!), "the one that left is back in epoch 2").toBe(true);
+    expect(sim.setFor(1).totalStake).toBe(sim.setFor(epochLength + 1).totalStake);
+  }
+  return { mode, fault, report: sim.run() };
 }
 
 /** Safety always; liveness and the fault's own signature where it is deterministic. */
@@ -48,16 +57,17 @@ export function expectFaultsObserved(results: readonly SweepResult[]): void {
  * checked for safety and liveness; then that every byzantine behaviour left its trace. One file per N
  * calls this, so vitest spreads the sweeps over its workers.
  */
-export function describeSweep(n: number, seedCount: number, targetHeight: number): void {
+export function describeSweep(n: number, seedCount: number, targetHeight: number, o: { epochLength?: number; faults?: readonly FaultScenario[] } = {}): void {
+  const faults = o.faults ?? ALL_FAULTS;
   const seeds = Array.from({ length: seedCount }, (_, i) => `sweep-${i}`);
   const modes: CommitteeMode[] = ["everyone", "sampled"];
-  describe(`simulator, N = ${n}`, () => {
+  describe(`simulator, N = ${n}${o.epochLength !== undefined ? `, the set changing every ${o.epochLength} heights` : ""}`, () => {
     const results: SweepResult[] = [];
     for (const mode of modes) {
-      for (const fault of ALL_FAULTS) {
+      for (const fault of faults) {
         it(`${mode} committees, ${fault}: safe, certificates verify, reaches height ${targetHeight}`, () => {
           for (const seed of seeds) {
-            const result = runScenario(n, mode, fault, seed, targetHeight);
+            const result = runScenario(n, mode, fault, seed, targetHeight, o.epochLength);
             results.push(result);
             expectSafeAndLive(result);
           }
@@ -65,7 +75,7 @@ export function describeSweep(n: number, seedCount: number, targetHeight: number
       }
     }
     it("observed every byzantine behaviour's trace (evidence, rejected blocks, sync after crashes)", () => {
-      expect(results).toHaveLength(modes.length * ALL_FAULTS.length * seeds.length);
+      expect(results).toHaveLength(modes.length * faults.length * seeds.length);
       expectFaultsObserved(results);
     });
   });

@@ -5,7 +5,7 @@ import type { TimeoutConfig } from "../timeouts.js";
 import type { ConsensusParams } from "../types.js";
 import type { NetworkModel } from "./network.js";
 import type { ByzantineBehavior } from "./sim-node.js";
-import type { CrashSpec, SimulationConfig } from "./sim-config.js";
+import type { CrashSpec, EpochSchedule, SimulationConfig } from "./sim-config.js";
 
 export type CommitteeMode = "everyone" | "sampled";
 
@@ -77,6 +77,30 @@ export interface ScenarioOptions {
   readonly targetHeight: number;
   readonly crypto?: SimulationConfig["crypto"];
   readonly payloadBytes?: number;
+  /** Change the validator set every this many heights (see rotatingEpochs). */
+  readonly epochLength?: number;
+}
+
+/**
+ * A schedule in which every epoch one honest validator leaves the set, another honest one carries
+ * its stake on top of its own (stake moving), and the one that left comes back the epoch after; the
+ * byzantine validators keep their stake. W and the byzantine share are the same in every epoch, so
+ * the safety claims of the run without epochs still hold, while membership and weights change.
+ */
+export function rotatingEpochs(stakes: readonly bigint[], byzantineNodes: readonly number[], length: number): EpochSchedule {
+  const honest = stakes.map((_, i) => i).filter((i) => !byzantineNodes.includes(i));
+  return {
+    length,
+    stakes(epoch: number): readonly bigint[] {
+      if (epoch === 0 || honest.length < 2) return stakes;
+      const out = [...stakes];
+      const leaving = honest[epoch % honest.length] as number;
+      const carrying = honest[(epoch + 1) % honest.length] as number;
+      out[carrying] = (out[carrying] as bigint) + (out[leaving] as bigint);
+      out[leaving] = 0n;
+      return out;
+    },
+  };
 }
 
 const LAN: NetworkModel = { baseLatencyMs: 5, distanceLatencyMs: 45, jitterMs: 10, lossRate: 0, partitions: [] };
@@ -130,7 +154,7 @@ export function scenarioConfig(o: ScenarioOptions): SimulationConfig {
       byzantine = byzantineNodes.map((node) => ({ node, behavior: o.fault as ByzantineBehavior }));
   }
   return {
-    seed: `${o.seed}/${o.mode}/${o.fault}/n${o.n}`,
+    seed: `${o.seed}/${o.mode}/${o.fault}/n${o.n}${o.epochLength !== undefined ? `/epochs${o.epochLength}` : ""}`,
     validators: o.n,
     stakes,
     params,
@@ -144,5 +168,6 @@ export function scenarioConfig(o: ScenarioOptions): SimulationConfig {
     runAtLeastMs,
     checkpointsMs,
     payloadBytes: o.payloadBytes ?? 256,
+    ...(o.epochLength !== undefined ? { epochs: rotatingEpochs(stakes, byzantineNodes, o.epochLength) } : {}),
   };
 }

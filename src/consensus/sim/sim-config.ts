@@ -13,11 +13,23 @@ export interface CrashSpec {
   readonly restartAtMs?: number;
 }
 
+/**
+ * Epochs that change the validator set: heights 1..length are epoch 0, and so on; `stakes(e)` gives
+ * every validator's stake units in epoch e (0: not a member that epoch). It models what the staking
+ * ledger decides (joins, departures, stake moving), already known when the epoch starts.
+ */
+export interface EpochSchedule {
+  readonly length: number;
+  stakes(epoch: number): readonly bigint[];
+}
+
 export interface SimulationConfig {
   readonly seed: string;
   readonly validators: number;
-  /** Stake units of validator i (default: 1 each). */
+  /** Stake units of validator i (default: 1 each); with `epochs`, epoch 0's come from the schedule. */
   readonly stakes?: readonly bigint[];
+  /** Validator sets that change per epoch (default: `stakes` for ever). */
+  readonly epochs?: EpochSchedule;
   readonly params: ConsensusParams;
   readonly timeouts: TimeoutConfig;
   /** "simulated" is the fast insecure keyed-hash scheme; "ed25519-ecvrf" the real one. */

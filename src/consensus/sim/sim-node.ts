@@ -33,7 +33,8 @@ export type SyncPayload = { readonly kind: "sync-request"; readonly fromHeight: 
 export interface SimEnvironment {
   readonly crypto: ConsensusCrypto;
   readonly params: ConsensusParams;
-  readonly validatorSet: ValidatorSet;
+  /** The validator set of a height (it changes per epoch when the run has an epoch schedule). */
+  setFor(height: number): ValidatorSet;
   readonly timeouts: TimeoutConfig;
   readonly limits: EngineLimits;
   readonly verifier: MessageVerifier;
@@ -118,8 +119,8 @@ export class SimNode {
   private context(height: number): HeightContext {
     let ctx = this.contexts.get(height);
     if (ctx === undefined) {
-      const { crypto, params, validatorSet, sortition } = this.env;
-      ctx = makeHeightContext(crypto, params, validatorSet, this.chain.seedOf(height), height, sortition);
+      const { crypto, params, sortition } = this.env;
+      ctx = makeHeightContext(crypto, params, this.env.setFor(height), this.chain.seedOf(height), height, sortition);
       this.contexts.clear();
       this.contexts.set(height, ctx);
     }
@@ -130,7 +131,7 @@ export class SimNode {
     const height = this.chain.height + 1;
     this.heightStartedAt = this.env.now();
     const previousCommit = this.chain.blocks.at(-1)?.certificate ?? null;
-    this.dispatch({ type: "StartHeight", height, validatorSet: this.env.validatorSet, seed: this.chain.seedOf(height), previousCommit });
+    this.dispatch({ type: "StartHeight", height, validatorSet: this.env.setFor(height), seed: this.chain.seedOf(height), previousCommit });
   }
 
   onTimer(timer: NodeTimer): void {
@@ -217,7 +218,7 @@ export class SimNode {
           queue.push({
             type: "StartHeight",
             height: a.height + 1,
-            validatorSet: this.env.validatorSet,
+            validatorSet: this.env.setFor(a.height + 1),
             seed: this.chain.seedOf(a.height + 1),
             previousCommit: a.certificate,
           });

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { toHex } from "../bytes.js";
 import { verifyCommitCertificate } from "../certificate.js";
 import { defaultSortition, seedForNextHeight } from "../committee.js";
-import type { ConsensusCrypto } from "../crypto.js";
+import { validatorSetOf, type ConsensusCrypto } from "../crypto.js";
 import { decodeMessage } from "../codec.js";
 import { createEd25519EcvrfCrypto } from "../ed25519-ecvrf-crypto.js";
 import { DEFAULT_ENGINE_LIMITS, type ConsensusAction } from "../engine-types.js";
@@ -53,7 +53,10 @@ function syncSize(p: SyncPayload): number {
 
 export class Simulation {
   readonly nodes: SimNode[];
+  /** The validator set at genesis (epoch 0). */
   readonly validatorSet: ValidatorSet;
+  /** The validator set of a height. */
+  readonly setFor: (height: number) => ValidatorSet;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly network: SimNetwork;
   private readonly crypto: ConsensusCrypto;
@@ -82,9 +85,25 @@ export class Simulation {
   constructor(readonly config: SimulationConfig) {
     const rng = new SeededRandom(`verity-sim/${config.seed}`);
     this.crypto = config.crypto === "simulated" ? createSimulatedInsecureCrypto() : createEd25519EcvrfCrypto();
-    const stakes = config.stakes ?? Array<bigint>(config.validators).fill(1n);
-    const keys = simulatedKeys(this.crypto, config.seed, stakes);
+    const stakes = config.epochs?.stakes(0) ?? config.stakes ?? Array<bigint>(config.validators).fill(1n);
+    const keys = simulatedKeys(this.crypto, config.seed, stakes.map((s) => (s > 0n ? s : 1n)));
     this.validatorSet = keys.set;
+    const schedule = config.epochs;
+    const sets = new Map<number, ValidatorSet>();
+    const setFor = (height: number): ValidatorSet => {
+      if (schedule === undefined) return this.validatorSet;
+      const epoch = Math.floor((Math.max(height, 1) - 1) / schedule.length);
+      let set = sets.get(epoch);
+      if (set === undefined) {
+        const epochStakes = schedule.stakes(epoch);
+        const members = keys.secrets.filter((_, i) => (epochStakes[i] ?? 0n) > 0n);
+        set = validatorSetOf(this.crypto, members, members.map((s) => epochStakes[keys.secrets.indexOf(s)] as bigint));
+        sets.set(epoch, set);
+      }
+      return set;
+    };
+    this.setFor = setFor;
+    if (schedule !== undefined) this.validatorSet = setFor(1);
     const shared = config.shareVerification ?? true;
     const sortition = shared ? memoizedSortition(defaultSortition) : defaultSortition;
     this.network = new SimNetwork(config.network, rng, config.validators);
@@ -92,7 +111,7 @@ export class Simulation {
     this.env = {
       crypto: this.crypto,
       params: config.params,
-      validatorSet: this.validatorSet,
+      setFor,
       timeouts: config.timeouts,
       limits: DEFAULT_ENGINE_LIMITS,
       verifier: shared ? new MemoizingMessageVerifier() : directMessageVerifier,
@@ -224,7 +243,7 @@ export class Simulation {
     const n = this.nodes[node] as SimNode;
     const hash = toHex(commit.hash);
     this.trace.add(Math.round(this.now * 1000), node, -4, commit.height, commit.round, parseInt(hash.slice(0, 8), 16));
-    const verdict = verifyCommitCertificate(commit.certificate, this.validatorSet, ctx.seed, this.config.params, this.crypto, {
+    const verdict = verifyCommitCertificate(commit.certificate, this.setFor(commit.height), ctx.seed, this.config.params, this.crypto, {
       sortition: this.env.sortition,
       verifier: this.env.verifier,
     });
