@@ -132,6 +132,13 @@ describe("slashing for equivocation", () => {
     // The chain goes on without it.
     const h = await provider.getBlockNumber();
     await waitFor("progress", async () => ((await provider.getBlockNumber()) > h + 3 ? true : undefined));
+    // Tombstoned for good: unjail reverts with Tombstoned (a call from its address; it needs no signature).
+    const iface = new Contract(HUB, STAKE_HUB_ABI).interface;
+    const unjail = await provider.call({ from: offender, to: HUB, data: iface.encodeFunctionData("unjail") }).then(
+      () => null,
+      (e: { data?: string }) => e,
+    );
+    expect(iface.parseError(unjail?.data ?? "0x")?.name).toBe("Tombstoned");
     // Slashed once: a second piece of evidence is refused.
     const again = await rpc.raw("verity_submitEvidence", [bytesToHex(equivocation(carrier))]);
     expect(again.error?.message).toMatch(/already slashed/);
