@@ -348,6 +348,17 @@ contract StakeHub {
     /// snapshot at once and can be withdrawn after unbondingEpochs; it stays slashable for offences
     /// committed before it began.
     function undelegate(address validator, uint256 amount) external {
+        _undelegate(validator, amount);
+    }
+
+    /// Undelegates everything msg.sender holds with `validator`, whatever the share price when the
+    /// transaction runs (rewards raise it at every epoch end, so an amount read earlier can be stale).
+    function undelegateAll(address validator) external {
+        Validator storage v = _validator(validator);
+        _undelegate(validator, _valueOf(v, sharesOf[validator][msg.sender]));
+    }
+
+    function _undelegate(address validator, uint256 amount) private {
         uint256 shares = _removeStake(validator, msg.sender, amount);
         if (unbondingCount[validator][msg.sender] >= params.maxUnbondingEntries) revert TooManyUnbondings(params.maxUnbondingEntries);
         unbondingCount[validator][msg.sender] += 1;

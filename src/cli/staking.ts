@@ -188,8 +188,7 @@ export async function runStaking(argv: string[]): Promise<string> {
     case "undelegate": {
       const validator = address(need(o, "validator", action), "validator");
       const amountText = need(o, "amount", action);
-      const amount = amountText === "all" ? (await reader.readContract({ address: HUB, abi, functionName: "delegationOf", args: [validator, account.address] }))[1] : coins(amountText, "amount");
-      return send("undelegate", [validator, amount]);
+      return amountText === "all" ? send("undelegateAll", [validator]) : send("undelegate", [validator, coins(amountText, "amount")]);
     }
     case "redelegate":
       return send("redelegate", [address(need(o, "from", action), "from"), address(need(o, "to", action), "to"), coins(need(o, "amount", action), "amount")]);

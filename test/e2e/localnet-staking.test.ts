@@ -54,9 +54,9 @@ describe("localnet: a fifth node joins the validator set through the staking led
 
     // The delegator's round trip runs while the election waits.
     await send(delegator, "delegate", [operator.address], 10n * STAKE_UNIT_WEI);
-    const [, worth] = await view<[bigint, bigint]>("delegationOf", operator.address, delegator.address);
-    const undelegated = await send(delegator, "undelegate", [operator.address, worth]);
-    const [{ completeEpoch }] = await view<Array<{ completeEpoch: bigint }>>("unbondingsOf", delegator.address);
+    const undelegated = await send(delegator, "undelegateAll", [operator.address]);
+    const [{ completeEpoch, amount: worth }] = await view<Array<{ completeEpoch: bigint; amount: bigint }>>("unbondingsOf", delegator.address);
+    expect(worth).toBe((await view<[bigint, bigint]>("delegationOf", operator.address, delegator.address, { blockTag: undelegated.blockNumber - 1 }))[1]);
     expect(completeEpoch).toBe((await view<bigint>("currentEpoch", { blockTag: undelegated.blockNumber - 1 })) + UNBONDING);
 
     // Elected for epoch e + 2.
