@@ -63,13 +63,14 @@ export class BlockJobs {
     const built = await this.o.exec.run(async () => {
       // The head moved past this height (a synced or announced block) before the build ran.
       if (this.o.chain.head.header.number + 1n !== BigInt(height)) return null;
+      const lastCommit = s.lastCommit();
       return this.o.producer.produce({
         proposer,
         round,
         proposerVrfProof: vrfProof,
         seed: s.info.seed,
-        lastCommit: s.info.previousCommit ? encodeCommitCertificate(s.info.previousCommit) : new Uint8Array(0),
-        lastCommitHash: s.info.lastCommitHash,
+        lastCommit: lastCommit.bytes,
+        lastCommitHash: lastCommit.hash,
         now,
         evidence,
       });
