@@ -33,6 +33,12 @@ export interface BlockHeader {
   lastCommitHash: Hash32;
   /** keccak256 of the RLP list of the equivocation evidence the block carries (EMPTY_LIST_HASH for none). */
   evidenceHash: Hash32;
+  /**
+   * The hash of the validator set that governs the next height (consensus/validator-set-hash.ts), as
+   * CometBFT's NextValidatorsHash: a client that trusts this header knows which set must certify the
+   * next block, across epoch changes, without executing anything.
+   */
+  nextValidatorsHash: Hash32;
 }
 
 export interface Block {

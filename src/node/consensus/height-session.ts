@@ -10,7 +10,7 @@ import type { Vote } from "../../consensus/messages.js";
 import type { ConsensusParams, ValidatorSet } from "../../consensus/types.js";
 import { makeHeightContext, type HeightContext, type MessageVerifier } from "../../consensus/verify.js";
 import { nextHeightInfo, type HeightInfo } from "../../consensus/seed-chain.js";
-import type { ChainHead } from "./ports.js";
+import type { ChainHead, ValidatorSets } from "./ports.js";
 import type { ProducedBlock } from "../../chain/block-producer.js";
 
 /** A validation's result: the executed block, or why it is not acceptable (stale: the head moved
@@ -41,8 +41,16 @@ export class HeightSession {
     readonly validatorSet: ValidatorSet,
     /** The set of the height before (it certified the parent; another one when this height opens an epoch). */
     readonly parentValidatorSet: ValidatorSet = validatorSet,
+    /** The set of the height after, which this height's block names in its header (nextValidatorsHash). */
+    readonly nextValidatorSet: ValidatorSet = validatorSet,
   ) {
     this.ctx = makeHeightContext(crypto, params, validatorSet, info.seed, info.height);
+  }
+
+  /** A session for `info`'s height with the three sets it needs (each epoch's snapshot is two epochs old, so all are known once the parent is committed). */
+  static async open(info: HeightInfo, crypto: ConsensusCrypto, params: ConsensusParams, sets: Pick<ValidatorSets, "setFor">): Promise<HeightSession> {
+    const [set, parentSet, nextSet] = await Promise.all([sets.setFor(info.height), sets.setFor(Math.max(1, info.height - 1)), sets.setFor(info.height + 1)]);
+    return new HeightSession(info, crypto, params, set, parentSet, nextSet);
   }
 
   get height(): number {
