@@ -99,20 +99,6 @@ export class VerityNode {
         senderRecovery: secp256k1Backend,
       });
       const blockHashes = (n: bigint) => chain.getCanonicalHash(n);
-      let network: NodeNetwork | null = null;
-      if (o.p2p) {
-        network = await startNodeNetwork({
-          datadir: o.datadir,
-          chainId: o.genesis.params.chainId,
-          p2p: o.p2p,
-          chain,
-          txs,
-          logger: log.child("p2p"),
-          metrics,
-        });
-        const net = network;
-        closers.push(() => net.stop());
-      }
       const params = { chainId: o.genesis.params.chainId, committeeTau: o.genesis.params.committeeSize, proposerTau: o.genesis.params.proposerTau };
       const crypto = createEd25519EcvrfCrypto();
       const evidence = new EvidenceService(
@@ -125,6 +111,22 @@ export class VerityNode {
         (reason) => log.debug("evidence not kept", { reason }),
       );
       chain.on("block", (c: CommittedBlock) => evidence.onCommitted(c.block.evidence));
+      let network: NodeNetwork | null = null;
+      if (o.p2p) {
+        network = await startNodeNetwork({
+          datadir: o.datadir,
+          chainId: o.genesis.params.chainId,
+          p2p: o.p2p,
+          chain,
+          txs,
+          logger: log.child("p2p"),
+          metrics,
+          evidence,
+          evidenceAt: () => ({ height: chain.head.header.number + 1n, timestamp: BigInt(Math.floor(Date.now() / 1000)) }),
+        });
+        const net = network;
+        closers.push(() => net.stop());
+      }
       logCommitteeRisk(o.genesis, log.child("consensus"));
       const driver = new ConsensusDriver({
         common,
