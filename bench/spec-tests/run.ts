@@ -1,0 +1,61 @@
+// Runs every fixture under a directory through verity's execution path and tallies the cases:
+// passed, failed (with what differed), skipped (with why), cases of other forks, and fixtures of
+// formats not read.
+import { SpecContext, type SpecContextOptions } from "./context.js";
+import { fixtureFiles, type StateTestFixture } from "./fixtures.js";
+import { emptyTally, failed, record, type Outcome, type Tally } from "./outcome.js";
+import { otherForkCases, runStateTest } from "./state-tests.js";
+
+export interface RunReport {
+  state: Tally;
+  /** Fixtures of formats the runner does not read (blockchain tests, engine tests, transaction
+   * tests), by format: counted and reported, never silently passed over. */
+  otherFormats: Map<string, number>;
+  files: number;
+}
+
+export interface RunOptions extends SpecContextOptions {
+  /** Only files whose path, or fixtures whose name, contains this. */
+  only?: string;
+  /** Called after each file. */
+  progress?: (file: string, report: RunReport) => void;
+}
+
+function formatOf(name: string, fixture: Record<string, unknown>): string {
+  const info = fixture._info as { "fixture-format"?: string } | undefined;
+  if (info?.["fixture-format"] !== undefined) return info["fixture-format"];
+  if ("transaction" in fixture && "post" in fixture) return "state_test";
+  if ("blocks" in fixture && "genesisBlockHeader" in fixture) return "blockchain_test";
+  return `unknown (${name})`;
+}
+
+export async function runFixtures(root: string, options: RunOptions): Promise<RunReport> {
+  const ctx = new SpecContext(options);
+  const report: RunReport = { state: emptyTally(), otherFormats: new Map(), files: 0 };
+  for await (const file of fixtureFiles(root, options.only)) {
+    report.files++;
+    for (const [name, fixture] of Object.entries(file.fixtures)) {
+      const f = fixture as Record<string, unknown>;
+      const format = formatOf(name, f);
+      if (format === "state_test") {
+        const st = f as unknown as StateTestFixture;
+        report.state.otherForks += otherForkCases(st);
+        const outcomes = await guarded(() => runStateTest(ctx, st), 1);
+        outcomes.forEach((outcome, i) => record(report.state, { file: file.path, name: outcomes.length > 1 ? `${name} #${i}` : name, outcome }));
+      } else {
+        report.otherFormats.set(format, (report.otherFormats.get(format) ?? 0) + 1);
+      }
+    }
+    options.progress?.(file.path, report);
+  }
+  return report;
+}
+
+/** An exception out of the runner or the executor is that case's failure, not the run's end. */
+async function guarded(run: () => Promise<Outcome[]>, n: number): Promise<Outcome[]> {
+  try {
+    return await run();
+  } catch (e) {
+    return Array.from({ length: n }, () => failed(`threw: ${(e as Error).stack ?? String(e)}`));
+  }
+}
