@@ -1,6 +1,7 @@
 // The JSON shapes of the Ethereum execution spec tests (execution-spec-tests, EEST) that the runner
 // reads, and the conversions every format shares: a fixture's `pre` allocation into verity's
 // genesis accounts, hex into bytes and numbers. Formats: https://eest.ethereum.org/main/running_tests/test_formats/
+import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { bigIntToUnpaddedBytes, hexToBytes, setLengthLeft } from "@ethereumjs/util";
@@ -18,6 +19,8 @@ export interface FixtureAccount {
 export type Alloc = Record<Hex, FixtureAccount>;
 
 export interface FixtureInfo {
+  /** sha256 of the fixture's canonical JSON without _info (see fixtureHash). */
+  hash?: string;
   "fixture-format"?: string;
   url?: string;
   description?: string;
@@ -101,4 +104,25 @@ export async function* fixtureFiles(root: string, only?: string): AsyncGenerator
     }
     yield { path: rel, fixtures: JSON.parse(await readFile(p, "utf8")) as Record<string, unknown> };
   }
+}
+
+/** JSON as Python's json.dumps(sort_keys=True, separators=(",", ":")) writes it (keys sorted at every
+ * level; fixtures are ASCII, where both escape alike). */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The hash EEST publishes in a fixture's _info.hash: sha256 of the canonical JSON of everything
+ * but _info. Equal to it, the fixture is the published one, whatever its file's formatting. */
+export function fixtureHash(fixture: Record<string, unknown>): string {
+  const { _info: _, ...body } = fixture;
+  return `0x${createHash("sha256").update(canonicalJson(body)).digest("hex")}`;
 }

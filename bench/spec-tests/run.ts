@@ -2,7 +2,7 @@
 // passed, failed (with what differed), skipped (with why), cases of other forks, and fixtures of
 // formats not read.
 import { SpecContext, type SpecContextOptions } from "./context.js";
-import { fixtureFiles, type StateTestFixture } from "./fixtures.js";
+import { fixtureFiles, fixtureHash, type FixtureInfo, type StateTestFixture } from "./fixtures.js";
 import { emptyTally, failed, record, type Outcome, type Tally } from "./outcome.js";
 import { otherForkCases, runStateTest } from "./state-tests.js";
 
@@ -40,7 +40,7 @@ export async function runFixtures(root: string, options: RunOptions): Promise<Ru
       if (format === "state_test") {
         const st = f as unknown as StateTestFixture;
         report.state.otherForks += otherForkCases(st);
-        const outcomes = await guarded(() => runStateTest(ctx, st), 1);
+        const outcomes = intact(f) ? await guarded(() => runStateTest(ctx, st), 1) : [failed(`the fixture's content does not match its _info.hash (${(f._info as FixtureInfo).hash}): not the published fixture`)];
         outcomes.forEach((outcome, i) => record(report.state, { file: file.path, name: outcomes.length > 1 ? `${name} #${i}` : name, outcome }));
       } else {
         report.otherFormats.set(format, (report.otherFormats.get(format) ?? 0) + 1);
@@ -49,6 +49,12 @@ export async function runFixtures(root: string, options: RunOptions): Promise<Ru
     options.progress?.(file.path, report);
   }
   return report;
+}
+
+/** A fixture without a published hash is taken as it is; one with a hash must match it. */
+function intact(fixture: Record<string, unknown>): boolean {
+  const published = (fixture._info as FixtureInfo | undefined)?.hash;
+  return published === undefined || fixtureHash(fixture) === published;
 }
 
 /** An exception out of the runner or the executor is that case's failure, not the run's end. */

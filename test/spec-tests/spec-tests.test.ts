@@ -1,0 +1,81 @@
+// Issue 12, "beyond the reference": a slice of the Ethereum execution spec tests (EEST state tests,
+// vendored in test/fixtures/spec-tests/, see SOURCE.md there) runs through verity's own execution
+// path (bench/spec-tests/: the chain's Common, the genesis writer, the node's transaction decoder
+// and one long-lived BlockExecutor, validator and proposer paths) and matches the published
+// post-state roots, logs hashes and expected rejections. The counts are exact: a case that starts
+// failing, or stops running (skipped, or not found), changes them.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { fixtureFiles, fixtureHash, type StateTestFixture } from "../../bench/spec-tests/fixtures.js";
+import { SKIP } from "../../bench/spec-tests/outcome.js";
+import { runFixtures, type RunReport } from "../../bench/spec-tests/run.js";
+
+const SLICE = fileURLToPath(new URL("../fixtures/spec-tests", import.meta.url));
+const ONE_FIXTURE = "fusaka-devnet-5/state_tests/osaka/eip7939_count_leading_zeros/count_leading_zeros/clz_gas_cost.json";
+
+const failures = (r: RunReport) => r.state.failures.map((f) => `${f.file} :: ${f.name}: ${f.outcome.status === "failed" ? f.outcome.detail : ""}`);
+
+describe("execution spec tests (EEST state tests) on verity's block executor", () => {
+  const temp: string[] = [];
+  afterAll(async () => {
+    for (const d of temp) await rm(d, { recursive: true, force: true });
+  });
+
+  it("every vendored fixture is the published one: its content hashes to its _info.hash", async () => {
+    let fixtures = 0;
+    for await (const file of fixtureFiles(SLICE)) {
+      for (const [name, f] of Object.entries(file.fixtures)) {
+        const fixture = f as StateTestFixture & Record<string, unknown>;
+        expect(fixtureHash(fixture), `${file.path} :: ${name}`).toBe(fixture._info?.hash);
+        fixtures++;
+      }
+    }
+    expect(fixtures).toBe(84);
+  });
+
+  it("the slice passes on the validator and proposer paths; the skips are the documented ones", async () => {
+    const report = await runFixtures(SLICE, { build: true, fresh: false });
+    expect(failures(report)).toEqual([]);
+    expect(report.files).toBe(20);
+    expect(report.state.passed).toBe(60);
+    expect(report.state.skipped).toBe(9);
+    expect(Object.fromEntries(report.state.skipReasons)).toEqual({ [SKIP.blobTx]: 6, [SKIP.setCodeTx]: 3 });
+    // Prague expectations of the fusaka-devnet-5 files (fork-transition and pre-Osaka cases).
+    expect(report.state.otherForks).toBe(15);
+    expect(report.otherFormats.size).toBe(0);
+  });
+
+  it("a case whose expectation differs from what verity computes fails, naming what differs", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "verity-spec-"));
+    temp.push(dir);
+    const fixtures = JSON.parse(await readFile(join(SLICE, ONE_FIXTURE), "utf8")) as Record<string, StateTestFixture & Record<string, unknown>>;
+    const [name, original] = Object.entries(fixtures)[0]!;
+    const variant = (change: (f: StateTestFixture) => void): Record<string, unknown> => {
+      const f = structuredClone(original);
+      change(f);
+      // Re-hashed, so that the runner's integrity check lets the changed case through to execution.
+      f._info = { ...f._info, hash: fixtureHash(f) };
+      return { [name]: f };
+    };
+    const post = (f: StateTestFixture) => f.post["Osaka"]![0]!;
+    const flip = (hex: string) => `${hex.slice(0, -1)}${hex.endsWith("0") ? "1" : "0"}`;
+    await writeFile(join(dir, "root.json"), JSON.stringify(variant((f) => (post(f).hash = flip(post(f).hash) as `0x${string}`))));
+    await writeFile(join(dir, "logs.json"), JSON.stringify(variant((f) => (post(f).logs = flip(post(f).logs) as `0x${string}`))));
+    await writeFile(join(dir, "reject.json"), JSON.stringify(variant((f) => (post(f).expectException = "TransactionException.INTRINSIC_GAS_TOO_LOW"))));
+    // A copy whose content was altered without re-hashing is not the published fixture.
+    const altered = structuredClone(original);
+    post(altered).hash = flip(post(altered).hash) as `0x${string}`;
+    await writeFile(join(dir, "altered.json"), JSON.stringify({ [name]: altered }));
+
+    const report = await runFixtures(dir, { build: false, fresh: true });
+    expect(report.state.passed).toBe(0);
+    const details = Object.fromEntries(report.state.failures.map((f) => [f.file, f.outcome.status === "failed" ? f.outcome.detail : ""]));
+    expect(details["root.json"]).toMatch(/^post-state root 0x[0-9a-f]{64}, expected 0x/);
+    expect(details["logs.json"]).toMatch(/^logs hash 0x[0-9a-f]{64}, expected 0x/);
+    expect(details["reject.json"]).toBe("accepted a transaction the spec rejects (TransactionException.INTRINSIC_GAS_TOO_LOW)");
+    expect(details["altered.json"]).toMatch(/does not match its _info.hash/);
+  });
+});
