@@ -56,6 +56,32 @@ export interface StateTestPost {
   indexes: { data: number; gas: number; value: number };
 }
 
+/** A blockchain test: a genesis on `pre`, then blocks in RLP, valid or expected to be rejected. */
+export interface BlockchainTestFixture {
+  network: string;
+  genesisBlockHeader: FixtureHeader;
+  pre: Alloc;
+  blocks: FixtureBlock[];
+  postStateHash?: Hex;
+  postState?: Alloc;
+  lastblockhash: Hex;
+  config?: { chainid?: Hex };
+  _info?: FixtureInfo;
+}
+
+/** The header fields the runner reads (the block's RLP carries them all). */
+export interface FixtureHeader {
+  number: Hex;
+  stateRoot: Hex;
+  hash: Hex;
+}
+
+export interface FixtureBlock {
+  rlp: Hex;
+  blockHeader?: FixtureHeader;
+  expectException?: string;
+}
+
 export const big = (h: Hex | undefined): bigint => (h === undefined || h === "0x" ? 0n : BigInt(h));
 export const bytes = (h: Hex): Uint8Array => hexToBytes(h);
 

@@ -1,5 +1,5 @@
 // npm run spec-tests -- DIR [--build] [--fresh] [--only STR]
-// Runs the execution spec tests (EEST state-test fixtures, e.g. a release's state_tests/) under DIR through
+// Runs the execution spec tests (EEST fixtures: state_tests/, blockchain_tests/) under DIR through
 // verity's execution path and prints passed / failed / skipped per format, every skip reason with
 // its count and the first failures. Exits 1 when a case failed.
 import { parseArgs } from "node:util";
@@ -45,6 +45,7 @@ function print(title: string, t: Tally): void {
 
 console.log(`${report.files} fixture files under ${dir}${values.build ? " (execute and build paths)" : ""}${values.fresh ? " (fresh state per case)" : ""}`);
 print("state tests", report.state);
+print("blockchain tests", report.blockchain);
 for (const [format, n] of report.otherFormats) console.log(`not read: ${n} fixtures of format ${format}`);
 console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
-process.exit(report.state.failed > 0 ? 1 : 0);
+process.exit(report.state.failed + report.blockchain.failed > 0 ? 1 : 0);

@@ -7,6 +7,9 @@ export const SKIP = {
   blobTx: "blob transaction (EIP-4844): verity's pool refuses them (chain/txpool/service.ts) and its blocks carry no blobs",
   setCodeTx: "set-code transaction (EIP-7702): verity's pool refuses them (chain/txpool/service.ts)",
   excessBlobGas: "non-zero excess blob gas: verity's blocks have excessBlobGas 0 (no blobs), so BLOBBASEFEE is the minimum",
+  withdrawals: "withdrawals: verity has no beacon chain and its blocks carry no withdrawals",
+  beaconRoot: "non-zero parent beacon block root: verity stores a zero root in EIP-4788 (docs/execution.md)",
+  headerRule: "the expected exception is a header rule (Ethereum's header validity, not execution): verity checks its own header (chain/block-builder.ts validate)",
 } as const;
 
 export type SkipReason = (typeof SKIP)[keyof typeof SKIP];
