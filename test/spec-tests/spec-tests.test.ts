@@ -9,6 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RLP } from "@ethereumjs/rlp";
+import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { afterAll, describe, expect, it } from "vitest";
 import { fixtureFiles, fixtureHash, type BlockchainTestFixture, type StateTestFixture } from "../../bench/spec-tests/fixtures.js";
 import { SKIP } from "../../bench/spec-tests/outcome.js";
@@ -93,5 +95,32 @@ describe("execution spec tests (EEST state and blockchain tests) on verity's blo
     expect(details["logs.json"]).toMatch(/^logs hash 0x[0-9a-f]{64}, expected 0x/);
     expect(details["reject.json"]).toBe("accepted a transaction the spec rejects (TransactionException.INTRINSIC_GAS_TOO_LOW)");
     expect(details["altered.json"]).toMatch(/does not match its _info.hash/);
+  });
+
+  it("a blockchain test that verity's blocks cannot run is skipped with its reason, not passed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "verity-spec-"));
+    temp.push(dir);
+    const chains = JSON.parse(await readFile(join(SLICE, ONE_CHAIN), "utf8")) as Record<string, BlockchainTestFixture & Record<string, unknown>>;
+    const [name, chain] = Object.entries(chains)[0]!;
+    /** The chain with its block's RLP changed by `edit` (header fields by position) and re-hashed. */
+    const variant = (edit: (block: Uint8Array[][]) => void, expectException?: string) => {
+      const f = structuredClone(chain);
+      const block = RLP.decode(hexToBytes(f.blocks[0]!.rlp)) as Uint8Array[][];
+      edit(block);
+      f.blocks[0] = { rlp: bytesToHex(RLP.encode(block)), ...(expectException ? { expectException } : {}) };
+      f._info = { ...f._info, hash: fixtureHash(f) };
+      return JSON.stringify({ [name]: f });
+    };
+    const BEACON_ROOT = 19;
+    const GAS_LIMIT = 9;
+    await writeFile(join(dir, "beacon.json"), variant((b) => (b[0]![BEACON_ROOT] = new Uint8Array(32).fill(1))));
+    await writeFile(join(dir, "withdrawals.json"), variant((b) => (b[3] = [[Uint8Array.of(1), Uint8Array.of(2), new Uint8Array(20), Uint8Array.of(3)]] as unknown as Uint8Array[])));
+    // A gas limit off by one is invalid by Ethereum's header rules only: the execution is the same.
+    await writeFile(join(dir, "header-rule.json"), variant((b) => (b[0]![GAS_LIMIT] = hexToBytes("0x07270e01")), "BlockException.INVALID_GASLIMIT"));
+
+    const report = await runFixtures(dir, { build: false, fresh: false });
+    expect(failures(report)).toEqual([]);
+    expect(report.blockchain.passed).toBe(0);
+    expect(Object.fromEntries(report.blockchain.skipReasons)).toEqual({ [SKIP.beaconRoot]: 1, [SKIP.withdrawals]: 1, [SKIP.headerRule]: 1 });
   });
 });
