@@ -37,14 +37,14 @@ describe("execution spec tests (EEST state and blockchain tests) on verity's blo
         fixtures++;
       }
     }
-    expect(fixtures).toBe(92);
+    expect(fixtures).toBe(94);
   });
 
   it("the slice passes on the validator and proposer paths; the skips are the documented ones", async () => {
     const report = await runFixtures(SLICE, { build: true, fresh: false });
     expect(failures(report)).toEqual([]);
-    expect(report.files).toBe(23);
-    expect(report.state.passed).toBe(64);
+    expect(report.files).toBe(24);
+    expect(report.state.passed).toBe(66);
     expect(report.state.skipped).toBe(9);
     expect(Object.fromEntries(report.state.skipReasons)).toEqual({ [SKIP.blobTx]: 6, [SKIP.setCodeTx]: 3 });
     // Prague expectations of the fusaka-devnet-5 files (fork-transition and pre-Osaka cases).
