@@ -3,7 +3,8 @@
 // (evm/genesis-state.ts) and one long-lived BlockExecutor (evm/executor.ts) with its caching state
 // manager, moved from one case's pre-state root to the next as the node moves it between blocks.
 // With `fresh`, each case gets a new database and executor instead (isolates a case that fails
-// only after others ran: a cache or checkpoint left behind).
+// only after others ran: a cache or checkpoint left behind). The database is in memory (MapDB), not
+// the node's LevelDB: everything above it (state manager, tries, batched flush) is the node's.
 import type { Common } from "@ethereumjs/common";
 import { MapDB } from "@ethereumjs/util";
 import { createChainCommon } from "../../src/evm/common.js";
