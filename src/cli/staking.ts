@@ -2,14 +2,15 @@
 // sent over JSON-RPC to any node (they are plain contract calls; ethers or MetaMask send the same
 // ones with the ABI in src/staking/stake-hub-artifact.ts). `keys` prepares a validator's key file and
 // prints what `createValidator` needs; `status` reads the ledger's views.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { createPublicClient, createWalletClient, decodeErrorResult, encodeFunctionData, formatEther, getAddress, http, parseEther, type Abi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { keysFromSeed, signingPublicKey, validatorKeysFromJson, validatorKeysToJson, vrfPublicKeyOf, type ValidatorKeys } from "../chain/validator-keys.js";
+import { passwordFrom, readValidatorKeyFile, validatorKeyFiles } from "../keystore/key-files.js";
+import { keysFromSeed, signingPublicKey, validatorKeysToJson, vrfPublicKeyOf, type ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import { STAKE_HUB_ADDRESS } from "../primitives/staking.js";
 import { provePossession } from "../staking/proof-of-possession.js";
@@ -32,14 +33,14 @@ Actions (each prints JSON):
                     unbondings: --rpc URL [--address ADDRESS]
 
 Amounts are in coins (decimals allowed). --private-key is an account's 0x-hex key (or --key-file FILE
-holding one).
+holding one). Encrypted validator key files open with --password-file FILE or VERITY_PASSWORD.
 `;
 
 const ACTIONS = ["keys", "create-validator", "delegate", "undelegate", "redelegate", "withdraw", "unjail", "status"];
 const HUB = bytesToHex(STAKE_HUB_ADDRESS) as Address;
 const abi = STAKE_HUB_ABI;
 
-type Options = Partial<Record<"rpc" | "private-key" | "key-file" | "datadir" | "operator" | "chain-id" | "stake" | "commission" | "description" | "validator" | "amount" | "from" | "to" | "address", string>>;
+type Options = Partial<Record<"rpc" | "private-key" | "key-file" | "password-file" | "datadir" | "operator" | "chain-id" | "stake" | "commission" | "description" | "validator" | "amount" | "from" | "to" | "address", string>>;
 
 function need(o: Options, name: keyof Options, action: string): string {
   const v = o[name];
@@ -64,17 +65,20 @@ function privateKey(o: Options, action: string): Hex {
   return raw as Hex;
 }
 
-/** The validator key file of `operator` in `datadir` (validator-<operator>.json), if there is one. */
-function findKeys(datadir: string, operator: string): ValidatorKeys | undefined {
+/** The validator key file of `operator` in `datadir` (validator-<operator>.json), if there is one;
+ * encrypted files open with --password-file or VERITY_PASSWORD. */
+async function findKeys(datadir: string, operator: string, o: Options): Promise<ValidatorKeys | undefined> {
   if (!existsSync(datadir)) return undefined;
-  for (const f of readdirSync(datadir).filter((n) => /^validator-.*\.json$/.test(n))) {
-    const k = validatorKeysFromJson(readFileSync(join(datadir, f), "utf8"), join(datadir, f));
+  const password = passwordFrom({ passwordFile: o["password-file"], env: process.env });
+  for (const f of validatorKeyFiles(datadir)) {
+    const k = await readValidatorKeyFile(f, password);
     if (bytesToHex(k.address).toLowerCase() === operator.toLowerCase()) return k;
   }
   return undefined;
 }
 
-function registration(keys: ValidatorKeys, chainId: bigint) {
+/** What createValidator needs from a validator's keys: its public keys and proof of possession. */
+export function registration(keys: ValidatorKeys, chainId: bigint) {
   const crypto = createEd25519EcvrfCrypto();
   return {
     address: getAddress(bytesToHex(keys.address)),
@@ -109,7 +113,7 @@ export async function runStaking(argv: string[]): Promise<string> {
     allowPositionals: true,
     strict: true,
     options: Object.fromEntries(
-      ["rpc", "private-key", "key-file", "datadir", "operator", "chain-id", "stake", "commission", "description", "validator", "amount", "from", "to", "address"].map((n) => [n, { type: "string" as const }]),
+      ["rpc", "private-key", "key-file", "password-file", "datadir", "operator", "chain-id", "stake", "commission", "description", "validator", "amount", "from", "to", "address"].map((n) => [n, { type: "string" as const }]),
     ),
   });
   const o = values as Options;
@@ -123,7 +127,7 @@ export async function runStaking(argv: string[]): Promise<string> {
     const operator = address(need(o, "operator", action), "operator");
     const chainIdText = need(o, "chain-id", action);
     if (!/^\d+$/.test(chainIdText)) throw new UsageError(`--chain-id: expected a positive integer, got "${chainIdText}"`);
-    let keys = findKeys(datadir, operator);
+    let keys = await findKeys(datadir, operator, o);
     if (!keys) {
       keys = { ...keysFromSeed(randomBytes(32)), address: hexToBytes(operator) };
       mkdirSync(datadir, { recursive: true });
@@ -176,7 +180,7 @@ export async function runStaking(argv: string[]): Promise<string> {
   };
   switch (action) {
     case "create-validator": {
-      const keys = findKeys(need(o, "datadir", action), account.address);
+      const keys = await findKeys(need(o, "datadir", action), account.address, o);
       if (!keys) throw new UsageError(`no validator key file for ${account.address} in ${o.datadir} (run: verity staking keys --operator ${account.address} ...)`);
       const r = registration(keys, BigInt(chainId));
       const commission = Number(o.commission ?? "0");
