@@ -77,6 +77,9 @@ export function createMetrics(o: { version?: string } = {}) {
       gossipReceived: counter("verity_p2p_gossip_received_total", "Gossip messages received, by topic and verdict.", ["topic", "verdict"] as const),
       gossipPublished: counter("verity_p2p_gossip_published_total", "Gossip messages this node published, by topic.", ["topic"] as const),
     },
+    state: {
+      nodeReads: collectedCounter(registry, "verity_state_node_reads_total", "World-state trie node reads, by where they were served: unwritten (the block being executed), cache (recent nodes), disk (LevelDB).", ["source"] as const),
+    },
     sync: {
       syncing: collectedGauge(registry, "verity_sync_syncing", "1 while block sync is catching up with peers, else 0."),
       highestBlock: collectedGauge(registry, "verity_sync_highest_block", "Highest block peers announced while syncing (the head otherwise)."),

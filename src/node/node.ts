@@ -199,7 +199,7 @@ export class VerityNode {
       closers.push(() => rpc.close());
       let metricsUrl: string | null = null;
       if (metrics && o.metrics) {
-        const stopReporting = reportNodeMetrics(metrics, { chain, pool, driver, syncing: syncStatus, health });
+        const stopReporting = reportNodeMetrics(metrics, { chain, pool, driver, syncing: syncStatus, health, stateReads: () => store.stateDb.readCounts() });
         closers.push(async () => stopReporting());
         const server = await startMetricsServer({
           metrics,
