@@ -9,7 +9,8 @@ import { parseArgs } from "node:util";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { getAddress } from "viem";
 import { keysFromSeed } from "../chain/validator-keys.js";
-import { accountFileName, encryptAccountKey, encryptValidatorKeys, isEncryptedKeyFile, passwordFrom, readValidatorKeyFile, validatorKeyFiles, writeFileAtomic } from "../keystore/key-files.js";
+import { accountFileName, encryptAccountKey, encryptValidatorKeys, isEncryptedKeyFile, readValidatorKeyFile, validatorKeyFiles, writeFileAtomic } from "../keystore/key-files.js";
+import { openValidatorKeyFiles, passwordToEncrypt } from "./password.js";
 import { SCRYPT_N_LIGHT } from "../keystore/v3.js";
 import { UsageError } from "./args.js";
 import { registration } from "./staking.js";
@@ -22,7 +23,7 @@ export const ACCOUNT_HELP = `verity account <action> [options]
 
 --keystore defaults to DATADIR/keystore (--datadir, default .verity/dev). The files are geth's
 (UTC--<time>--<address>); ethers opens them with Wallet.fromEncryptedJson. The password is the first
-line of --password-file, else VERITY_PASSWORD.
+line of --password-file, else VERITY_PASSWORD, else a prompt at a terminal.
 `;
 
 export const VALIDATOR_HELP = `verity validator keys <action> [options]
@@ -35,19 +36,14 @@ export const VALIDATOR_HELP = `verity validator keys <action> [options]
 
 --operator is the account that registers the validator (its address is the validator's); without
 it the keys get an address of their own. The password is the first line of --password-file, else
-VERITY_PASSWORD.
+VERITY_PASSWORD, else a prompt at a terminal.
 `;
 
 type Options = { datadir?: string; keystore?: string; "password-file"?: string; "key-file"?: string; "chain-id"?: string; operator?: string; lightkdf?: boolean };
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2) + "\n";
 
-function password(o: Options, env: NodeJS.ProcessEnv): string {
-  const p = passwordFrom({ passwordFile: o["password-file"], env });
-  if (p === null) throw new UsageError("a password is needed: give --password-file FILE or set VERITY_PASSWORD");
-  if (p === "") throw new UsageError("the password is empty");
-  return p;
-}
+const password = (o: Options, env: NodeJS.ProcessEnv, what: string): Promise<string> => passwordToEncrypt({ passwordFile: o["password-file"], env }, what);
 
 function chainId(o: Options, what: string): bigint {
   const v = o["chain-id"];
@@ -64,7 +60,7 @@ async function account(action: string | undefined, o: Options, env: NodeJS.Proce
   const keystore = o.keystore ?? join(o.datadir ?? ".verity/dev", "keystore");
   const scryptN = o.lightkdf ? SCRYPT_N_LIGHT : undefined;
   const write = async (privateKey: Uint8Array) => {
-    const text = await encryptAccountKey(privateKey, password(o, env), scryptN);
+    const text = await encryptAccountKey(privateKey, await password(o, env, "the account key"), scryptN);
     const address = (JSON.parse(text) as { address: string }).address;
     if (existsSync(keystore) && readdirSync(keystore).some((f) => f.toLowerCase().endsWith(`--${address}`))) throw new UsageError(`${keystore} already holds a key for 0x${address}`);
     mkdirSync(keystore, { recursive: true, mode: 0o700 });
@@ -106,7 +102,7 @@ async function validatorKeys(action: string | undefined, o: Options, env: NodeJS
       const keys = o.operator !== undefined ? { ...fresh, address: hexToBytes(o.operator as `0x${string}`) } : fresh;
       const file = join(dir, `validator-${bytesToHex(keys.address).toLowerCase()}.json`);
       if (existsSync(file)) throw new UsageError(`${file} exists: this address has validator keys already ('verity validator keys show')`);
-      const text = await encryptValidatorKeys(keys, password(o, env), scryptN);
+      const text = await encryptValidatorKeys(keys, await password(o, env, "the validator keys"), scryptN);
       mkdirSync(dir, { recursive: true });
       writeFileAtomic(file, text);
       return json({ file, ...registration(keys, id) });
@@ -114,16 +110,14 @@ async function validatorKeys(action: string | undefined, o: Options, env: NodeJS
     case "show": {
       const dir = datadir(o, "validator keys show");
       const id = chainId(o, "validator keys show");
-      const secret = passwordFrom({ passwordFile: o["password-file"], env });
-      const out = [];
-      for (const file of existsSync(dir) ? validatorKeyFiles(dir) : []) out.push({ file, ...registration(await readValidatorKeyFile(file, secret), id) });
-      return json(out);
+      const opened = await openValidatorKeyFiles(existsSync(dir) ? validatorKeyFiles(dir) : [], { passwordFile: o["password-file"], env });
+      return json(opened.map(({ file, keys }) => ({ file, ...registration(keys, id) })));
     }
     case "encrypt": {
       const dir = datadir(o, "validator keys encrypt");
       const files = existsSync(dir) ? validatorKeyFiles(dir).filter((f) => !isEncryptedKeyFile(readFileSync(f, "utf8"), f)) : [];
       if (files.length === 0) return json({ encrypted: [] });
-      const p = password(o, env);
+      const p = await password(o, env, "the validator keys");
       for (const f of files) writeFileAtomic(f, await encryptValidatorKeys(await readValidatorKeyFile(f, null), p, scryptN));
       return json({ encrypted: files });
     }

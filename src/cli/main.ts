@@ -19,7 +19,8 @@ import { fetchStatus, formatStatus } from "./status.js";
 import { layerSettings } from "./config-layers.js";
 import { startArgsToToml } from "./dump-config.js";
 import { runKeys } from "./keys.js";
-import { encryptValidatorKeys, passwordFrom, readValidatorKeyFile, validatorKeyFiles, writeFileAtomic } from "../keystore/key-files.js";
+import { encryptValidatorKeys, validatorKeyFiles, writeFileAtomic } from "../keystore/key-files.js";
+import { openValidatorKeyFiles, passwordToEncrypt } from "./password.js";
 import { SCRYPT_N_LIGHT } from "../keystore/v3.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
@@ -58,16 +59,14 @@ function printBanner(genesis: Genesis, source: string, rpcUrl: string, dev: bool
 
 /** The validator keys this node runs: the dev chain's fixed ones, or validator-*.json in the data dir
  * (as `verity init`, `verity validator keys new` and `verity staking keys` write them), encrypted ones
- * unlocked with --password-file or VERITY_PASSWORD. A key that is not a genesis validator's takes part
+ * unlocked with --password-file, VERITY_PASSWORD or a prompt. A key that is not a genesis validator's takes part
  * once the staking ledger elects its operator. Any file that does not open stops the node. */
 async function loadValidatorKeys(a: StartArgs, genesis: Genesis, dev: boolean): Promise<ValidatorKeys[]> {
   if (dev) return genesis.validators.map((_, i) => devValidatorKeys(i));
   if (!existsSync(a.datadir)) return [];
-  const password = passwordFrom({ passwordFile: a.passwordFile, env: process.env });
   const keys: ValidatorKeys[] = [];
   const seen = new Set<string>();
-  for (const f of validatorKeyFiles(a.datadir)) {
-    const k = await readValidatorKeyFile(f, password);
+  for (const { file: f, keys: k } of await openValidatorKeyFiles(validatorKeyFiles(a.datadir), { passwordFile: a.passwordFile, env: process.env })) {
     if (seen.has(hex(k.address))) throw new UsageError(`${f}: a second key file for ${hex(k.address)}`);
     seen.add(hex(k.address));
     keys.push(k);
@@ -131,9 +130,9 @@ function watchParent(shutdown: (why: string) => void): void {
 }
 
 async function init(a: InitArgs): Promise<void> {
-  const password = a.plaintextKeys ? null : passwordFrom({ passwordFile: a.passwordFile, env: process.env });
-  if (!a.plaintextKeys && password === null)
-    throw new UsageError("init writes encrypted validator keys: give --password-file FILE or set VERITY_PASSWORD (or --plaintext-keys for a throwaway network)");
+  const password = a.plaintextKeys ? null : await passwordToEncrypt({ passwordFile: a.passwordFile, env: process.env }, "the validator keys").catch((e: Error) => {
+    throw new UsageError(`init writes encrypted validator keys: ${e.message} (or --plaintext-keys for a throwaway network)`);
+  });
   mkdirSync(a.datadir, { recursive: true });
   const genesisPath = join(a.datadir, "genesis.json");
   if (existsSync(genesisPath) && !a.force) throw new UsageError(`${genesisPath} exists (use --force to overwrite)`);

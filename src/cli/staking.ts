@@ -9,7 +9,8 @@ import { parseArgs } from "node:util";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { createPublicClient, createWalletClient, decodeErrorResult, encodeFunctionData, formatEther, getAddress, http, parseEther, type Abi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { passwordFrom, readValidatorKeyFile, validatorKeyFiles } from "../keystore/key-files.js";
+import { validatorKeyFiles } from "../keystore/key-files.js";
+import { openValidatorKeyFiles } from "./password.js";
 import { keysFromSeed, signingPublicKey, validatorKeysToJson, vrfPublicKeyOf, type ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import { STAKE_HUB_ADDRESS } from "../primitives/staking.js";
@@ -69,9 +70,7 @@ function privateKey(o: Options, action: string): Hex {
  * encrypted files open with --password-file or VERITY_PASSWORD. */
 async function findKeys(datadir: string, operator: string, o: Options): Promise<ValidatorKeys | undefined> {
   if (!existsSync(datadir)) return undefined;
-  const password = passwordFrom({ passwordFile: o["password-file"], env: process.env });
-  for (const f of validatorKeyFiles(datadir)) {
-    const k = await readValidatorKeyFile(f, password);
+  for (const { keys: k } of await openValidatorKeyFiles(validatorKeyFiles(datadir), { passwordFile: o["password-file"], env: process.env })) {
     if (bytesToHex(k.address).toLowerCase() === operator.toLowerCase()) return k;
   }
   return undefined;
