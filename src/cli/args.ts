@@ -20,6 +20,8 @@ Usage:
 Flags for start (each is also a key of the --config file and a VERITY_* variable, see README):
   --config FILE            TOML file of settings; flags override it, VERITY_* variables override it too
   --datadir DIR            data directory (default: .verity/dev)
+  --datadir.minfreedisk MB stop cleanly when the data dir's disk has less free (default 256, 0 = never);
+                           a warning below 4 times that
   --genesis FILE           genesis JSON (default: DIR/genesis.json if present, else the built-in dev genesis)
   --chain-id N             chain id of the built-in dev genesis (default 31337)
   --http.addr ADDR         JSON-RPC listen address (default 127.0.0.1)
@@ -72,6 +74,8 @@ Flags for init:
 export interface StartArgs {
   command: "start";
   datadir: string;
+  /** --datadir.minfreedisk: stop below this many MB free on the data dir's disk (0: never). */
+  minFreeDiskMB: number;
   genesisFile?: string;
   chainId?: bigint;
   httpAddr: string;
@@ -200,6 +204,7 @@ export function parseCli(argv: string[]): CliArgs {
       force: { type: "boolean" },
       rpc: { type: "string" },
       "log.format": { type: "string" },
+      "datadir.minfreedisk": { type: "string" },
       "password-file": { type: "string" },
       "plaintext-keys": { type: "boolean" },
       lightkdf: { type: "boolean" },
@@ -264,6 +269,7 @@ export function parseCli(argv: string[]): CliArgs {
   return {
     command: "start",
     datadir: values.datadir ?? ".verity/dev",
+    minFreeDiskMB: positiveInt(values["datadir.minfreedisk"] ?? "256", "--datadir.minfreedisk", 1 << 30, true),
     ...(values.genesis ? { genesisFile: values.genesis } : {}),
     ...(chainId !== undefined ? { chainId } : {}),
     httpAddr: values["http.addr"] ?? "127.0.0.1",

@@ -20,6 +20,7 @@ export interface ConfigKey {
 const KIND_OF_PLACEHOLDER: Record<string, ConfigKind> = {
   PORT: "integer",
   N: "integer",
+  MB: "integer",
   SECONDS: "number",
   ETHER: "number",
   LIST: "list",

@@ -22,6 +22,8 @@ export function startArgsToToml(a: StartArgs): string {
   };
   const table = {
     datadir: a.datadir,
+    // A quoted key: datadir is a string, so it cannot also be a table.
+    "datadir.minfreedisk": a.minFreeDiskMB,
     genesis: opt("genesis", a.genesisFile),
     "chain-id": opt("chain-id", a.chainId !== undefined ? int(a.chainId) : undefined),
     "block-time": opt("block-time", a.blockTime),

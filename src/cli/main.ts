@@ -80,6 +80,8 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
   const { genesis, source, dev } = loadGenesis(a);
   const blockTime = a.blockTime ?? genesis.params.blockTimeSeconds;
   const devAccounts = dev || a.devAccounts ? deriveDevAccounts().map((d) => d.address) : [];
+  // Set once the node runs; the node may ask to be stopped (a full disk) through onFatal.
+  const stopper: { shutdown?: (why: string) => void } = {};
   const node = await VerityNode.start({
     datadir: resolve(a.datadir),
     genesis,
@@ -91,6 +93,12 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
     validators: await loadValidatorKeys(a, genesis, dev),
     ...(a.p2p ? { p2p: a.p2p } : {}),
     ...(a.metrics ? { metrics: a.metrics } : {}),
+    disk: { minFreeBytes: a.minFreeDiskMB * 1024 * 1024 },
+    onFatal: (reason) => {
+      logger.error("stopping", { reason });
+      process.exitCode = 1;
+      stopper.shutdown?.("disk full");
+    },
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);
@@ -102,12 +110,13 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
     logger.info("shutting down", { signal });
     node
       .stop()
-      .then(() => process.exit(0))
+      .then(() => process.exit(process.exitCode ?? 0))
       .catch((e: Error) => {
         logger.error("shutdown failed", { error: e });
         process.exit(1);
       });
   };
+  stopper.shutdown = shutdown;
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   watchParent(shutdown);

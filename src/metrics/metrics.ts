@@ -46,6 +46,7 @@ export function createMetrics(o: { version?: string } = {}) {
   return {
     registry,
     node: {
+      datadirFreeBytes: collectedGauge(registry, "verity_datadir_free_bytes", "Free bytes on the disk holding the data dir (at the last look, every 30 s)."),
       ready: collectedGauge(registry, "verity_node_ready", "1 when /ready answers 200 (synced, peers when networked, participating when a validator), else 0."),
     },
     chain: {

@@ -32,6 +32,8 @@ export function reportNodeMetrics(
     health: HealthSource;
     /** The state database's read counts by source (storage/state-db.ts StateReadCounts). */
     stateReads: () => Readonly<Record<"unwritten" | "cache" | "disk", number>>;
+    /** Free bytes on the data dir's disk at the last look; null when not watched. */
+    diskFree: () => number | null;
   },
 ): () => void {
   const { chain } = o;
@@ -61,6 +63,10 @@ export function reportNodeMetrics(
     const counts = o.driver.counters();
     m.reset();
     for (const [key, cause] of Object.entries(DROP_CAUSES)) m.inc({ cause }, counts[key] ?? 0);
+  });
+  metrics.node.datadirFreeBytes.addCollect((g) => {
+    const free = o.diskFree();
+    if (free !== null) g.set(free);
   });
   metrics.state.nodeReads.addCollect((m) => {
     const reads = o.stateReads();

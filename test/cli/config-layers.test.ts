@@ -47,6 +47,7 @@ const errorOf = (f: () => unknown): string => {
 // Every key a config file can hold, with a value other than its default.
 const FULL = `
 datadir = "/srv/verity"
+"datadir.minfreedisk" = 1024
 genesis = "/srv/genesis.json"
 chain-id = 4242
 block-time = 0.5
@@ -113,6 +114,7 @@ describe("--config FILE", () => {
     expect(args).toEqual({
       command: "start",
       datadir: "/srv/verity",
+      minFreeDiskMB: 1024,
       genesisFile: "/srv/genesis.json",
       chainId: 4242n,
       httpAddr: "0.0.0.0",
