@@ -9,8 +9,8 @@ import { parseArgs } from "node:util";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { createPublicClient, createWalletClient, decodeErrorResult, encodeFunctionData, formatEther, getAddress, http, parseEther, type Abi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { validatorKeyFiles } from "../keystore/key-files.js";
-import { openValidatorKeyFiles } from "./password.js";
+import { readAccountKeyFile, validatorKeyFiles } from "../keystore/key-files.js";
+import { openValidatorKeyFiles, passwordToOpen } from "./password.js";
 import { keysFromSeed, signingPublicKey, validatorKeysToJson, vrfPublicKeyOf, type ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import { STAKE_HUB_ADDRESS } from "../primitives/staking.js";
@@ -34,7 +34,8 @@ Actions (each prints JSON):
                     unbondings: --rpc URL [--address ADDRESS]
 
 Amounts are in coins (decimals allowed). --private-key is an account's 0x-hex key (or --key-file FILE
-holding one). Encrypted validator key files open with --password-file FILE or VERITY_PASSWORD.
+holding one, or an account keystore from 'verity account new', opened with --password-file FILE,
+VERITY_PASSWORD or a prompt). Encrypted validator key files open with --password-file FILE or VERITY_PASSWORD.
 `;
 
 const ACTIONS = ["keys", "create-validator", "delegate", "undelegate", "redelegate", "withdraw", "unjail", "status"];
@@ -59,9 +60,18 @@ function coins(v: string, flag: string): bigint {
   return parseEther(v);
 }
 
-function privateKey(o: Options, action: string): Hex {
-  const raw = o["private-key"] ?? (o["key-file"] !== undefined ? readFileSync(o["key-file"], "utf8").trim() : undefined);
-  if (raw === undefined) throw new UsageError(`staking ${action}: --private-key or --key-file is required`);
+/** The account key: --private-key, or --key-file holding either the 0x-hex key or an account
+ * keystore (v3, as `verity account new` writes), opened with --password-file, VERITY_PASSWORD or a prompt. */
+async function privateKey(o: Options, action: string): Promise<Hex> {
+  const file = o["key-file"];
+  const text = o["private-key"] ?? (file !== undefined ? readFileSync(file, "utf8").trim() : undefined);
+  if (text === undefined) throw new UsageError(`staking ${action}: --private-key or --key-file is required`);
+  if (file !== undefined && o["private-key"] === undefined && text.startsWith("{")) {
+    const password = await passwordToOpen({ passwordFile: o["password-file"], env: process.env }, file);
+    if (password === null) throw new UsageError(`${file} is an encrypted keystore: give --password-file FILE or set VERITY_PASSWORD`);
+    return bytesToHex((await readAccountKeyFile(file, password)).privateKey) as Hex;
+  }
+  const raw = text;
   if (!/^0x[0-9a-fA-F]{64}$/.test(raw)) throw new UsageError("the account key must be 0x followed by 64 hex digits");
   return raw as Hex;
 }
@@ -162,7 +172,7 @@ export async function runStaking(argv: string[]): Promise<string> {
     return json(out);
   }
 
-  const account = privateKeyToAccount(privateKey(o, action));
+  const account = privateKeyToAccount(await privateKey(o, action));
   const chainId = await reader.getChainId();
   const wallet = createWalletClient({ account, transport, chain: { id: chainId, name: `verity-${chainId}`, nativeCurrency: { name: "coin", symbol: "COIN", decimals: 18 }, rpcUrls: { default: { http: [] } } } });
   const send = async (functionName: string, args: readonly unknown[], value = 0n): Promise<string> => {
