@@ -81,7 +81,12 @@ async function account(action: string | undefined, o: Options, env: NodeJS.Proce
       if (!existsSync(keystore)) return json([]);
       const out: Array<{ address: string; file: string }> = [];
       for (const f of readdirSync(keystore).sort()) {
-        const address = (JSON.parse(readFileSync(join(keystore, f), "utf8")) as { address?: unknown }).address;
+        let address: unknown;
+        try {
+          address = (JSON.parse(readFileSync(join(keystore, f), "utf8")) as { address?: unknown }).address;
+        } catch {
+          continue; // not a keystore file (geth's keystore dir holds only those, but an editor's backup may sit there)
+        }
         if (typeof address === "string" && /^(0x)?[0-9a-fA-F]{40}$/.test(address)) out.push({ address: getAddress(`0x${address.replace(/^0x/, "")}`), file: join(keystore, f) });
       }
       return json(out);

@@ -77,8 +77,20 @@ function lineSink(write: (line: string) => void): Writable {
   });
 }
 
+/** VERITY_LOG's levels when it holds valid ones ("warn", "info,p2p=debug"), else info. */
+function envLevels(): string {
+  const spec = process.env.VERITY_LOG;
+  if (spec === undefined) return "info";
+  try {
+    parseLogLevels(spec);
+    return spec;
+  } catch {
+    return "info";
+  }
+}
+
 export function createLogger(opts: { level?: LogLevel | string; format?: LogFormat; component?: string; write?: (line: string) => void } = {}): Logger {
-  const levels = parseLogLevels(opts.level ?? (process.env.VERITY_LOG && LEVELS.includes(process.env.VERITY_LOG as LogLevel) ? process.env.VERITY_LOG : "info"));
+  const levels = parseLogLevels(opts.level ?? envLevels());
   const sink = opts.write ? lineSink(opts.write) : process.stderr;
   const destination =
     opts.format === "json"
