@@ -24,6 +24,7 @@ import { NodeStakingRpc } from "./staking-rpc.js";
 import { createMetrics, startMetricsServer, type Metrics } from "../metrics/index.js";
 import { nodeHealth } from "./health.js";
 import { reportNodeMetrics } from "./node-metrics.js";
+import { watchDisk, type DiskWatch } from "./disk-watch.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -49,6 +50,11 @@ export interface NodeOptions {
   /** --metrics: Prometheus text at /metrics, and /health, /ready, on a listener of its own
    * (--metrics.addr, --metrics.port; port 0 picks a free one, see VerityNode.metricsUrl). */
   metrics?: { host: string; port: number };
+  /** --datadir.minfreedisk: stop below this many free bytes on the data dir's disk (0: never), warn
+   * below warnBelowBytes (default 4 times that); off when absent. */
+  disk?: { minFreeBytes: number; warnBelowBytes?: number; intervalMs?: number };
+  /** Called when the node must stop on its own (the disk is full); the owner stops it. */
+  onFatal?: (reason: string) => void;
   logger: Logger;
 }
 
@@ -91,6 +97,24 @@ export class VerityNode {
         metrics,
       });
       closers.push(close);
+      let disk: DiskWatch | null = null;
+      if (o.disk) {
+        let started = false;
+        let fullAtStart: string | null = null;
+        disk = await watchDisk({
+          datadir: o.datadir,
+          stopBelowBytes: o.disk.minFreeBytes,
+          warnBelowBytes: o.disk.warnBelowBytes ?? 4 * o.disk.minFreeBytes,
+          ...(o.disk.intervalMs !== undefined ? { intervalMs: o.disk.intervalMs } : {}),
+          logger: log,
+          onFull: (reason) => (started ? o.onFatal?.(reason) : (fullAtStart = reason)),
+        });
+        // The first look ran inside watchDisk: a full disk refuses the start; later ones stop the node.
+        started = true;
+        const watch = disk;
+        closers.push(async () => watch.stop());
+        if (fullAtStart !== null) throw new Error(`not starting: ${fullAtStart as string}`);
+      }
       log.info("chain opened", {
         datadir: o.datadir,
         chainId: o.genesis.params.chainId,
@@ -203,7 +227,8 @@ export class VerityNode {
       closers.push(() => rpc.close());
       let metricsUrl: string | null = null;
       if (metrics && o.metrics) {
-        const stopReporting = reportNodeMetrics(metrics, { chain, pool, driver, syncing: syncStatus, health });
+        const watch = disk;
+        const stopReporting = reportNodeMetrics(metrics, { chain, pool, driver, syncing: syncStatus, health, stateReads: () => store.stateDb.readCounts(), diskFree: () => watch?.freeBytes() ?? null });
         closers.push(async () => stopReporting());
         const server = await startMetricsServer({
           metrics,
