@@ -70,8 +70,13 @@ export const directMessageVerifier: MessageVerifier = { verifyVote, verifyPropos
  * records its builder's credential (see BuildProposal); the next seed derives from this output.
  */
 export function verifyProposerCredential(ctx: HeightContext, proposer: Uint8Array, round: number, vrfProof: Uint8Array): Uint8Array | null {
+  return verifyProposerDraw(ctx, proposer, round, vrfProof)?.beta ?? null;
+}
+
+/** `proposer`'s propose-role draw for (ctx, round) from its proof, or null unless valid with j > 0. */
+export function verifyProposerDraw(ctx: HeightContext, proposer: Uint8Array, round: number, vrfProof: Uint8Array): { beta: Uint8Array; weight: bigint } | null {
   const validator = ctx.validatorSet.get(proposer);
   if (validator === undefined) return null;
   const draw = verifyRoleDraw(ctx, validator.vrfKey, validator.stake, round, "propose", vrfProof);
-  return draw !== null && draw.weight > 0n ? draw.beta : null;
+  return draw !== null && draw.weight > 0n ? { beta: draw.beta, weight: draw.weight } : null;
 }

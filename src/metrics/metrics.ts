@@ -71,6 +71,11 @@ export function createMetrics(o: { version?: string } = {}) {
       messagesAccepted: collectedCounter(registry, "verity_consensus_messages_accepted_total", "Proposals and votes the local engines counted."),
       messagesDropped: collectedCounter(registry, "verity_consensus_messages_dropped_total", "Proposals and votes the local engines dropped, by cause.", ["cause"] as const),
       equivocations: collectedCounter(registry, "verity_consensus_equivocations_total", "Equivocations (two signed messages for one slot) the local engines saw."),
+      proposalBuilds: counter(
+        "verity_consensus_proposal_builds_total",
+        "Proposer draws of local validators by outcome: built; local-better / remote-better (stood back for a better local or announced credential); fallback (built after all: the better proposer sent no block in time).",
+        ["outcome"] as const,
+      ),
       gossipVerdicts: counter("verity_consensus_gossip_messages_total", "Consensus messages from the network by kind and admission verdict (accept, reject, ignore).", ["kind", "verdict"] as const),
     },
     p2p: {

@@ -17,7 +17,7 @@ import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 import type { Metrics } from "../metrics/index.js";
 import type { EvidenceService } from "../staking/evidence.js";
 
-type Topic = "tx" | "proposal" | "vote" | "block" | "evidence";
+type Topic = "tx" | "proposal" | "vote" | "block" | "evidence" | "credential";
 const verdictOf = (o: ValidationOutcome) => (typeof o === "string" ? o : o.verdict);
 
 export interface P2POptions {
@@ -96,6 +96,11 @@ export async function startNodeNetwork(o: {
     const v = driver.onNetworkMessage(payload);
     return v.reason ? { verdict: v.verdict, reason: v.reason } : v.verdict;
   };
+  const onCredential = (payload: Uint8Array): ValidationOutcome => {
+    if (!driver) return { verdict: "ignore", reason: "consensus not started" };
+    const v = driver.onCredential(payload);
+    return v.reason ? { verdict: v.verdict, reason: v.reason } : v.verdict;
+  };
   /** A topic's handler, its verdicts counted (and, for proposals and votes, the consensus kind). */
   const counted = <R extends ValidationOutcome | Promise<ValidationOutcome>>(topic: Topic, handler: (payload: Uint8Array) => R) => {
     if (!metrics) return handler;
@@ -170,6 +175,7 @@ export async function startNodeNetwork(o: {
       proposal: counted("proposal", onConsensus),
       vote: counted("vote", onConsensus),
       block: counted("block", onBlock),
+      credential: counted("credential", onCredential),
       ...(o.evidence ? { evidence: counted("evidence", onEvidence) } : {}),
     },
     blockSource,

@@ -20,15 +20,16 @@
 // - vote: 4 KiB; a vote is ~215 bytes, the rest is room for format growth.
 // - evidence: one piece of equivocation evidence (two signed votes or two signed proposals, ~0.5 KiB),
 //   16 KiB with room for growth.
+// - credential: a proposer's announced credential (consensus/proposer-credential.ts, 113 bytes), 1 KiB.
 
 import { MAX_BLOCK_BYTES } from "../primitives/limits.js";
 
-export type TopicKind = "tx" | "proposal" | "vote" | "block" | "evidence";
+export type TopicKind = "tx" | "proposal" | "vote" | "block" | "evidence" | "credential";
 
-export const TOPIC_KINDS: readonly TopicKind[] = ["tx", "proposal", "vote", "block", "evidence"];
+export const TOPIC_KINDS: readonly TopicKind[] = ["tx", "proposal", "vote", "block", "evidence", "credential"];
 
 /** The envelope's kind byte for each topic (0 is never valid, so a zeroed buffer fails fast). */
-export const KIND_CODE: Readonly<Record<TopicKind, number>> = { tx: 1, proposal: 2, vote: 3, block: 4, evidence: 5 };
+export const KIND_CODE: Readonly<Record<TopicKind, number>> = { tx: 1, proposal: 2, vote: 3, block: 4, evidence: 5, credential: 6 };
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -43,6 +44,7 @@ export const MAX_PAYLOAD_BYTES: Readonly<Record<TopicKind, number>> = {
   vote: 4 * KiB,
   block: MAX_BLOCK_BYTES + MAX_CERTIFICATE_BYTES,
   evidence: 16 * KiB,
+  credential: 1 * KiB,
 };
 
 /** gossipsub's per-RPC frame cap (it-length-prefixed's default); every limit above stays under it. */
@@ -54,6 +56,7 @@ const TOPIC_NAME: Readonly<Record<TopicKind, string>> = {
   vote: "votes",
   block: "blocks",
   evidence: "evidence",
+  credential: "credentials",
 };
 
 /** The gossipsub topic string for a kind on a chain, e.g. /verity/1337/votes/1. */

@@ -156,7 +156,7 @@ describe("hostile peers against a 4-validator localnet", () => {
     // below the -40 ban line. The 3 MiB ones first: the stream is ordered, so by the time the ban
     // lands all of them were judged. (Pushing 3 MiB through noise takes seconds on a loaded host.)
     const oversized = await Attacker.connect("validator-1");
-    for (const kind of ["proposal", "block", "tx", "tx", "vote", "vote", "evidence", "evidence"] as const) await oversized.publish(kind, envelope(kind, randomBytes(MAX_PAYLOAD_BYTES[kind] + 1)));
+    for (const kind of ["proposal", "block", "tx", "tx", "vote", "vote", "evidence", "evidence", "credential", "credential"] as const) await oversized.publish(kind, envelope(kind, randomBytes(MAX_PAYLOAD_BYTES[kind] + 1)));
     await oversized.expectBanned(45_000);
     for (const kind of TOPIC_KINDS) expect(oversized.lines(new RegExp(`oversized ${kind} envelope`)).length, kind).toBeGreaterThan(0);
 

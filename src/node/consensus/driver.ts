@@ -15,10 +15,11 @@ import { BlockJobs } from "./block-jobs.js";
 import { FinalizedImport } from "./finalized-import.js";
 import { HeightSession, readNextHeight } from "./height-session.js";
 import { memoizeVrfVerify } from "./memo-crypto.js";
-import { LocalProposerRace } from "./local-proposers.js";
+import { ProposerRace } from "./proposer-race.js";
+import { credentialPriority, decodeProposerCredential, encodeProposerCredential } from "../../consensus/proposer-credential.js";
 import { openValidatorEngines, type ValidatorEngine } from "./validator-engines.js";
 import { MessageAdmission } from "./message-admission.js";
-import { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
+import { CREDENTIAL_WAIT_MS, NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 import type { DriverOptions, FinalizedOutcome, MessageVerdict, ValidatorSets } from "./ports.js";
 import { SerialQueue } from "./serial.js";
 
@@ -44,7 +45,9 @@ export class ConsensusDriver {
   private readonly now: () => number;
   /** o.crypto with VRF verdicts remembered (see memo-crypto.ts). */
   private readonly crypto: ConsensusCrypto;
-  private readonly proposerRace: LocalProposerRace;
+  private readonly proposerRace: ProposerRace;
+  /** How long a validator that stood back for a better remote credential waits for that block before it builds its own. */
+  private fallbackMs = 0;
   private readonly jobs: BlockJobs;
   private readonly admission: MessageAdmission;
   private readonly imports: FinalizedImport;
@@ -58,7 +61,9 @@ export class ConsensusDriver {
     this.sets = o.sets ?? { setFor: () => Promise.resolve(genesisSet), knownFor: () => genesisSet };
     // Local engines verify the same messages: share each verdict (keyed by message bytes and seed).
     this.verifier = new MemoizingMessageVerifier(100_000);
-    this.proposerRace = new LocalProposerRace(o.validators.length);
+    // With peers, each drawn validator announces its credential and waits this long for better ones
+    // before it builds: a credential is ~120 bytes and crosses a loopback or LAN mesh in a few ms.
+    this.proposerRace = new ProposerRace(o.validators.length, o.transport ? (o.credentialWaitMs ?? CREDENTIAL_WAIT_MS) : 0);
     const { common, chain, producer, candidates, params, logger } = o;
     const crypto = this.crypto;
     this.jobs = new BlockJobs({ common, chain, producer, candidates, params, crypto, exec: new SerialQueue(), logger, now: this.now, ...(o.evidence ? { evidence: o.evidence } : {}) });
@@ -79,6 +84,8 @@ export class ConsensusDriver {
 
   async start(): Promise<void> {
     const timeouts = this.o.timeouts ?? (this.o.transport ? NETWORK_TIMEOUTS : NODE_TIMEOUTS);
+    // Well inside the propose timeout, so that a fallback block still reaches the others in round.
+    this.fallbackMs = Math.floor(timeouts.proposeMs * 0.4);
     const startSet = await this.sets.setFor(Number(this.o.chain.head.header.number) + 1);
     const opened = await openValidatorEngines(this.o.validators, startSet, { ...this.o, crypto: this.crypto, timeouts, verifier: this.verifier });
     for (const e of opened) this.engines.push({ ...e, queue: Promise.resolve() });
@@ -232,6 +239,10 @@ export class ConsensusDriver {
     // Precommits are remembered past the decision: the next height's proposals carry every one of
     // them that the certificate lacks (see HeightSession.addLatePrecommit).
     const s = this.session;
+    if (s !== undefined && message.kind === "proposal" && message.height === s.height) {
+      const v = this.verifier.verifyProposal(s.ctx, message);
+      if (v.ok) this.proposerRace.observeProposal(message.height, message.round, v.priority);
+    }
     if (s !== undefined && message.kind === "vote" && message.step === "precommit") {
       if (message.height === s.height) s.precommitSeen(message);
       else if (message.height === s.height - 1) s.addLatePrecommit(message, this.verifier);
@@ -257,12 +268,24 @@ export class ConsensusDriver {
         });
         return;
       case "BuildProposal": {
-        if (!(await this.proposerRace.shouldBuild(a.height, a.round, a.priority))) {
+        this.o.transport?.broadcast("credential", encodeProposerCredential({ height: a.height, round: a.round, proposer: a.proposer, vrfProof: a.vrfProof }));
+        const verdict = await this.proposerRace.shouldBuild(a.height, a.round, a.priority);
+        this.o.metrics?.consensus.proposalBuilds.inc({ outcome: verdict === "build" ? "built" : verdict });
+        if (verdict === "local-better") {
           this.o.logger.debug("proposal not built: another local validator holds a better priority", { validator: e.id, height: a.height, round: a.round });
           return;
         }
-        const built = await this.jobs.build(this.session as HeightSession, a.height, a.round, a.proposer, a.vrfProof);
-        if (built) this.dispatch(e, { type: "ProposalBuilt", height: a.height, round: a.round, value: built.bytes ?? encodeBlock(built.block), hash: built.block.hash });
+        if (verdict === "remote-better") {
+          this.o.logger.debug("proposal not built yet: a peer announced a better credential", { validator: e.id, height: a.height, round: a.round });
+          this.timer(this.fallbackMs, () => {
+            if (this.session?.height !== a.height || !this.proposerRace.fallbackFor(a.height, a.round, a.priority)) return;
+            this.o.logger.info("the better-credentialed proposer sent no block: building ours", { validator: e.id, height: a.height, round: a.round });
+            this.o.metrics?.consensus.proposalBuilds.inc({ outcome: "fallback" });
+            this.buildProposal(e, a).catch((err: Error) => this.o.logger.error("fallback proposal failed", { validator: e.id, error: err }));
+          });
+          return;
+        }
+        await this.buildProposal(e, a);
         return;
       }
       case "ValidateBlock": {
@@ -274,6 +297,27 @@ export class ConsensusDriver {
         await this.commit(a);
         return;
     }
+  }
+
+  private async buildProposal(e: LocalEngine, a: Extract<ConsensusAction, { type: "BuildProposal" }>): Promise<void> {
+    const s = this.session;
+    if (s === undefined || s.height !== a.height) return;
+    const built = await this.jobs.build(s, a.height, a.round, a.proposer, a.vrfProof);
+    if (built) this.dispatch(e, { type: "ProposalBuilt", height: a.height, round: a.round, value: built.bytes ?? encodeBlock(built.block), hash: built.block.hash });
+  }
+
+  /**
+   * A proposer credential from the network: verified against the height being agreed; relayed only
+   * when it is the best of its round seen here (a worse one tells nobody anything).
+   */
+  onCredential(bytes: Uint8Array): MessageVerdict {
+    const decoded = decodeProposerCredential(bytes);
+    if (!decoded.ok) return { verdict: "reject", reason: `undecodable credential: ${decoded.error}` };
+    const s = this.session;
+    if (!this.running || s === undefined || decoded.value.height !== s.height) return { verdict: "ignore", reason: "not the height being agreed" };
+    const priority = credentialPriority(s.ctx, decoded.value);
+    if (priority === null) return { verdict: "reject", reason: "invalid proposer credential" };
+    return this.proposerRace.observeCredential(s.height, decoded.value.round, priority) ? { verdict: "accept" } : { verdict: "ignore", reason: "not the round's best credential" };
   }
 
   /** Our engines decided: commit, then move on to the next height (whoever committed it). */

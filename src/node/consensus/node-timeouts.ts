@@ -22,3 +22,11 @@ export const NODE_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWindow
  * next height starts on the block-time clock anyway.
  */
 export const NETWORK_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWindowMs: 300 };
+
+/**
+ * How long a drawn proposer waits for other validators' credentials before it builds (validators in
+ * separate processes only). The credentials of one round go out when each validator starts the
+ * height; this covers the gossip of a ~120-byte message plus a little of the start spread. A
+ * credential that arrives later only means two blocks get built, as before credentials existed.
+ */
+export const CREDENTIAL_WAIT_MS = 100;

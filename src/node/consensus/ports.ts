@@ -56,7 +56,7 @@ export interface BlockPipelinePort {
 /** How consensus messages leave this node (libp2p gossip, or nothing for a lone process). Incoming
  * messages arrive through ConsensusDriver.onNetworkMessage. */
 export interface ConsensusTransport {
-  broadcast(kind: "proposal" | "vote", bytes: Uint8Array): void;
+  broadcast(kind: "proposal" | "vote" | "credential", bytes: Uint8Array): void;
 }
 
 /** What the network layer should do with a received consensus message. */
@@ -87,6 +87,8 @@ export interface DriverOptions {
   blockTimeMs: number;
   timeouts?: TimeoutConfig;
   transport?: ConsensusTransport;
+  /** With a transport: how long a drawn proposer waits for peers' credentials before it builds (default CREDENTIAL_WAIT_MS). */
+  credentialWaitMs?: number;
   logger: Logger;
   now?: () => number;
   /** Timeouts fired and finality latency are counted here (the rest is read on scrape). */
