@@ -85,6 +85,7 @@ async function start(a: StartArgs): Promise<void> {
     validators: loadValidatorKeys(a.datadir, genesis, dev),
     ...(a.p2p ? { p2p: a.p2p } : {}),
     ...(a.metrics ? { metrics: a.metrics } : {}),
+    txpool: a.txpool,
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);

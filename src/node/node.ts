@@ -7,6 +7,7 @@ import { CallExecutor } from "../evm/call.js";
 import { openBlockPipeline } from "./block-pipeline.js";
 import type { Chain, CommittedBlock } from "../chain/chain.js";
 import type { TxPool } from "../chain/txpool/pool.js";
+import { txPoolConfigOf, type TxPoolLimits } from "../chain/txpool/limits.js";
 import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
@@ -48,6 +49,8 @@ export interface NodeOptions {
   /** --metrics: Prometheus text at /metrics, and /health, /ready, on a listener of its own
    * (--metrics.addr, --metrics.port; port 0 picks a free one, see VerityNode.metricsUrl). */
   metrics?: { host: string; port: number };
+  /** --txpool.* limits (unset ones at their defaults, txpool/limits.ts). */
+  txpool?: Partial<TxPoolLimits>;
   logger: Logger;
 }
 
@@ -88,6 +91,7 @@ export class VerityNode {
         genesis: o.genesis,
         logger: log,
         metrics,
+        txpool: txPoolConfigOf(o.txpool ?? {}),
       });
       closers.push(close);
       log.info("chain opened", {
