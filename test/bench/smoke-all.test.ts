@@ -30,7 +30,7 @@ describe("benchmark harness smoke run (npm run bench -- all --quick)", () => {
     expect(indexFile, run.stdout).toBeDefined();
     const index = JSON.parse(readFileSync(join(out, indexFile as string), "utf8")) as AllIndex;
     expect(index.quick).toBe(true);
-    expect(index.scenarios.map((s) => s.scenario)).toEqual(["consensus", "execution", "localnet", "peers", "staking"]);
+    expect(index.scenarios.map((s) => s.scenario)).toEqual(["consensus", "execution", "localnet", "peers", "staking", "memory"]);
     for (const s of index.scenarios) {
       expect({ scenario: s.scenario, status: s.status, reason: s.reason }).toEqual({ scenario: s.scenario, status: "ok", reason: null });
       const files = s.files.map((f) => resolve(ROOT, f));
