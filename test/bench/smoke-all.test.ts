@@ -20,10 +20,10 @@ interface AllIndex {
 }
 
 describe("benchmark harness smoke run (npm run bench -- all --quick)", () => {
-  it("runs every scenario and writes its JSON, table and charts", { timeout: 240_000 }, async () => {
+  it("runs every scenario and writes its JSON, table and charts", { timeout: 300_000 }, async () => {
     const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/main.ts", "all", "--quick", "--out", out], {
       cwd: ROOT,
-      timeout: 230_000,
+      timeout: 290_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     const indexFile = readdirSync(out).find((f) => /^all-.*\.json$/.test(f));
