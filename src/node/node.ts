@@ -18,6 +18,7 @@ import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import type { TimeoutConfig } from "../consensus/timeouts.js";
 import { committeeFailureProbabilities, formatCommitteeRisk } from "../consensus/committee-risk.js";
 import { EvidenceRules, EvidenceService } from "../staking/evidence.js";
+import { VestingReader } from "../staking/vesting.js";
 import { StakeLedgerReader } from "../staking/ledger-reader.js";
 import { SystemViews } from "../evm/system-call.js";
 import { NodeStakingRpc } from "./staking-rpc.js";
@@ -168,6 +169,7 @@ export class VerityNode {
       });
       // Subscriptions to the tx service live as long as the node (the service goes with it).
       txs.onExecutable(() => driver.notifyPending());
+      const views = new SystemViews(store.stateDb, common);
       const backend: NodeRpcBackend = new NodeRpcBackend({
         chain,
         state,
@@ -182,7 +184,7 @@ export class VerityNode {
         peerCount: () => network?.net.peers().length ?? 0,
         syncing: () => network?.sync.syncing() ?? null,
         minSuggestedTip: 1_000_000_000n,
-        staking: new NodeStakingRpc(chain, new StakeLedgerReader(new SystemViews(store.stateDb, common)), evidence, log.child("staking")),
+        staking: new NodeStakingRpc(chain, new StakeLedgerReader(views), new VestingReader(views), evidence, log.child("staking")),
       });
       // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction
       // filters and subscriptions.

@@ -41,5 +41,6 @@ export const proposalFields = (proposer: Uint8Array, now: bigint) => ({
   seed: ZERO_HASH,
   lastCommit: new Uint8Array(0),
   lastCommitHash: ZERO_HASH,
+  nextValidatorsHash: ZERO_HASH,
   now,
 });
