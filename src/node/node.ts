@@ -183,7 +183,8 @@ export class VerityNode {
         devAccounts: o.devAccounts,
         peerCount: () => network?.net.peers().length ?? 0,
         syncing: () => network?.sync.syncing() ?? null,
-        minSuggestedTip: 1_000_000_000n,
+        // 1 gwei, or --txpool.pricelimit if higher: a suggested tip the pool refuses helps no wallet.
+        minSuggestedTip: pool.config.minTip > 1_000_000_000n ? pool.config.minTip : 1_000_000_000n,
         staking: new NodeStakingRpc(chain, new StakeLedgerReader(views), new VestingReader(views), evidence, log.child("staking")),
       });
       // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction

@@ -67,7 +67,8 @@ describe("txpool limits (--txpool.*)", () => {
   it("refuses only where geth would: below the price limit, over a sender's queue, a full pool not outbid", async () => {
     const p = await start({ globalSlots: 6, globalQueue: 2, accountSlots: 2, accountQueue: 2, priceLimit: 2n * GWEI });
     const [alice, bob, carol, dave, erin] = wallets;
-    // --txpool.pricelimit: a tip under 2 gwei is refused, 2 gwei is taken.
+    // --txpool.pricelimit: a tip under 2 gwei is refused, 2 gwei is taken, and the node suggests no less.
+    expect(BigInt((await p.send("eth_maxPriorityFeePerGas", [])) as string)).toBe(2n * GWEI);
     expect(await send(p, await alice!.signTransaction(transfer(0, GWEI)))).toBe("transaction gas price below minimum: gas tip cap 1000000000, minimum needed 2000000000");
     expect(await send(p, await alice!.signTransaction(transfer(0, 2n * GWEI)))).toBeNull();
     // --txpool.accountqueue 2: alice's nonces 5 and 6 wait behind a gap, nonce 7 is one too many.
