@@ -5,6 +5,7 @@
 //   localnet    N validator processes on loopback under a JSON-RPC load
 //   peers       the same load against verity, anvil, Hardhat's node and Ganache
 //   staking     a chain whose validator set changes through the staking ledger (join, jail, slash), epoch by epoch
+//   memory      resident memory of verity and anvil over transfers to fresh accounts (start, half-way, end, peak)
 //   all         every scenario above, in that order
 //
 // Each scenario writes bench/results/<scenario>-<date>.{json,md} and SVG charts next to them; `all`
@@ -21,8 +22,9 @@ import { executionScenario } from "./scenarios/execution.js";
 import { localnetScenario } from "./scenarios/localnet.js";
 import { peersScenario } from "./scenarios/peers.js";
 import { stakingScenario } from "./scenarios/staking.js";
+import { memoryScenario } from "./scenarios/memory.js";
 
-const SCENARIOS: readonly Scenario[] = [consensusScenario, executionScenario, localnetScenario, peersScenario, stakingScenario];
+const SCENARIOS: readonly Scenario[] = [consensusScenario, executionScenario, localnetScenario, peersScenario, stakingScenario, memoryScenario];
 
 const USAGE = usage(SCENARIOS);
 

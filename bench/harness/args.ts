@@ -16,13 +16,14 @@ Options:
   --validators LIST       consensus: simulated N (default 4,16,64,256,1000); localnet: processes (default 1,4,7)
   --heights H             consensus: heights per simulator run (default by N)
   --block-txs LIST        consensus: synthetic block sizes in transfers (default 100,1000,4000)
-  --txs N                 peers/localnet: transfers per saturation run (default 5000); execution: per run (10000)
+  --txs N                 peers/localnet: transfers per saturation run (default 5000); execution: per run (10000);
+                          memory: transfers, to txs/2 fresh accounts (40000)
   --senders S             load senders (default 32; execution 200)
   --connections C         load connections, one request in flight each (default 32)
   --rate R                fixed-rate load, tx/s per connection (peers 8, localnet 16)
   --duration S            seconds of fixed-rate load (peers 10, localnet 60)
-  --peers LIST            peers: nodes to compare (default verity,anvil,hardhat,ganache)
-  --block-times LIST      peers: 0 = automine/instamine, else seconds per block (default 0,1)
+  --peers LIST            peers: nodes to compare (default verity,anvil,hardhat,ganache; memory: verity,anvil)
+  --block-times LIST      peers: 0 = automine/instamine, else seconds per block (default 0,1); memory: the first (1)
   --profile               take CPU profiles (execution: always in full runs)
   --out DIR               results directory (default bench/results)
 `;

@@ -60,9 +60,10 @@ function sign(key: Uint8Array, nonce: number, to: Uint8Array, value: bigint): { 
 /**
  * `total` transfers spread evenly over `senderCount` senders (the i-th from sender i % S), each to a
  * fresh address, with nonces from `firstNonce` (a later load on the same node continues where an
- * earlier one of `firstNonce` transfers per sender ended).
+ * earlier one of `firstNonce` transfers per sender ended). With `recipients`, the i-th goes to the
+ * (i % recipients)-th of that many fresh addresses instead, so each of them is paid more than once.
  */
-export function signLoad(senderCount: number, total: number, firstNonce = 0): SignedLoad {
+export function signLoad(senderCount: number, total: number, firstNonce = 0, recipients?: number): SignedLoad {
   if (!Number.isInteger(senderCount) || senderCount < 1) throw new Error("at least one sender is needed");
   const t0 = performance.now();
   const senders = loadSenders(senderCount);
@@ -70,7 +71,8 @@ export function signLoad(senderCount: number, total: number, firstNonce = 0): Si
   for (let i = 0; i < total; i++) {
     const s = i % senderCount;
     const nonce = firstNonce + perSender[s]!.length;
-    const to = keccak256(utf8.encode(`verity-loadgen-recipient-${s}-${nonce}`)).subarray(12);
+    const seed = recipients === undefined ? `verity-loadgen-recipient-${s}-${nonce}` : `verity-loadgen-shared-recipient-${i % recipients}`;
+    const to = keccak256(utf8.encode(seed)).subarray(12);
     perSender[s]!.push({ ...sign(senders[s]!.privateKey, nonce, to, 1n + BigInt(i)), sender: s, nonce });
   }
   return { senders, perSender, total, signSeconds: (performance.now() - t0) / 1000 };

@@ -62,6 +62,25 @@ export function parsePeakRssKiB(statusText: string): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** VmRSS of /proc/<pid>/status text (the resident set now), in KiB. */
+export function parseRssKiB(statusText: string): number {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(statusText);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The largest resident set among a process and its descendants now, MiB (0 once all are gone). */
+export function treeRssMiB(rootPid: number): number {
+  let max = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      max = Math.max(max, parseRssKiB(readFileSync(`/proc/${pid}/status`, "utf8")));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return max / 1024;
+}
+
 function readStat(pid: number): StatFields | null {
   try {
     return parseStat(readFileSync(`/proc/${pid}/stat`, "utf8"));

@@ -68,8 +68,11 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
     genesis,
     logger: silentLogger,
     // The whole load waits in the pool before the first block (a saturated node); the default
-    // capacity (8,192 slots) would refuse part of a larger run.
-    txpool: { maxSlots: Math.max(DEFAULT_TXPOOL_CONFIG.maxSlots, poolCapacity) },
+    // capacity (65,536 pending) would refuse or cut back part of a larger run.
+    txpool: {
+      maxSlots: Math.max(DEFAULT_TXPOOL_CONFIG.maxSlots, poolCapacity),
+      maxPending: Math.max(DEFAULT_TXPOOL_CONFIG.maxPending, poolCapacity),
+    },
   });
 
   const timer = new StageTimer();

@@ -86,8 +86,14 @@ export function genesisHeader(genesis: Genesis, stateRoot: Hash32, seed: Hash32,
 
 export class Chain extends EventEmitter<ChainEvents> {
   private headBlock!: Block;
-  private readonly blocks = new LruCache<string, Block>(256);
-  private readonly receipts = new LruCache<string, TxReceipt[]>(256);
+  /**
+   * Recently read or committed blocks and receipts (RPC reads the newest again and again). Bounded
+   * by their transactions too, not just by count: 256 full blocks of a transfer load are ~360,000
+   * decoded transactions, hundreds of MB; 16,384 transactions (~11 such blocks, or all 256 blocks
+   * of a quiet chain) keep what RPC and pool upkeep read, and the rest is a LevelDB read away.
+   */
+  private readonly blocks = new LruCache<string, Block>(256, (b) => 1 + b.transactions.length, 16_384);
+  private readonly receipts = new LruCache<string, TxReceipt[]>(256, (r) => 1 + r.reduce((n, x) => n + 1 + x.logs.length, 0), 32_768);
   /** Encoded size of blocks read or committed here, known from their bytes (RPC's `size`). */
   private readonly sizes = new WeakMap<Block, number>();
   private readonly reactions: CommitReaction[] = [];

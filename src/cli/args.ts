@@ -1,7 +1,8 @@
 // Command-line flags: geth's spelling where geth has one (--datadir, --http.addr, --http.port,
-// --http.corsdomain, --http.vhosts), parsed into the node's options. Unknown flags are errors.
+// --http.corsdomain, --http.vhosts, --txpool.*), parsed into the node's options. Unknown flags are errors.
 import { parseArgs } from "node:util";
 import { parseLogLevels } from "../util/logger.js";
+import { DEFAULT_LIMITS, type TxPoolLimits } from "../chain/txpool/limits.js";
 
 export const HELP = `verity: a proof-of-stake blockchain node with an Ethereum JSON-RPC
 
@@ -49,6 +50,13 @@ Flags for start (each is also a key of the --config file and a VERITY_* variable
   --bootnodes LIST         comma-separated multiaddrs of peers to dial (/ip4/127.0.0.1/tcp/30303[/p2p/<id>])
   --maxpeers N             most peers to keep connected (default 25)
   --dev.accounts           unlock the dev mnemonic's accounts on a chain from a genesis file
+  --txpool.globalslots N   executable transactions kept after each block (default ${DEFAULT_LIMITS.globalSlots})
+  --txpool.globalqueue N   non-executable (nonce-gapped) transactions held in total (default ${DEFAULT_LIMITS.globalQueue});
+                           the pool is full at globalslots + globalqueue and then takes only better-paying ones
+  --txpool.accountslots N  executable transactions a sender keeps when pending is cut back (default ${DEFAULT_LIMITS.accountSlots})
+  --txpool.accountqueue N  non-executable transactions held per sender (default ${DEFAULT_LIMITS.accountQueue})
+  --txpool.pricelimit WEI  lowest priority fee (legacy: gas price) admitted (default ${DEFAULT_LIMITS.priceLimit})
+  --txpool.pricebump PCT   percent a replacement must raise fee cap and tip by (default ${DEFAULT_LIMITS.priceBump})
 
 Flags for localnet:
   --validators N           validator processes (default 4); validator i serves JSON-RPC on --http.port + i
@@ -97,6 +105,8 @@ export interface StartArgs {
   metrics?: { host: string; port: number };
   /** Unlock (and print) the dev mnemonic's accounts on a chain from a genesis file (localnet). */
   devAccounts: boolean;
+  /** --txpool.* limits given (the others stay at their defaults). */
+  txpool: Partial<TxPoolLimits>;
 }
 
 export interface InitArgs {
@@ -164,6 +174,25 @@ function p2pFlags(values: { "p2p.port"?: string; "p2p.addr"?: string; bootnodes?
   };
 }
 
+/** Largest --txpool.* count accepted: far past what memory holds, so only typos are refused. */
+const MAX_POOL_COUNT = 10_000_000;
+
+function txpoolFlags(values: Partial<Record<`txpool.${string}`, string>>): Partial<TxPoolLimits> {
+  const out: Partial<TxPoolLimits> = {};
+  const count = (flag: string) => positiveInt(values[`txpool.${flag}`]!, `--txpool.${flag}`, MAX_POOL_COUNT);
+  if (values["txpool.globalslots"] !== undefined) out.globalSlots = count("globalslots");
+  if (values["txpool.globalqueue"] !== undefined) out.globalQueue = count("globalqueue");
+  if (values["txpool.accountslots"] !== undefined) out.accountSlots = count("accountslots");
+  if (values["txpool.accountqueue"] !== undefined) out.accountQueue = count("accountqueue");
+  const priceLimit = values["txpool.pricelimit"];
+  if (priceLimit !== undefined) {
+    if (!/^[0-9]+$/.test(priceLimit)) throw new UsageError(`--txpool.pricelimit: expected wei as a non-negative integer, got "${priceLimit}"`);
+    out.priceLimit = BigInt(priceLimit);
+  }
+  if (values["txpool.pricebump"] !== undefined) out.priceBump = BigInt(positiveInt(values["txpool.pricebump"], "--txpool.pricebump", 1000));
+  return out;
+}
+
 function list(v: string): string[] {
   return v.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
@@ -199,6 +228,12 @@ export function parseCli(argv: string[]): CliArgs {
       bootnodes: { type: "string" },
       maxpeers: { type: "string" },
       "dev.accounts": { type: "boolean" },
+      "txpool.globalslots": { type: "string" },
+      "txpool.globalqueue": { type: "string" },
+      "txpool.accountslots": { type: "string" },
+      "txpool.accountqueue": { type: "string" },
+      "txpool.pricelimit": { type: "string" },
+      "txpool.pricebump": { type: "string" },
       "log-level": { type: "string" },
       validators: { type: "string" },
       force: { type: "boolean" },
@@ -297,5 +332,6 @@ export function parseCli(argv: string[]): CliArgs {
       ? { metrics: { host: values["metrics.addr"] ?? "127.0.0.1", port: positiveInt(values["metrics.port"] ?? "6060", "--metrics.port", 65535, true) } }
       : {}),
     devAccounts: values["dev.accounts"] ?? false,
+    txpool: txpoolFlags(values),
   };
 }

@@ -36,6 +36,15 @@ export function startArgsToToml(a: StartArgs): string {
     metrics: a.metrics ? { enabled: true, addr: a.metrics.host, port: a.metrics.port } : { enabled: false },
     ...(a.p2p ? { p2p: { port: a.p2p.port, addr: a.p2p.host }, bootnodes: a.p2p.bootnodes, maxpeers: a.p2p.maxPeers } : {}),
     dev: { accounts: a.devAccounts },
+    // Only the limits set: the others follow the pool's defaults (chain/txpool/limits.ts).
+    txpool: {
+      globalslots: a.txpool.globalSlots,
+      globalqueue: a.txpool.globalQueue,
+      accountslots: a.txpool.accountSlots,
+      accountqueue: a.txpool.accountQueue,
+      pricelimit: a.txpool.priceLimit?.toString(),
+      pricebump: a.txpool.priceBump !== undefined ? int(a.txpool.priceBump) : undefined,
+    },
   };
   if (!a.p2p) unset.push("p2p.port (no networking)");
   const header = "# verity dumpconfig: the effective settings of 'verity start' (flags > VERITY_* > --config file > defaults)\n";

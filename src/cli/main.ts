@@ -99,6 +99,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
       process.exitCode = 1;
       stopper.shutdown?.("disk full");
     },
+    txpool: a.txpool,
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);

@@ -19,7 +19,7 @@ import { effectiveGasPrice } from "../primitives/fees.js";
 import { bloomUnion } from "../primitives/bloom.js";
 import { serializeTransaction } from "../primitives/encoding.js";
 import type { Address20, Hash32, Log, TxReceipt } from "../primitives/types.js";
-import { createStateManager, type BatchFlushStateManager, type StateDB } from "./state.js";
+import { createStateManager, DEFAULT_STATE_CACHE_LIMITS, type BatchFlushStateManager, type StateCacheLimits, type StateDB } from "./state.js";
 import { ExecutionStateError, isolated, unwindTo } from "./isolation.js";
 import { systemCallsOn, type SystemCalls } from "./system-call.js";
 import { afterTransactions, beforeTransactions } from "./system-contracts.js";
@@ -123,8 +123,15 @@ export class BlockExecutor {
     private readonly endOfBlock: EndOfBlockHook | undefined,
   ) {}
 
-  static async create(common: Common, db: StateDB, headStateRoot: Hash32, blockHashes: BlockHashLookup, endOfBlock?: EndOfBlockHook): Promise<BlockExecutor> {
-    const stateManager = createStateManager(db, headStateRoot, common);
+  static async create(
+    common: Common,
+    db: StateDB,
+    headStateRoot: Hash32,
+    blockHashes: BlockHashLookup,
+    endOfBlock?: EndOfBlockHook,
+    cacheLimits: StateCacheLimits = DEFAULT_STATE_CACHE_LIMITS,
+  ): Promise<BlockExecutor> {
+    const stateManager = createStateManager(db, headStateRoot, common, true, cacheLimits);
     const vm = await createVM({ common, stateManager, blockchain: blockchainAdapter(blockHashes) });
     return new BlockExecutor(common, vm, stateManager, headStateRoot, blockHashes, endOfBlock);
   }
@@ -143,6 +150,11 @@ export class BlockExecutor {
   /** The state root the live state manager sits on. */
   get currentRoot(): Hash32 {
     return this.root;
+  }
+
+  /** Entries the live state manager caches now (bounded by its StateCacheLimits). */
+  get cacheSizes(): ReturnType<BatchFlushStateManager["cacheSizes"]> {
+    return this.stateManager.cacheSizes();
   }
 
   /** Phases of the last build or execute. */
@@ -288,6 +300,8 @@ export class BlockExecutor {
   private async finish(transactions: TypedTransaction[], receipts: TxReceipt[], gasUsed: bigint, skipped: SkippedTx[]) {
     const stateRoot = await this.stateManager.getStateRoot();
     this.root = stateRoot;
+    // Between blocks every cached entry is in the trie: the one moment the caches can be cut back.
+    await this.stateManager.boundCaches();
     this.timings.stateRootMs = performance.now() - this.startedAt - this.timings.txsMs;
     return { stateRoot, transactions, receipts, gasUsed, logsBloom: bloomUnion(receipts.map((r) => r.logsBloom)), skipped };
   }

@@ -13,7 +13,14 @@
 import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie, type MPTOpts, type TrieShallowCopyOpts } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
-import { CODEHASH_PREFIX, Caches, MerkleStateManager, type MerkleStateManagerOpts } from "@ethereumjs/statemanager";
+import {
+  CODEHASH_PREFIX,
+  Caches,
+  MerkleStateManager,
+  type AccountCache,
+  type MerkleStateManagerOpts,
+  type StorageCache,
+} from "@ethereumjs/statemanager";
 import {
   Account,
   ValueEncoding,
@@ -101,8 +108,37 @@ export class StateTrie extends MerklePatriciaTrie {
   }
 }
 
-/** MerkleStateManager whose flush writes the cached changes to the tries in batches, and whose
- * cached account reads decode each cached account once. */
+/**
+ * How much the long-lived state manager keeps across blocks. @ethereumjs's caches (its default
+ * ordered-map kind) never evict, so a chain that keeps meeting new accounts grew without bound
+ * (transfers to 20,000 fresh accounts grew the live heap by ~30 MB, docs/performance.md). Its LRU kind would evict
+ * during a block too, and an evicted write that was not yet flushed would be lost; so the caches
+ * stay unevicting within a block and are cut back after it, when everything is in the trie
+ * (boundCaches). What falls out is read again from the trie, through the decoded-node cache and
+ * the database's recent-node cache (~50-100 µs an account instead of a map lookup).
+ */
+export interface StateCacheLimits {
+  /** Accounts (present or known absent). A saturated block of transfers touches ~3,000, so this
+   * keeps the last few blocks' accounts: senders, the proposer, the system contracts. ~0.7 KB each. */
+  accounts: number;
+  /** Storage slots, counted as the blocks touched them (an upper bound: a slot touched in two
+   * blocks counts twice, so a cut may come early, never late). ~0.3 KB each. */
+  storageSlots: number;
+  /** Contract codes (each up to 24 KiB, EIP-170). */
+  codes: number;
+  /** Opened storage tries, one per contract touched (each holds its root and a database handle). */
+  storageTries: number;
+}
+
+export const DEFAULT_STATE_CACHE_LIMITS: StateCacheLimits = {
+  accounts: 16_384,
+  storageSlots: 32_768,
+  codes: 512,
+  storageTries: 1_024,
+};
+
+/** MerkleStateManager whose flush writes the cached changes to the tries in batches, whose cached
+ * account reads decode each cached account once, and whose caches are bounded (boundCaches). */
 export class BatchFlushStateManager extends MerkleStateManager {
   /**
    * The account cache holds RLP, and @ethereumjs decodes it again on every getAccount: a transfer
@@ -112,9 +148,60 @@ export class BatchFlushStateManager extends MerkleStateManager {
    * modify the Account objects they get.
    */
   private readonly decoded = new WeakMap<Uint8Array, Account>();
+  /** What the last flush wrote back (the last block's accounts and slots, read or written): the
+   * working set a cut keeps. */
+  private lastAccounts: ReturnType<AccountCache["flush"]> = [];
+  private lastSlots: ReturnType<StorageCache["flush"]> = [];
+  /** Slots flushed since the storage cache was last emptied (an upper bound on what it holds). */
+  private slotsSinceCut = 0;
+  private readonly limits: StateCacheLimits;
 
-  constructor(opts: MerkleStateManagerOpts & { trie: StateTrie }) {
+  constructor(opts: MerkleStateManagerOpts & { trie: StateTrie; cacheLimits?: StateCacheLimits }) {
     super(opts);
+    this.limits = opts.cacheLimits ?? DEFAULT_STATE_CACHE_LIMITS;
+  }
+
+  /** Entries held now, for tests and diagnostics. */
+  cacheSizes(): { accounts: number; storageAccounts: number; codes: number; storageTries: number } {
+    return {
+      accounts: this._caches?.account?.size() ?? 0,
+      storageAccounts: this._caches?.storage?.size() ?? 0,
+      codes: this._caches?.code?.size() ?? 0,
+      storageTries: Object.keys(this._storageTries).length,
+    };
+  }
+
+  /**
+   * Cuts the caches back to their limits. Only between blocks (no checkpoint open, the block
+   * flushed): every cached entry is then clean, in the trie, so dropping one loses nothing. A cache
+   * over its limit is emptied and given back the last block's entries, the ones the next block most
+   * likely reads again (the cache keeps no recency order of its own to evict by).
+   */
+  async boundCaches(): Promise<void> {
+    const caches = this._caches;
+    if (caches === undefined) return;
+    if (this._checkpointCount !== 0) throw new Error("boundCaches() inside a block: its writes are not flushed yet");
+    await this.flush();
+    const { account, storage, code } = caches;
+    if (account !== undefined && account.size() > this.limits.accounts) {
+      account.clear();
+      for (const [hex, elem] of this.lastAccounts.slice(0, this.limits.accounts)) {
+        account.put(createAddressFromString(`0x${hex}`), elem.accountRLP === undefined ? undefined : createAccountFromRLP(elem.accountRLP));
+      }
+      account.flush(); // the entries put back are clean: nothing for the next flush to write
+    }
+    if (storage !== undefined && this.slotsSinceCut > this.limits.storageSlots) {
+      storage.clear();
+      const kept = this.lastSlots.slice(0, this.limits.storageSlots);
+      for (const [hex, keyHex, value] of kept) {
+        if (value !== undefined) storage.put(createAddressFromString(`0x${hex}`), unprefixedHexToBytes(keyHex), value);
+      }
+      storage.flush();
+      this.slotsSinceCut = kept.length;
+    }
+    if (code !== undefined && code.size() > this.limits.codes) code.clear();
+    // Rebuilt from the accounts' storage roots when next needed; the flush made those current.
+    if (Object.keys(this._storageTries).length > this.limits.storageTries) this._storageTries = {};
   }
 
   /** Checkpoints open on this state manager (each journal checkpoint opens one): what
@@ -180,6 +267,10 @@ export class BatchFlushStateManager extends MerkleStateManager {
   /** Storage slots, one batch per account's storage trie; the account takes the new storage root. */
   private async flushStorage(): Promise<void> {
     const items = this._caches?.storage?.flush() ?? [];
+    if (items.length > 0) {
+      this.lastSlots = items;
+      this.slotsSinceCut += items.length;
+    }
     const byAccount = new Map<string, TrieChange[]>();
     for (const [addressHex, keyHex, value] of items) {
       let changes = byAccount.get(addressHex);
@@ -206,6 +297,7 @@ export class BatchFlushStateManager extends MerkleStateManager {
   /** Accounts, in one batch on the account trie. */
   private async flushAccounts(): Promise<void> {
     const items = this._caches?.account?.flush() ?? [];
+    if (items.length > 0) this.lastAccounts = items;
     const changes: TrieChange[] = items.map(([addressHex, elem]) => ({ key: unprefixedHexToBytes(addressHex), value: elem.accountRLP ?? null }));
     await (this._trie as StateTrie).applyBatch(changes);
   }
@@ -224,10 +316,16 @@ export function createStateTrie(db: StateDB, root: Uint8Array | undefined, commo
 /** A state manager with account/storage/code caches: ~2x faster execution than the uncached default
  * (shared/notes/execution-performance.md), flushed to the tries in batches when the outermost
  * checkpoint commits or the state root is read. */
-export function createStateManager(db: StateDB, root: Uint8Array | undefined, common: Common, cached = true): BatchFlushStateManager {
+export function createStateManager(
+  db: StateDB,
+  root: Uint8Array | undefined,
+  common: Common,
+  cached = true,
+  cacheLimits: StateCacheLimits = DEFAULT_STATE_CACHE_LIMITS,
+): BatchFlushStateManager {
   return new BatchFlushStateManager({
     common,
     trie: createStateTrie(db, root, common),
-    ...(cached ? { caches: new Caches() } : {}),
+    ...(cached ? { caches: new Caches(), cacheLimits } : {}),
   });
 }

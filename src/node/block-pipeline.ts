@@ -13,6 +13,7 @@ import { DEFAULT_TXPOOL_CONFIG, type TxPoolConfig } from "../chain/txpool/types.
 import { createChainCommon } from "../evm/common.js";
 import { BlockExecutor } from "../evm/executor.js";
 import { StateReader } from "../evm/state-reader.js";
+import type { StateCacheLimits } from "../evm/state.js";
 import type { Genesis } from "../primitives/types.js";
 import { ChainStore } from "../storage/chain-store.js";
 import type { Logger } from "../util/logger.js";
@@ -46,6 +47,8 @@ export async function openBlockPipeline(o: {
   genesis: Genesis;
   logger: Logger;
   txpool?: Partial<TxPoolConfig>;
+  /** Bounds of the executor's state caches (default DEFAULT_STATE_CACHE_LIMITS). */
+  stateCache?: StateCacheLimits;
   /** Where the tx service and the block producer report (null or absent: nowhere). */
   metrics?: Metrics | null;
 }): Promise<BlockPipeline> {
@@ -56,7 +59,7 @@ export async function openBlockPipeline(o: {
     const chain = await Chain.open(store, common, o.genesis, genesisBootstrap(store.stateDb, common, o.genesis));
     // Every block ends with the staking ledger's system calls (rewards, signers, epoch changes).
     const endOfBlock = stakingEndOfBlock(o.genesis, createEd25519EcvrfCrypto());
-    const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n), endOfBlock);
+    const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n), endOfBlock, o.stateCache);
     const builder = new BlockBuilder(chain, executor);
     const state = new StateReader(store.stateDb, common);
     const poolConfig: TxPoolConfig = {

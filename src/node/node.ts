@@ -7,6 +7,7 @@ import { CallExecutor } from "../evm/call.js";
 import { openBlockPipeline } from "./block-pipeline.js";
 import type { Chain, CommittedBlock } from "../chain/chain.js";
 import type { TxPool } from "../chain/txpool/pool.js";
+import { txPoolConfigOf, type TxPoolLimits } from "../chain/txpool/limits.js";
 import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
@@ -55,6 +56,8 @@ export interface NodeOptions {
   disk?: { minFreeBytes: number; warnBelowBytes?: number; intervalMs?: number };
   /** Called when the node must stop on its own (the disk is full); the owner stops it. */
   onFatal?: (reason: string) => void;
+  /** --txpool.* limits (unset ones at their defaults, txpool/limits.ts). */
+  txpool?: Partial<TxPoolLimits>;
   logger: Logger;
 }
 
@@ -95,6 +98,7 @@ export class VerityNode {
         genesis: o.genesis,
         logger: log,
         metrics,
+        txpool: txPoolConfigOf(o.txpool ?? {}),
       });
       closers.push(close);
       let disk: DiskWatch | null = null;
@@ -205,7 +209,8 @@ export class VerityNode {
         devAccounts: o.devAccounts,
         peerCount: () => network?.net.peers().length ?? 0,
         syncing: () => network?.sync.syncing() ?? null,
-        minSuggestedTip: 1_000_000_000n,
+        // 1 gwei, or --txpool.pricelimit if higher: a suggested tip the pool refuses helps no wallet.
+        minSuggestedTip: pool.config.minTip > 1_000_000_000n ? pool.config.minTip : 1_000_000_000n,
         staking: new NodeStakingRpc(chain, new StakeLedgerReader(views), new VestingReader(views), evidence, log.child("staking")),
       });
       // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction

@@ -20,17 +20,17 @@ interface AllIndex {
 }
 
 describe("benchmark harness smoke run (npm run bench -- all --quick)", () => {
-  it("runs every scenario and writes its JSON, table and charts", { timeout: 240_000 }, async () => {
+  it("runs every scenario and writes its JSON, table and charts", { timeout: 300_000 }, async () => {
     const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/main.ts", "all", "--quick", "--out", out], {
       cwd: ROOT,
-      timeout: 230_000,
+      timeout: 290_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     const indexFile = readdirSync(out).find((f) => /^all-.*\.json$/.test(f));
     expect(indexFile, run.stdout).toBeDefined();
     const index = JSON.parse(readFileSync(join(out, indexFile as string), "utf8")) as AllIndex;
     expect(index.quick).toBe(true);
-    expect(index.scenarios.map((s) => s.scenario)).toEqual(["consensus", "execution", "localnet", "peers", "staking"]);
+    expect(index.scenarios.map((s) => s.scenario)).toEqual(["consensus", "execution", "localnet", "peers", "staking", "memory"]);
     for (const s of index.scenarios) {
       expect({ scenario: s.scenario, status: s.status, reason: s.reason }).toEqual({ scenario: s.scenario, status: "ok", reason: null });
       const files = s.files.map((f) => resolve(ROOT, f));

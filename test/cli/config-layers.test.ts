@@ -87,6 +87,14 @@ addr = "0.0.0.0"
 
 [dev]
 accounts = true
+
+[txpool]
+globalslots = 100000
+globalqueue = 2048
+accountslots = 32
+accountqueue = 128
+pricelimit = "2000000000"
+pricebump = 12
 `;
 
 describe("config keys", () => {
@@ -132,6 +140,7 @@ describe("--config FILE", () => {
       p2p: { host: "0.0.0.0", port: 30400, bootnodes: ["/ip4/10.0.0.2/tcp/30400"], maxPeers: 7 },
       metrics: { host: "0.0.0.0", port: 9100 },
       devAccounts: true,
+      txpool: { globalSlots: 100_000, globalQueue: 2048, accountSlots: 32, accountQueue: 128, priceLimit: 2_000_000_000n, priceBump: 12n },
     });
     // The dump names every key the file set, and reads back to the same settings.
     const dumped = startArgsToToml(args);

@@ -5,7 +5,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { bytesToHex } from "@ethereumjs/util";
+import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
 import { freePort, rpcCall, spawnNode, type NodeProcess } from "../helpers/process.js";
+import { transfer1559 } from "../helpers/txs.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
@@ -28,6 +31,25 @@ describe("verity CLI", () => {
     expect(bad.stderr).toMatch(/--help/);
     const port = run(["start", "--http.port", "99999"]);
     expect(port.stderr).toMatch(/--http\.port: must be 0\.\.65535/);
+  });
+
+  it("passes the --txpool.* flags to the node's pool, and refuses bad values", async () => {
+    expect(run(["start", "--txpool.globalslots", "0"]).stderr).toMatch(/--txpool\.globalslots: must be 1\.\.10000000/);
+    expect(run(["start", "--txpool.pricelimit", "1.5"]).stderr).toMatch(/--txpool\.pricelimit: expected wei/);
+    expect(run(["--help"]).stdout).toMatch(/--txpool\.accountqueue N/);
+    const dir = mkdtempSync(join(tmpdir(), "verity-cli-"));
+    dirs.push(dir);
+    const port = await freePort();
+    const node = await spawnNode(["--datadir", dir, "--block-time", "60", "--txpool.pricelimit", "2000000000", "--txpool.accountqueue", "1"], { port });
+    procs.push(node);
+    const [alice] = deriveDevAccounts(1);
+    const raw = (nonce: bigint, tip: bigint) =>
+      bytesToHex(transfer1559(alice!.privateKey, { nonce, to: alice!.address, maxPriorityFeePerGas: tip }).serialize());
+    await expect(rpcCall(node.url, "eth_sendRawTransaction", [raw(0n, 10n ** 9n)])).rejects.toThrow(/gas tip cap 1000000000, minimum needed 2000000000/);
+    await rpcCall(node.url, "eth_sendRawTransaction", [raw(3n, 2n * 10n ** 9n)]);
+    await expect(rpcCall(node.url, "eth_sendRawTransaction", [raw(4n, 2n * 10n ** 9n)])).rejects.toThrow(/account limit exceeded: queued 1 txs/);
+    node.child.kill("SIGTERM");
+    expect(await node.exited).toBe(0);
   });
 
   it("names the bad field of a genesis file", () => {

@@ -4,25 +4,19 @@
 // without charging it, a validator fails the whole block, and every later write still reaches the
 // database (before the fix, the checkpoints the throw left open kept them in memory: code lost to
 // eth_getCode, empty eth_getProof). Real parts: LevelDB in a temp dir, the block builder and chain.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { createCustomCommon, Mainnet, type Common } from "@ethereumjs/common";
 import { createFeeMarket1559Tx, type TypedTransaction } from "@ethereumjs/tx";
 import { Address, bytesToHex, createContractAddress, hexToBytes } from "@ethereumjs/util";
 import { afterEach, describe, expect, it } from "vitest";
-import { BlockBuilder, BlockValidationError } from "../../src/chain/block-builder.js";
-import { Chain } from "../../src/chain/chain.js";
+import { BlockValidationError } from "../../src/chain/block-builder.js";
 import { DEV_BALANCE, deriveDevAccounts } from "../../src/chain/dev-accounts.js";
-import { devGenesis } from "../../src/chain/dev-genesis.js";
-import { createChainCommon, HARDFORK } from "../../src/evm/common.js";
+import { HARDFORK } from "../../src/evm/common.js";
 import { ecdsaRecover, ecrecover } from "../../src/evm/crypto.js";
-import { BlockExecutor, type TxCandidates } from "../../src/evm/executor.js";
 import { stateProof } from "../../src/evm/proofs.js";
 import { createStateManager } from "../../src/evm/state.js";
-import { genesisBootstrap } from "../../src/node/genesis.js";
-import { keccak256, ZERO_HASH } from "../../src/primitives/hash.js";
-import { ChainStore } from "../../src/storage/chain-store.js";
+import { keccak256 } from "../../src/primitives/hash.js";
+import { fromList, openExecNode, proposalFields } from "../helpers/exec-node.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,24 +31,8 @@ function commonWithoutKzg(chainId: bigint): Common {
   });
 }
 
-async function openNode(kzg: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), "verity-isolation-"));
-  dirs.push(dir);
-  const genesis = devGenesis();
-  const common = kzg ? createChainCommon(genesis.params.chainId) : commonWithoutKzg(genesis.params.chainId);
-  const store = await ChainStore.open(dir);
-  const chain = await Chain.open(store, common, genesis, genesisBootstrap(store.stateDb, common, genesis));
-  const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n));
-  return { genesis, common, store, chain, executor, builder: new BlockBuilder(chain, executor) };
-}
-
-function fromList(txs: TypedTransaction[]): TxCandidates & { rejected: string[] } {
-  let i = 0;
-  const rejected: string[] = [];
-  return { next: () => txs[i++], rejectLast: (r) => void rejected.push(r), rejected };
-}
-
-const fields = (proposer: Uint8Array, now: bigint) => ({ proposer, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, nextValidatorsHash: ZERO_HASH, now });
+const openNode = (kzg: boolean) => openExecNode(dirs, kzg ? {} : { common: commonWithoutKzg });
+const fields = proposalFields;
 
 const [alice, bob, carol] = deriveDevAccounts(3);
 const POINT_EVALUATION = hexToBytes("0x000000000000000000000000000000000000000a");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
 import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
 import { devValidatorKeys } from "../../src/chain/validator-keys.js";
-import { VerityNode } from "../../src/node/node.js";
+import { VerityNode, type NodeOptions } from "../../src/node/node.js";
 import { createLogger, silentLogger } from "../../src/util/logger.js";
 
 export interface TestNode {
@@ -15,7 +15,9 @@ export interface TestNode {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTestNode(opts: { blockTimeMs?: number; datadir?: string; verbose?: boolean } = {}): Promise<TestNode> {
+export async function startTestNode(
+  opts: { blockTimeMs?: number; datadir?: string; verbose?: boolean; txpool?: NodeOptions["txpool"] } = {},
+): Promise<TestNode> {
   const datadir = opts.datadir ?? mkdtempSync(join(tmpdir(), "verity-test-"));
   const genesis = devGenesis();
   const node = await VerityNode.start({
@@ -25,6 +27,7 @@ export async function startTestNode(opts: { blockTimeMs?: number; datadir?: stri
     blockTimeMs: opts.blockTimeMs ?? 0,
     devAccounts: deriveDevAccounts().map((a) => a.address),
     validators: genesis.validators.map((_, i) => devValidatorKeys(i)),
+    ...(opts.txpool ? { txpool: opts.txpool } : {}),
     logger: opts.verbose ? createLogger({ level: "debug" }) : silentLogger,
   });
   return {

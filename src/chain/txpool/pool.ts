@@ -368,6 +368,33 @@ export class TxPool {
     for (let acct = this.byPrice.peek(); acct && this.slotsTotal > this.config.maxSlots; acct = this.byPrice.peek()) {
       this.removeEntry(acct.tail as PoolEntry, "evicted", changes);
     }
+    this.truncatePending(changes);
+  }
+
+  /**
+   * geth's truncatePending: while more than maxPending transactions are executable, the senders
+   * with the most of them give up their highest pending nonces, the largest first and then evenly
+   * (each cut to the next-largest's count), never below minPendingPerSender. A sender within that
+   * floor keeps everything, so pending may stay above maxPending when no sender is over it (geth
+   * does the same). O(senders log senders + removed), only when over.
+   */
+  private truncatePending(changes: Changes): void {
+    const { maxPending, minPendingPerSender: floor } = this.config;
+    if (this.pendingTotal <= maxPending) return;
+    const spammers = [...this.accounts.values()].filter((a) => a.pendingCount > floor).sort((a, b) => b.pendingCount - a.pendingCount);
+    for (let k = 1; k <= spammers.length && this.pendingTotal > maxPending; k++) {
+      // Cut the k largest, round robin, down to the (k+1)-th's count (or the floor after the last).
+      const target = Math.max(spammers[k]?.pendingCount ?? floor, floor);
+      for (let cut = true; cut && this.pendingTotal > maxPending; ) {
+        cut = false;
+        for (let i = 0; i < k && this.pendingTotal > maxPending; i++) {
+          const acct = spammers[i]!;
+          if (acct.pendingCount <= target) continue;
+          this.removeEntry(acct.entries[acct.pendingCount - 1]!, "pending-limit", changes);
+          cut = true;
+        }
+      }
+    }
   }
 
   private attach(entry: PoolEntry): void {

@@ -60,7 +60,10 @@ export class ConsensusDriver {
     );
     this.sets = o.sets ?? { setFor: () => Promise.resolve(genesisSet), knownFor: () => genesisSet };
     // Local engines verify the same messages: share each verdict (keyed by message bytes and seed).
-    this.verifier = new MemoizingMessageVerifier(100_000);
+    // A verdict is needed again within a height or two (the next proposal's parent certificate);
+    // 16,384 (~1 KB each, the key is the hex of the whole vote) holds many heights of a large
+    // committee, where 100,000 let a long-running node carry ~100 MB of old heights' verdicts.
+    this.verifier = new MemoizingMessageVerifier(16_384);
     // With peers, each drawn validator announces its credential and waits this long for better ones
     // before it builds: a credential is ~120 bytes and crosses a loopback or LAN mesh in a few ms.
     this.proposerRace = new ProposerRace(o.validators.length, o.transport ? (o.credentialWaitMs ?? CREDENTIAL_WAIT_MS) : 0);

@@ -357,6 +357,53 @@ describe("capacity and eviction", () => {
   });
 });
 
+describe("pending cut back after a block (geth's truncatePending: --txpool.globalslots, --txpool.accountslots)", () => {
+  /** Sender k's nonces 0..count-1, and a sender 9 that also has queued transactions behind a gap. */
+  function loaded(counts: number[], config: Parameters<typeof newPool>[0]): TxPool {
+    const pool = newPool(config);
+    counts.forEach((count, i) => {
+      for (let nonce = 0; nonce < count; nonce++) accepted(addTx(pool, i + 1, eip1559(i + 1, { nonce })));
+    });
+    return pool;
+  }
+  const commitNothing = (pool: TxPool) => pool.onBlockCommitted({ includedHashes: [], accountOf: () => undefined, baseFee: BASE_FEE });
+  const pendingOf = (pool: TxPool, k: number) => nonces(pool.contentFrom(senderOf(k)).pending);
+
+  it("cuts the largest senders first, then evenly, from their highest nonces, down to maxPending", () => {
+    // 10 + 6 + 3 + 1 = 20 pending, 12 allowed, each sender keeps at least 2.
+    const pool = loaded([10, 6, 3, 1], { maxPending: 12, minPendingPerSender: 2 });
+    const r = commitNothing(pool);
+    expect(pool.stats().pending).toBe(12);
+    // Sender 1 is cut to 6 (sender 2's count), then both evenly: 1 → 5, 2 → 5, 1 → 4, 2 → 4.
+    expect([1, 2, 3, 4].map((k) => pendingOf(pool, k).length)).toEqual([4, 4, 3, 1]);
+    expect(pendingOf(pool, 1)).toEqual([0, 1, 2, 3]);
+    expect(new Set(r.dropped.map((d) => d.reason))).toEqual(new Set(["pending-limit"]));
+    expect(r.dropped).toHaveLength(8);
+  });
+
+  it("never cuts a sender below minPendingPerSender, even when pending stays over", () => {
+    const pool = loaded([5, 5, 5], { maxPending: 4, minPendingPerSender: 3 });
+    commitNothing(pool);
+    expect([1, 2, 3].map((k) => pendingOf(pool, k).length)).toEqual([3, 3, 3]);
+    expect(pool.stats().pending).toBe(9);
+  });
+
+  it("keeps a sender's queued transactions queued when its pending run is cut", () => {
+    const pool = loaded([6], { maxPending: 3, minPendingPerSender: 1 });
+    accepted(addTx(pool, 1, eip1559(1, { nonce: 8 })));
+    commitNothing(pool);
+    expect(pendingOf(pool, 1)).toEqual([0, 1, 2]);
+    expect(nonces(pool.contentFrom(senderOf(1)).queued)).toEqual([8]);
+    expect(pool.stats()).toEqual({ pending: 3, queued: 1, slots: 4 });
+  });
+
+  it("leaves a pool within maxPending alone", () => {
+    const pool = loaded([4, 4], { maxPending: 8, minPendingPerSender: 1 });
+    expect(commitNothing(pool).dropped).toEqual([]);
+    expect(pool.stats().pending).toBe(8);
+  });
+});
+
 describe("block selection", () => {
   it("orders by effective tip across senders and by nonce within one, skipping unpayable fee caps", () => {
     const pool = newPool();
