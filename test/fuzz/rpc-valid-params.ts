@@ -2,6 +2,7 @@
 // "mutated valid" requests (one parameter, or one field of an object parameter, swapped for an edge
 // value), which get past parsing far more often than random lists and so reach the handlers.
 import fc from "fast-check";
+import { mutatedHex } from "./bytes-arbitraries.js";
 import { callRequest, edgeScalar, paramValue, typedData, type ChainValues } from "./rpc-arbitraries.js";
 
 export function validParams(method: string, c: ChainValues): unknown[] {
@@ -108,28 +109,6 @@ export function mutatedValid(method: string, c: ChainValues, fieldNames: readonl
       Object.defineProperty(target, key, { value: m.value, enumerable: true, writable: true, configurable: true });
     }
     return params;
-  });
-}
-
-/** A hex string's bytes with a few flipped, cut or appended (transaction encodings at the RPC edge). */
-export function mutatedHex(hex: string): fc.Arbitrary<string> {
-  const bytes = Buffer.from(hex.slice(2), "hex");
-  const edit = fc.oneof(
-    fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-    fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant("set" as const), at: fc.nat(), byte: fc.constantFrom(0x00, 0x7f, 0x80, 0x81, 0xb7, 0xb8, 0xbf, 0xc0, 0xf7, 0xf8, 0xff) }),
-    fc.record({ kind: fc.constant("append" as const), tail: fc.uint8Array({ maxLength: 8 }) }),
-  );
-  return fc.array(edit, { minLength: 1, maxLength: 3 }).map((edits) => {
-    let b = Buffer.from(bytes);
-    for (const e of edits) {
-      if (e.kind === "append") b = Buffer.concat([b, Buffer.from(e.tail)]);
-      else if (b.length === 0) continue;
-      else if (e.kind === "cut") b = b.subarray(0, e.at % b.length);
-      else if (e.kind === "flip") b[e.at % b.length]! ^= 1 << e.bit;
-      else b[e.at % b.length] = e.byte;
-    }
-    return `0x${b.toString("hex")}`;
   });
 }
 
