@@ -3,7 +3,7 @@
 // with real ed25519 signatures, precommits, the validator's signing record): none may throw anything
 // but its own typed error, and the ones documented never to throw return their failure value.
 import fc from "fast-check";
-import { EthereumJSError } from "@ethereumjs/rlp";
+import { EthereumJSError, RLP } from "@ethereumjs/rlp";
 import { bytesToHex } from "@ethereumjs/util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devValidatorKeys } from "../../src/chain/validator-keys.js";
@@ -116,7 +116,17 @@ const never = Object.defineProperty(() => false, "name", { value: "allowed" });
 
 describe("decoders at the edge", () => {
   // Chain data (primitives/encoding.ts): gossiped proposals and announcements carry blocks; eth_sendRawTransaction and the tx topic carry transactions.
-  fuzz("transaction (typed and legacy RLP)", () => samples.tx, (b) => decodeTransaction(b, common), ethereumjsError);
+  fuzz("transaction (typed and legacy RLP)", () => samples.tx, (b) => decodeTransaction(b, common), (e) => ethereumjsError(e) || chainDecodeError(e));
+
+  it("a type-1 transaction whose access list is a byte string: ChainDecodeError, and the RPC says why (found by this fuzzer: a TypeError)", async () => {
+    const fields = RLP.decode(samples.tx[1]!.subarray(1)) as Uint8Array[];
+    fields[7] = Uint8Array.of(0xd7);
+    const raw = new Uint8Array([1, ...RLP.encode(fields)]);
+    expect(() => decodeTransaction(raw, common)).toThrow(ChainDecodeError);
+    const { error } = await new RpcClient(t.url).raw("eth_sendRawTransaction", [bytesToHex(raw)]);
+    expect(error?.code).toBe(-32000);
+    expect(error?.message).toMatch(/^invalid transaction: malformed transaction encoding/);
+  });
   fuzz("block", () => samples.block, (b) => decodeBlock(b, common), chainDecodeError);
   fuzz("header", () => samples.header, decodeHeader, chainDecodeError);
   fuzz("stored receipts", () => samples.receipts, decodeStoredReceipts, chainDecodeError);
