@@ -34,7 +34,8 @@ export interface NodeOptions {
   /** --ws: a WebSocket listener of its own (the HTTP port upgrades WebSockets regardless). */
   ws?: { host: string; port: number; apis?: string[] };
   /** --rpc.gascap (gas for eth_call/estimateGas, at most 2^24) and --rpc.txfeecap (wei; 0 = none). */
-  rpc?: { gasCap?: bigint; txFeeCap?: bigint };
+  /** RPC caps: --rpc.gascap, --rpc.txfeecap, the listeners' connection cap (RpcServerOptions.maxConnections) and the filter cap (RpcLimits.maxFilters). */
+  rpc?: { gasCap?: bigint; txFeeCap?: bigint; maxConnections?: number; maxFilters?: number };
   /** Milliseconds between blocks; 0 = seal as soon as transactions wait. */
   blockTimeMs: number;
   /** Addresses whose keys this node holds for eth_accounts (dev mode). */
@@ -191,7 +192,8 @@ export class VerityNode {
         vhosts: o.http.vhosts,
         ...(o.http.apis ? { apis: o.http.apis } : {}),
         ...(o.ws ? { ws: o.ws } : {}),
-        ...(o.rpc?.txFeeCap !== undefined ? { limits: { txFeeCap: o.rpc.txFeeCap } } : {}),
+        limits: { ...(o.rpc?.txFeeCap !== undefined ? { txFeeCap: o.rpc.txFeeCap } : {}), ...(o.rpc?.maxFilters !== undefined ? { maxFilters: o.rpc.maxFilters } : {}) },
+        ...(o.rpc?.maxConnections !== undefined ? { maxConnections: o.rpc.maxConnections } : {}),
         logger: log.child("rpc"),
         metrics,
         health,
