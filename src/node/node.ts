@@ -11,6 +11,7 @@ import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
 import { ConsensusDriver } from "./consensus/driver.js";
+import { checkSigningRecordsHaveKeys } from "./consensus/validator-engines.js";
 import { startNodeNetwork, type NodeNetwork, type P2POptions } from "./network.js";
 import type { ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
@@ -91,6 +92,7 @@ export class VerityNode {
         metrics,
       });
       closers.push(close);
+      checkSigningRecordsHaveKeys(await store.signingRecordNames(), o.validators, o.datadir);
       log.info("chain opened", {
         datadir: o.datadir,
         chainId: o.genesis.params.chainId,

@@ -6,6 +6,7 @@ import { ClassicLevel } from "classic-level";
 import { mkdirSync } from "node:fs";
 import { StateNodeDB } from "./state-db.js";
 import { asPlainBytes } from "./bytes.js";
+import { checkAfterOpen, checkBeforeOpen, damagedRead } from "./integrity.js";
 import {
   GENESIS_KEY,
   HEAD_KEY,
@@ -17,6 +18,8 @@ import {
   metaKey,
   receiptsKey,
   signingKey,
+  signingName,
+  SIGNING_RANGE,
   stateNodeKey,
   txIndexKey,
 } from "./keys.js";
@@ -40,12 +43,17 @@ type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array };
 export class ChainStore {
   readonly stateDb: StateNodeDB;
 
-  private constructor(private readonly db: Level) {
+  private constructor(
+    private readonly db: Level,
+    /** The directory the database lives in (named in errors about it). */
+    readonly dir: string,
+  ) {
     this.stateDb = new StateNodeDB(db);
   }
 
   static async open(dir: string): Promise<ChainStore> {
     mkdirSync(dir, { recursive: true });
+    checkBeforeOpen(dir);
     const db: Level = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
     try {
       await db.open();
@@ -53,7 +61,13 @@ export class ChainStore {
       const cause = (e as { cause?: Error }).cause;
       throw new Error(`cannot open the database at ${dir}: ${cause?.message ?? (e as Error).message}`, { cause: e });
     }
-    return new ChainStore(db);
+    try {
+      checkAfterOpen(dir);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    return new ChainStore(db, dir);
   }
 
   async close(): Promise<void> {
@@ -61,7 +75,11 @@ export class ChainStore {
   }
 
   private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return asPlainBytes(await this.db.get(key));
+    try {
+      return asPlainBytes(await this.db.get(key));
+    } catch (e) {
+      throw damagedRead(this.dir, e);
+    }
   }
 
   getHeadHash(): Promise<Uint8Array | undefined> {
@@ -96,6 +114,13 @@ export class ChainStore {
     return this.get(signingKey(name));
   }
   /** A validator records what it signs before it sends it: durable before this resolves. */
+  /** The names of every signing record held (one per validator key that ever signed here). */
+  async signingRecordNames(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const key of this.db.keys(SIGNING_RANGE)) names.push(signingName(key));
+    return names;
+  }
+
   async putSigningRecord(name: string, value: Uint8Array): Promise<void> {
     await this.db.put(signingKey(name), value, { sync: true });
   }

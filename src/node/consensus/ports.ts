@@ -42,6 +42,8 @@ export interface EvidencePort {
 
 /** Durable signing state of the local validators (written before what was signed is sent). */
 export interface SigningRecords {
+  /** Where the records are kept, for error messages (the database directory). */
+  readonly dir?: string;
   getSigningRecord(id: string): Promise<Uint8Array | null | undefined>;
   putSigningRecord(id: string, bytes: Uint8Array): Promise<void>;
 }

@@ -21,6 +21,28 @@ export interface ValidatorEngine {
   engine: ConsensusEngine;
 }
 
+/** A validator key's signing record name. */
+export function signingRecordId(address: Uint8Array): string {
+  return `validator-${bytesToHex(address)}`;
+}
+
+/**
+ * Refuses to start when the database holds the signing record of a validator whose key this node
+ * was not given: the key file went missing (or the wrong data directory was used), and starting
+ * would silently leave that validator offline. Moving the key to another machine must also move (or
+ * retire) this data directory, whose record is what keeps the key from signing twice.
+ */
+export function checkSigningRecordsHaveKeys(recordNames: readonly string[], validators: readonly ValidatorKeys[], dir: string): void {
+  const loaded = new Set(validators.map((k) => signingRecordId(k.address)));
+  const orphans = recordNames.filter((name) => name.startsWith("validator-") && !loaded.has(name));
+  if (orphans.length === 0) return;
+  const addresses = orphans.map((name) => name.slice("validator-".length)).join(", ");
+  throw new Error(
+    `the database at ${dir} holds the signing record of validator ${addresses}, but no key for it was loaded: ` +
+      `its key file (validator-*.json in the data directory) is missing; restore it, or use a fresh data directory to run without that validator`,
+  );
+}
+
 export async function openValidatorEngines(
   validators: readonly ValidatorKeys[],
   set: ValidatorSet,
@@ -28,7 +50,7 @@ export async function openValidatorEngines(
 ): Promise<ValidatorEngine[]> {
   const out: ValidatorEngine[] = [];
   for (const keys of validators) {
-    const id = `validator-${bytesToHex(keys.address)}`;
+    const id = signingRecordId(keys.address);
     const member = set.get(keys.address);
     if (!member) o.logger.info("validator key is not in the current set: it takes part once the staking ledger elects it", { address: bytesToHex(keys.address) });
     else if (!equalsBytes(o.crypto.signingPublicKey(keys.signingSecretKey), member.signingKey))
@@ -39,7 +61,10 @@ export async function openValidatorEngines(
     let restored: PersistedConsensusState | undefined;
     if (saved) {
       const decoded = decodePersistedState(saved);
-      if (!decoded.ok) throw new Error(`signing record of ${id} is corrupt (${decoded.error}); refusing to sign without it`);
+      if (!decoded.ok) {
+        const where = o.store.dir === undefined ? "" : ` in the database at ${o.store.dir}`;
+        throw new Error(`signing record of ${id}${where} is corrupt (${decoded.error}); refusing to sign without it: restore the data directory from a backup`);
+      }
       restored = decoded.value;
     }
     const engine = new ConsensusEngine({
