@@ -78,7 +78,7 @@ afterAll(async () => {
   if (datadir) rmSync(datadir, { recursive: true, force: true });
 });
 
-async function attacker(): Promise<Host> {
+async function attacker(subscribe = true): Promise<Host> {
   const host: Host = await createLibp2p({
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -86,7 +86,7 @@ async function attacker(): Promise<Host> {
     services: { identify: identify(), pubsub: gossipsub({ globalSignaturePolicy: "StrictNoSign", allowPublishToZeroTopicPeers: true }) },
   });
   hosts.push(host);
-  for (const k of TOPIC_KINDS) host.services.pubsub.subscribe(topicName(CHAIN_ID, k));
+  if (subscribe) for (const k of TOPIC_KINDS) host.services.pubsub.subscribe(topicName(CHAIN_ID, k));
   const conn = await host.dial(multiaddr(nodeAddr));
   await waitFor("the node's subscriptions", () => TOPIC_KINDS.every((k) => host.services.pubsub.getSubscribers(topicName(CHAIN_ID, k)).some((p) => p.equals(conn.remotePeer))), 10_000);
   return host;
@@ -172,4 +172,45 @@ describe("gossip validation under fuzzed messages", () => {
     await waitFor("two more committed blocks", () => node.chain.head.header.number >= before + 2n, 30_000);
     expect(BigInt(await new RpcClient(node.rpcUrl).call<string>("eth_blockNumber"))).toBeGreaterThanOrEqual(before + 2n);
   }, 240_000);
+
+  // The decision on replays (see "Replayed gossip" in docs/architecture.md): a peer that replays old,
+  // genuine messages is not penalised. Within gossipsub's seen-cache window a replay is dropped as a
+  // duplicate by its content-addressed id; after it, the validator answers "ignore" (old height, known
+  // block, nonce already used), which costs no signature check and charges nobody, because an honest
+  // peer relays the same bytes after a partition heals or its own cache expires.
+  it("a peer replaying genuine old messages is ignored, not penalised", async () => {
+    const s = await chainSamples();
+    const before = await verdicts();
+    // Not subscribed: it has seen none of the chain's messages, so its gossipsub lets it publish them.
+    const host = await attacker(false);
+    const id = host.peerId.toString();
+    // Genuine traffic of the chain: precommits with their real signatures, the committed block with its
+    // certificate, and a transaction that was already mined.
+    const oldVote = encodeVote({ kind: "vote", step: "precommit", height: s.head, round: 0, valueHash: s.valueHash, ...s.precommits[0]! });
+    const [a, b] = deriveDevAccounts(2);
+    const rpc = new RpcClient(node.rpcUrl);
+    const mined = transfer1559(a!.privateKey, { nonce: BigInt(await rpc.call<string>("eth_getTransactionCount", [`0x${Buffer.from(a!.address).toString("hex")}`, "latest"])), to: b!.address }).serialize();
+    await rpc.receipt(await rpc.call<string>("eth_sendRawTransaction", [`0x${Buffer.from(mined).toString("hex")}`]));
+    await waitFor("a later height", () => node.chain.head.header.number > BigInt(s.head) + 1n, 30_000);
+    // Byte-identical replays (the node's seen-cache may still drop them as duplicates), and the mined
+    // transaction again in a batch of its own bytes, which gets past the cache to the validator.
+    const replays: Array<[TopicKind, Uint8Array]> = [
+      ["vote", encodeEnvelope("vote", oldVote)],
+      ["block", encodeEnvelope("block", encodeBlockAnnouncement(s.block, s.certificate))],
+      ["tx", encodeEnvelope("tx", encodeTxBatch([mined]))],
+      ["tx", encodeEnvelope("tx", encodeTxBatch([mined, mined]))],
+    ];
+    for (const [kind, data] of replays) {
+      tally.add(`replayed ${kind}`);
+      await host.services.pubsub.publish(topicName(CHAIN_ID, kind), data);
+    }
+    await waitFor("the re-batched transaction to be judged", async () => ((await verdicts())["tx/ignore"] ?? 0) > (before["tx/ignore"] ?? 0), 15_000);
+    const after = await verdicts();
+    for (const k of ["vote", "block", "tx"]) expect(after[`${k}/reject`] ?? 0, `${k} rejects`).toBe(before[`${k}/reject`] ?? 0);
+    // Two heartbeats later it is still connected, neither penalised nor banned.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(lines.filter((l) => l.includes(id) && /peer banned|peer penalized|gossip message rejected/.test(l))).toEqual([]);
+    expect(host.getConnections().length).toBeGreaterThan(0);
+    await host.stop();
+  }, 90_000);
 });
