@@ -3,10 +3,12 @@
 // derived from it go to disk in one atomic batch (LevelDB's write batch is all-or-nothing, and we ask
 // for sync writes so a power cut after the call returns cannot lose it).
 import { ClassicLevel } from "classic-level";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { StateNodeDB } from "./state-db.js";
 import { asPlainBytes } from "./bytes.js";
 import { checkAfterOpen, checkBeforeOpen, damagedRead } from "./integrity.js";
+import { readFileIfExists, writeFileDurably } from "./durable-file.js";
 import {
   GENESIS_KEY,
   HEAD_KEY,
@@ -38,6 +40,9 @@ export interface BlockCommitRecord {
 }
 
 type Level = ClassicLevel<Uint8Array, Uint8Array>;
+
+/** The folder (in the data directory) of the signing records' file copies. */
+const SIGNING_FILES_DIR = "signing-records";
 type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array };
 
 export class ChainStore {
@@ -114,15 +119,37 @@ export class ChainStore {
     return this.get(signingKey(name));
   }
   /** A validator records what it signs before it sends it: durable before this resolves. */
-  /** The names of every signing record held (one per validator key that ever signed here). */
+  /**
+   * The names of every signing record held (one per validator key that ever signed here), in the
+   * database or as a file copy.
+   */
   async signingRecordNames(): Promise<string[]> {
-    const names: string[] = [];
-    for await (const key of this.db.keys(SIGNING_RANGE)) names.push(signingName(key));
-    return names;
+    const names = new Set<string>();
+    for await (const key of this.db.keys(SIGNING_RANGE)) names.add(signingName(key));
+    const dir = join(this.dir, SIGNING_FILES_DIR);
+    if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith(".bin")) names.add(f.slice(0, -".bin".length));
+    return [...names];
   }
 
+  /**
+   * Writes a signing record to the database and then to a file of its own beside it. The copy
+   * outlives damage LevelDB cannot tell from a crash (its log cut short at the tail: the last synced
+   * writes gone, signing records among them), so that the validator can notice instead of signing
+   * again what it signed before.
+   */
   async putSigningRecord(name: string, value: Uint8Array): Promise<void> {
     await this.db.put(signingKey(name), value, { sync: true });
+    await writeFileDurably(this.signingRecordPath(name), value);
+  }
+
+  /** Where a signing record's file copy lives. */
+  signingRecordPath(name: string): string {
+    return join(this.dir, SIGNING_FILES_DIR, `${name}.bin`);
+  }
+
+  /** The file copy of a signing record, or undefined when there is none (a data directory from before copies). */
+  getSigningRecordFile(name: string): Promise<Uint8Array | undefined> {
+    return readFileIfExists(this.signingRecordPath(name));
   }
 
   /**

@@ -60,6 +60,7 @@ beforeAll(async () => {
   const node = await spawnNode(["--datadir", template, "--block-time", "0.1"], { port: await freePort() });
   const deadline = Date.now() + 30_000;
   while (BigInt(await rpcCall<string>(node.url, "eth_blockNumber")) < 30n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(node.output()).toContain("Listening on");
   node.child.kill("SIGTERM");
   expect(await node.exited).toBe(0);
 }, 120_000);
@@ -73,6 +74,9 @@ describe("a damaged data directory", () => {
     const dir = copy("healthy");
     const node = await spawnNode(["--datadir", dir, "--block-time", "0"], { port: await freePort() });
     expect(BigInt(await rpcCall<string>(node.url, "eth_blockNumber"))).toBeGreaterThanOrEqual(30n);
+    // The banner comes right before the signal handlers are installed: a SIGTERM before it kills outright.
+    const deadline = Date.now() + 10_000;
+    while (!node.output().includes("Listening on") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     node.child.kill("SIGTERM");
     expect(await node.exited).toBe(0);
   }, 60_000);
@@ -97,6 +101,21 @@ describe("a damaged data directory", () => {
     // LevelDB has compacted the damaged log away by now: the marker is what still knows.
     expect(existsSync(join(dir, DAMAGED_MARKER))).toBe(true);
     await expectRefusal(dir, new RegExp(`found on an earlier start; remove ${join(dir, DAMAGED_MARKER)} only once the data is restored`));
+  }, 60_000);
+
+  it("LevelDB's log cut short at its tail (synced writes lost): the signing record's file copy notices", async () => {
+    const dir = copy("truncated-log");
+    const log = readdirSync(dir).filter((f) => f.endsWith(".log")).sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0]!;
+    // LevelDB takes a log that ends mid-record for a crash and opens the state before it, silently.
+    truncateSync(join(dir, log), Math.floor(statSync(join(dir, log)).size / 2));
+    await expectRefusal(dir, new RegExp(`^verity: the database at ${dir} lost writes: validator-0x[0-9a-f]{40} signed up to height \\d+ round \\d+ \\w+ \\(${join(dir, "signing-records")}/validator-0x[0-9a-f]{40}\\.bin\\) but the database's signing record only shows height \\d+`));
+  }, 60_000);
+
+  it("a corrupt file copy of the signing record: refuses, naming the file", async () => {
+    const dir = copy("signing-file");
+    const [file] = readdirSync(join(dir, "signing-records"));
+    writeFileSync(join(dir, "signing-records", file!), Uint8Array.of(9, 9));
+    await expectRefusal(dir, new RegExp(`^verity: signing record of validator-0x[0-9a-f]{40} in ${join(dir, "signing-records", file!).replace(/\./g, "\\.")} is corrupt`));
   }, 60_000);
 
   it("LevelDB's CURRENT file gone: refuses instead of starting an empty database beside the old one", async () => {

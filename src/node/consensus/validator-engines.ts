@@ -8,7 +8,7 @@ import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import { ConsensusEngine } from "../../consensus/engine.js";
 import type { MessageVerifier } from "../../consensus/verify.js";
-import { decodePersistedState, type PersistedConsensusState } from "../../consensus/signing-record.js";
+import { compareHrs, decodePersistedState, messageStep, type PersistedConsensusState } from "../../consensus/signing-record.js";
 import type { TimeoutConfig } from "../../consensus/timeouts.js";
 import type { ConsensusParams, ValidatorSet } from "../../consensus/types.js";
 import type { Logger } from "../../util/logger.js";
@@ -43,6 +43,42 @@ export function checkSigningRecordsHaveKeys(recordNames: readonly string[], vali
   );
 }
 
+const RESTORE = "restore the data directory from a backup";
+
+/** A position's label for messages ("height 7 round 0 precommit"). */
+function positionOf(s: PersistedConsensusState | undefined): string {
+  const m = s?.lastSigned;
+  return m ? `height ${m.height} round ${m.round} ${messageStep(m)}` : "nothing";
+}
+
+/**
+ * The validator's signing state: the database's record, checked against its file copy. A copy that
+ * is ahead of the database means the database lost synced writes (LevelDB cannot tell a log cut
+ * short at its tail from a crash): starting would sign again at positions already signed, so the
+ * node refuses. A database ahead of its copy is a crash between the two writes, and harmless.
+ */
+async function restoreSigningState(store: SigningRecords, id: string): Promise<PersistedConsensusState | undefined> {
+  const decode = (bytes: Uint8Array | null | undefined, where: string) => {
+    if (!bytes) return undefined;
+    const decoded = decodePersistedState(bytes);
+    if (!decoded.ok) throw new Error(`signing record of ${id}${where} is corrupt (${decoded.error}); refusing to sign without it: ${RESTORE}`);
+    return decoded.value;
+  };
+  const fromDb = decode(await store.getSigningRecord(id), store.dir === undefined ? "" : ` in the database at ${store.dir}`);
+  const path = store.signingRecordPath?.(id) ?? "its file copy";
+  const fromFile = decode(await store.getSigningRecordFile?.(id), ` in ${path}`);
+  const last = (s: PersistedConsensusState | undefined) => s?.lastSigned ?? null;
+  const f = last(fromFile);
+  const d = last(fromDb);
+  if (f !== null && (d === null || compareHrs(f.height, f.round, messageStep(f), d.height, d.round, messageStep(d)) > 0)) {
+    throw new Error(
+      `the database${store.dir === undefined ? "" : ` at ${store.dir}`} lost writes: ${id} signed up to ${positionOf(fromFile)} (${path}) ` +
+        `but the database's signing record only shows ${positionOf(fromDb)}; refusing to sign again what it signed: ${RESTORE}`,
+    );
+  }
+  return fromDb;
+}
+
 export async function openValidatorEngines(
   validators: readonly ValidatorKeys[],
   set: ValidatorSet,
@@ -57,16 +93,7 @@ export async function openValidatorEngines(
       throw new Error(`validator ${bytesToHex(keys.address)}: its signing secret does not match the set's signing key`);
     else if (!equalsBytes(o.crypto.vrfPublicKey(keys.vrfSecretKey), member.vrfKey))
       throw new Error(`validator ${bytesToHex(keys.address)}: its VRF secret does not match the set's VRF key`);
-    const saved = await o.store.getSigningRecord(id);
-    let restored: PersistedConsensusState | undefined;
-    if (saved) {
-      const decoded = decodePersistedState(saved);
-      if (!decoded.ok) {
-        const where = o.store.dir === undefined ? "" : ` in the database at ${o.store.dir}`;
-        throw new Error(`signing record of ${id}${where} is corrupt (${decoded.error}); refusing to sign without it: restore the data directory from a backup`);
-      }
-      restored = decoded.value;
-    }
+    const restored = await restoreSigningState(o.store, id);
     const engine = new ConsensusEngine({
       params: o.params,
       crypto: o.crypto,
