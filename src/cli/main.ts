@@ -83,6 +83,7 @@ async function start(a: StartArgs): Promise<void> {
     blockTimeMs: Math.round(blockTime * 1000),
     devAccounts,
     validators: loadValidatorKeys(a.datadir, genesis, dev),
+    keysFromDataDir: !dev,
     ...(a.p2p ? { p2p: a.p2p } : {}),
     ...(a.metrics ? { metrics: a.metrics } : {}),
     logger,

@@ -43,6 +43,12 @@ export interface NodeOptions {
   devAccounts: Uint8Array[];
   /** Keys of the validators this node runs (the dev chain runs all of its validators in-process). */
   validators: ValidatorKeys[];
+  /**
+   * The keys were read from the data directory's key files (`verity start`): a signing record held for
+   * a key not among them means its file went missing, and the start is refused. Without it (a data
+   * directory served on purpose without its validators, as tests and a frozen replica do) it is not.
+   */
+  keysFromDataDir?: boolean;
   /** Consensus step timeouts; the engine's defaults suit a LAN. */
   consensusTimeouts?: TimeoutConfig;
   /** libp2p networking (off for a single-process chain such as the dev quick start). */
@@ -92,7 +98,7 @@ export class VerityNode {
         metrics,
       });
       closers.push(close);
-      checkSigningRecordsHaveKeys(await store.signingRecordNames(), o.validators, o.datadir);
+      if (o.keysFromDataDir) checkSigningRecordsHaveKeys(await store.signingRecordNames(), o.validators, o.datadir);
       log.info("chain opened", {
         datadir: o.datadir,
         chainId: o.genesis.params.chainId,
