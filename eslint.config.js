@@ -7,7 +7,7 @@
 //
 //   room         may import (rooms)                 notes
 //   primitives   util                               libraries: only @ethereumjs/{rlp,tx,util,common,mpt}, @noble/*
-//   util         -
+//   util         -                                  the only room that may import pino (the logger)
 //   consensus    -                                  pure: no IO modules, no @ethereumjs/*, no libp2p; @noble/* and node:crypto are fine
 //   metrics      util                               the only room that may import prom-client (Metrics is passed down)
 //   evm          primitives, util                   the only room that may import @ethereumjs/{vm,evm,statemanager,block}
@@ -18,6 +18,7 @@
 //   rpc          primitives, util, evm, chain,      never classic-level (global rule)
 //                metrics
 //   sync         primitives, util, p2p, chain
+//   keystore     primitives, util, chain            encrypted key files (Web3 Secret Storage v3)
 //   node         every room except cli              the composition root
 //   cli          every room
 //
@@ -31,7 +32,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const ROOMS = ["primitives", "util", "consensus", "metrics", "evm", "storage", "chain", "staking", "p2p", "rpc", "sync", "node", "cli"];
+const ROOMS = ["primitives", "util", "consensus", "metrics", "evm", "storage", "chain", "staking", "p2p", "rpc", "sync", "keystore", "node", "cli"];
 const ALL = ROOMS;
 
 /** room -> the rooms it may import (itself is always allowed). */
@@ -47,6 +48,7 @@ const MAY_IMPORT = {
   p2p: ["primitives", "util"],
   rpc: ["primitives", "util", "evm", "chain", "metrics"],
   sync: ["primitives", "util", "p2p", "chain"],
+  keystore: ["primitives", "util", "chain"],
   node: ROOMS.filter((r) => r !== "cli"),
   cli: ALL,
 };
@@ -64,6 +66,7 @@ const WHY = {
   p2p: "p2p/ may import only primitives/, util/ and libraries",
   rpc: "rpc/ may import only primitives/, util/, evm/, chain/ and metrics/; it reaches the node through rpc/backend/port.ts",
   sync: "sync/ may import only p2p/, primitives/, util/ and chain/",
+  keystore: "keystore/ may import only primitives/, util/ and chain/",
   node: "node/ is the composition root: it may import every room but cli/",
   cli: "",
 };
@@ -78,6 +81,7 @@ const OWNED_PACKAGES = {
   evm: ["@ethereumjs/vm", "@ethereumjs/evm", "@ethereumjs/statemanager", "@ethereumjs/block"],
   storage: ["classic-level", "abstract-level", "level"],
   metrics: ["prom-client"],
+  util: ["pino", "pino-pretty"],
 };
 
 /** Modules consensus/ may not use: IO and the node's libraries. */

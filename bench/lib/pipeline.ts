@@ -124,6 +124,8 @@ export async function sealBlock(p: Pipeline): Promise<SealedBlock> {
     seed: keccak256(new Uint8Array([...head.header.seed, ...head.hash])),
     lastCommit: new Uint8Array(0),
     lastCommitHash: ZERO_HASH,
+    // One validator set throughout, as the genesis named it.
+    nextValidatorsHash: head.header.nextValidatorsHash,
     now: head.header.timestamp + 1n,
   });
   const phases = p.executor.lastTimings;

@@ -19,6 +19,8 @@ export interface ProposalFields {
   /** The parent's commit certificate (encoded; empty at height 1) and its hash. */
   lastCommit: Uint8Array;
   lastCommitHash: Hash32;
+  /** The hash of the next height's validator set (consensus/validator-set-hash.ts). */
+  nextValidatorsHash: Hash32;
   /** Wall-clock seconds; the header gets max(this, parent timestamp). */
   now: bigint;
   /** Equivocation evidence to carry (encoded; checked by the consensus layer before it is offered). */
@@ -87,6 +89,7 @@ export class BlockBuilder {
       seed: fields.seed,
       lastCommitHash: fields.lastCommitHash,
       evidenceHash: evidenceHashOf(evidence),
+      nextValidatorsHash: fields.nextValidatorsHash,
     };
     return {
       block: { header, hash: hashHeader(header), transactions: out.transactions, lastCommit: fields.lastCommit, evidence },

@@ -56,9 +56,11 @@ export interface GenesisBootstrap {
   buildState(): Promise<Hash32>;
   /** Height 1's sortition seed for a genesis with this state root. */
   seed(stateRoot: Hash32): Hash32;
+  /** The hash of height 1's validator set (the genesis validators), which the genesis header commits to. */
+  nextValidatorsHash(): Hash32;
 }
 
-export function genesisHeader(genesis: Genesis, stateRoot: Hash32, seed: Hash32): BlockHeader {
+export function genesisHeader(genesis: Genesis, stateRoot: Hash32, seed: Hash32, nextValidatorsHash: Hash32): BlockHeader {
   return {
     parentHash: ZERO_HASH,
     number: 0n,
@@ -78,6 +80,7 @@ export function genesisHeader(genesis: Genesis, stateRoot: Hash32, seed: Hash32)
     seed,
     lastCommitHash: ZERO_HASH,
     evidenceHash: EMPTY_EVIDENCE_HASH,
+    nextValidatorsHash,
   };
 }
 
@@ -108,7 +111,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const storedGenesis = await store.getGenesisHash();
     if (storedGenesis === undefined) {
       const stateRoot = await bootstrap.buildState();
-      const header = genesisHeader(genesis, stateRoot, bootstrap.seed(stateRoot));
+      const header = genesisHeader(genesis, stateRoot, bootstrap.seed(stateRoot), bootstrap.nextValidatorsHash());
       const block: Block = { header, hash: hashHeader(header), transactions: [], lastCommit: new Uint8Array(0), evidence: [] };
       await store.putMeta("genesis.json", new TextEncoder().encode(genesisToJson(genesis)));
       await store.commitBlock({
@@ -127,7 +130,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     chain.headBlock = head;
     const genesisBlock = await chain.getBlockByNumber(0n);
     if (storedGenesis !== undefined && genesisBlock) {
-      const expected = genesisHeader(genesis, genesisBlock.header.stateRoot, bootstrap.seed(genesisBlock.header.stateRoot));
+      const expected = genesisHeader(genesis, genesisBlock.header.stateRoot, bootstrap.seed(genesisBlock.header.stateRoot), bootstrap.nextValidatorsHash());
       if (!equalsBytes(hashHeader(expected), genesisBlock.hash))
         throw new Error(
           `the data dir holds a chain with a different genesis (chain id or parameters differ from the genesis given); use another --datadir`,

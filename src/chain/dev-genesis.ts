@@ -59,5 +59,6 @@ export function devGenesis(opts: { chainId?: bigint; validators?: number } = {})
     alloc,
     validators,
     staking: devStakingParams(),
+    vesting: [],
   };
 }

@@ -1,8 +1,8 @@
 // Genesis files: parsing and validation with errors that name the offending field, and the built-in
 // development genesis (dev accounts funded, a fixed set of dev validators).
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
-import { defaultStakingParams, MAX_ACTIVE_VALIDATORS } from "../primitives/staking.js";
-import type { Address20, Genesis, GenesisAccount, GenesisValidator, StakingParams } from "../primitives/types.js";
+import { defaultStakingParams, MAX_ACTIVE_VALIDATORS, MAX_VESTING_ALLOCATIONS } from "../primitives/staking.js";
+import type { Address20, Genesis, GenesisAccount, GenesisValidator, StakingParams, VestingAllocation } from "../primitives/types.js";
 
 export class GenesisError extends Error {
   constructor(field: string, problem: string) {
@@ -118,8 +118,10 @@ export function parseGenesis(text: string): Genesis {
   if (staking.maxValidators < validators.length)
     throw new GenesisError("staking.maxValidators", `must be at least the number of genesis validators (${validators.length})`);
 
+  const timestamp = uint(raw.timestamp, "timestamp", { optional: 0n, max: MAX_U64 });
   return {
     staking,
+    vesting: parseVesting(raw.vesting, timestamp),
     params: {
       chainId,
       gasLimit,
@@ -131,7 +133,7 @@ export function parseGenesis(text: string): Genesis {
       committeeSize,
       proposerTau,
     },
-    timestamp: uint(raw.timestamp, "timestamp", { optional: 0n, max: MAX_U64 }),
+    timestamp,
     extraData: bytes(raw.extraData, "extraData", undefined, true),
     alloc,
     validators,
@@ -179,6 +181,53 @@ function parseStaking(v: Json | undefined, blockTime: number, firstValidator: Ad
     foundation,
     foundationShareBps: bps("foundationShareBps", d.foundationShareBps),
   };
+}
+
+const VESTING_KEYS = ["beneficiary", "amount", "start", "cliff", "duration", "step", "initialUnlockBps"] as const;
+
+/**
+ * The "vesting" section: [{ beneficiary, amount (wei), start (unix seconds, default the genesis
+ * timestamp), cliff, duration, step (seconds, default 0), initialUnlockBps (default 0) }]. The rules
+ * contracts/Vesting.sol enforces are checked here too, so a bad file fails with the field named.
+ */
+function parseVesting(v: Json | undefined, genesisTimestamp: bigint): VestingAllocation[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new GenesisError("vesting", "expected an array");
+  if (v.length > MAX_VESTING_ALLOCATIONS) throw new GenesisError("vesting", `at most ${MAX_VESTING_ALLOCATIONS} allocations`);
+  const seen = new Set<string>();
+  return v.map((entry, i) => {
+    const field = `vesting[${i}]`;
+    if (!isObject(entry)) throw new GenesisError(field, "expected an object");
+    for (const key of Object.keys(entry))
+      if (!(VESTING_KEYS as readonly string[]).includes(key)) throw new GenesisError(`${field}.${key}`, `unknown key (known: ${VESTING_KEYS.join(", ")})`);
+    const beneficiary = bytes(entry.beneficiary, `${field}.beneficiary`, 20);
+    if (beneficiary.every((b) => b === 0)) throw new GenesisError(`${field}.beneficiary`, "must not be the zero address");
+    const key = bytesToHex(beneficiary);
+    if (seen.has(key)) throw new GenesisError(`${field}.beneficiary`, `${key} has an allocation already (one schedule per beneficiary)`);
+    seen.add(key);
+    const total = uint(entry.amount, `${field}.amount`, { max: MAX_U256 / 10_000n });
+    if (total === 0n) throw new GenesisError(`${field}.amount`, "must be positive");
+    const start = uint(entry.start, `${field}.start`, { optional: genesisTimestamp, max: MAX_U64 / 2n });
+    const cliff = uint(entry.cliff, `${field}.cliff`, { optional: 0n, max: MAX_U64 / 4n });
+    const duration = uint(entry.duration, `${field}.duration`, { optional: 0n, max: MAX_U64 / 4n });
+    const step = uint(entry.step, `${field}.step`, { optional: 0n, max: MAX_U64 / 4n });
+    const initialBps = Number(uint(entry.initialUnlockBps, `${field}.initialUnlockBps`, { optional: 0n, max: 10_000n }));
+    if (duration > 0n && cliff > duration) throw new GenesisError(`${field}.cliff`, "must not exceed the duration");
+    if (step > 0n && (duration === 0n || step > duration)) throw new GenesisError(`${field}.step`, "must not exceed the duration (and needs one)");
+    return { beneficiary, total, start, cliff, duration, step, initialBps };
+  });
+}
+
+function vestingToJson(list: readonly VestingAllocation[]): Json[] {
+  return list.map((a) => ({
+    beneficiary: bytesToHex(a.beneficiary),
+    amount: a.total.toString(),
+    start: a.start.toString(),
+    cliff: a.cliff.toString(),
+    duration: a.duration.toString(),
+    step: a.step.toString(),
+    initialUnlockBps: a.initialBps,
+  }));
 }
 
 function stakingToJson(p: StakingParams): JsonObject {
@@ -230,6 +279,7 @@ export function genesisToJson(g: Genesis): string {
     proposerTau: g.params.proposerTau.toString(),
     alloc,
     staking: stakingToJson(g.staking),
+    ...(g.vesting.length > 0 ? { vesting: vestingToJson(g.vesting) } : {}),
     validators: g.validators.map((v) => ({
       address: bytesToHex(v.address),
       stake: v.stake.toString(),

@@ -1,6 +1,7 @@
 // Command-line flags: geth's spelling where geth has one (--datadir, --http.addr, --http.port,
 // --http.corsdomain, --http.vhosts), parsed into the node's options. Unknown flags are errors.
 import { parseArgs } from "node:util";
+import { parseLogLevels } from "../util/logger.js";
 
 export const HELP = `verity: a proof-of-stake blockchain node with an Ethereum JSON-RPC
 
@@ -11,10 +12,16 @@ Usage:
   verity staking <action>  staking ledger calls: keys, create-validator, delegate, undelegate,
                            redelegate, withdraw, unjail, status ('verity staking help')
   verity status [flags]    print a running node's head, peers, sync, pool, validators and readiness
+  verity dumpconfig [flags] print the effective settings of 'start' (file, environment, flags) as TOML
+  verity account <action>  account keystores: new, import, list ('verity account help')
+  verity validator keys <action>  validator key files: new, show, encrypt ('verity validator help')
   verity --help | --version
 
-Flags for start:
+Flags for start (each is also a key of the --config file and a VERITY_* variable, see README):
+  --config FILE            TOML file of settings; flags override it, VERITY_* variables override it too
   --datadir DIR            data directory (default: .verity/dev)
+  --datadir.minfreedisk MB stop cleanly when the data dir's disk has less free (default 256, 0 = never);
+                           a warning below 4 times that
   --genesis FILE           genesis JSON (default: DIR/genesis.json if present, else the built-in dev genesis)
   --chain-id N             chain id of the built-in dev genesis (default 31337)
   --http.addr ADDR         JSON-RPC listen address (default 127.0.0.1)
@@ -31,7 +38,9 @@ Flags for start:
   --rpc.txfeecap ETHER     largest fee a sent transaction may offer, in ether; 0 = no cap (default 1)
   --block-time SECONDS     seconds between blocks, empty ones included (default: the genesis's, 1);
                            0 seals a block as soon as transactions wait (automine)
-  --log-level LEVEL        debug | info | warn | error (default info)
+  --log-level LEVEL        debug | info | warn | error, per module after a comma: info,consensus=debug (default info)
+  --log.format FORMAT      text | json (JSON lines: level, time, module, msg and the fields) (default text)
+  --password-file FILE     the password of encrypted validator key files (else VERITY_PASSWORD)
   --metrics                serve Prometheus metrics at /metrics, and /health and /ready, on a listener of its own
   --metrics.addr ADDR      metrics listen address (default 127.0.0.1)
   --metrics.port PORT      metrics port (default 6060)
@@ -57,11 +66,16 @@ Flags for init:
   --chain-id N             chain id (default 31337)
   --validators N           number of validators to create keys for (default 4)
   --force                  overwrite existing files
+  --password-file FILE     encrypt the validator keys with this password (else VERITY_PASSWORD)
+  --plaintext-keys         write the keys unencrypted (a throwaway network)
+  --lightkdf               cheap scrypt (2^12 instead of 2^18): fast, and much weaker
 `;
 
 export interface StartArgs {
   command: "start";
   datadir: string;
+  /** --datadir.minfreedisk: stop below this many MB free on the data dir's disk (0: never). */
+  minFreeDiskMB: number;
   genesisFile?: string;
   chainId?: bigint;
   httpAddr: string;
@@ -73,7 +87,11 @@ export interface StartArgs {
   rpcGasCap?: bigint;
   rpcTxFeeCap?: bigint;
   blockTime?: number;
-  logLevel: "debug" | "info" | "warn" | "error";
+  /** A level, or per module: "info,consensus=debug". */
+  logLevel: string;
+  logFormat: "text" | "json";
+  /** --password-file: the password of encrypted validator key files. */
+  passwordFile?: string;
   p2p?: { host: string; port: number; bootnodes: string[]; maxPeers: number };
   /** --metrics (--metrics.addr, --metrics.port). */
   metrics?: { host: string; port: number };
@@ -87,6 +105,9 @@ export interface InitArgs {
   chainId: bigint;
   validators: number;
   force: boolean;
+  passwordFile?: string;
+  plaintextKeys: boolean;
+  lightKdf: boolean;
 }
 
 export interface LocalnetArgs {
@@ -182,6 +203,11 @@ export function parseCli(argv: string[]): CliArgs {
       validators: { type: "string" },
       force: { type: "boolean" },
       rpc: { type: "string" },
+      "log.format": { type: "string" },
+      "datadir.minfreedisk": { type: "string" },
+      "password-file": { type: "string" },
+      "plaintext-keys": { type: "boolean" },
+      lightkdf: { type: "boolean" },
     },
   });
   if (values.help) return { command: "help" };
@@ -197,6 +223,9 @@ export function parseCli(argv: string[]): CliArgs {
       chainId: chainId ?? 31337n,
       validators: values.validators ? positiveInt(values.validators, "--validators", 1000) : 4,
       force: values.force ?? false,
+      ...(values["password-file"] !== undefined ? { passwordFile: values["password-file"] } : {}),
+      plaintextKeys: values["plaintext-keys"] ?? false,
+      lightKdf: values.lightkdf ?? false,
     };
   }
   if (command === "status") {
@@ -221,7 +250,13 @@ export function parseCli(argv: string[]): CliArgs {
   }
   if (command !== "start") throw new UsageError(`unknown command "${command}" (try --help)`);
   const logLevel = values["log-level"] ?? "info";
-  if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new UsageError(`--log-level: unknown level "${logLevel}"`);
+  try {
+    parseLogLevels(logLevel);
+  } catch (e) {
+    throw new UsageError(`--log-level: ${(e as Error).message}`);
+  }
+  const logFormat = values["log.format"] ?? "text";
+  if (logFormat !== "text" && logFormat !== "json") throw new UsageError(`--log.format: expected text or json, got "${logFormat}"`);
   const blockTime = values["block-time"];
   if (blockTime !== undefined && !/^[0-9]+(\.[0-9]+)?$/.test(blockTime)) throw new UsageError(`--block-time: expected seconds, got "${blockTime}"`);
   const gasCap = values["rpc.gascap"];
@@ -234,6 +269,7 @@ export function parseCli(argv: string[]): CliArgs {
   return {
     command: "start",
     datadir: values.datadir ?? ".verity/dev",
+    minFreeDiskMB: positiveInt(values["datadir.minfreedisk"] ?? "256", "--datadir.minfreedisk", 1 << 30, true),
     ...(values.genesis ? { genesisFile: values.genesis } : {}),
     ...(chainId !== undefined ? { chainId } : {}),
     httpAddr: values["http.addr"] ?? "127.0.0.1",
@@ -253,7 +289,9 @@ export function parseCli(argv: string[]): CliArgs {
     ...(gasCap !== undefined ? { rpcGasCap: BigInt(gasCap) } : {}),
     ...(values["rpc.txfeecap"] !== undefined ? { rpcTxFeeCap: etherToWei(values["rpc.txfeecap"], "--rpc.txfeecap") } : {}),
     ...(blockTime !== undefined ? { blockTime: Number(blockTime) } : {}),
-    logLevel: logLevel as StartArgs["logLevel"],
+    logLevel,
+    logFormat,
+    ...(values["password-file"] !== undefined ? { passwordFile: values["password-file"] } : {}),
     ...p2pFlags(values),
     ...(values.metrics
       ? { metrics: { host: values["metrics.addr"] ?? "127.0.0.1", port: positiveInt(values["metrics.port"] ?? "6060", "--metrics.port", 65535, true) } }

@@ -7,8 +7,7 @@ import { HELP, parseCli, UsageError, type InitArgs, type StartArgs } from "./arg
 import { devGenesis } from "../chain/dev-genesis.js";
 import { genesisToJson, parseGenesis } from "../chain/genesis-json.js";
 import { deriveDevAccounts, toChecksumAddress, DEV_MNEMONIC } from "../chain/dev-accounts.js";
-import { devValidatorKeys, genesisValidatorOf, keysFromSeed, validatorKeysFromJson, validatorKeysToJson, type ValidatorKeys } from "../chain/validator-keys.js";
-import { readdirSync } from "node:fs";
+import { devValidatorKeys, genesisValidatorOf, keysFromSeed, validatorKeysToJson, type ValidatorKeys } from "../chain/validator-keys.js";
 import { bytesToHex as hex } from "@ethereumjs/util";
 import type { Genesis } from "../primitives/types.js";
 import { createLogger } from "../util/logger.js";
@@ -17,6 +16,12 @@ import { randomBytes } from "node:crypto";
 import { runLocalnet } from "./localnet.js";
 import { runStaking } from "./staking.js";
 import { fetchStatus, formatStatus } from "./status.js";
+import { layerSettings } from "./config-layers.js";
+import { startArgsToToml } from "./dump-config.js";
+import { runKeys } from "./keys.js";
+import { encryptValidatorKeys, validatorKeyFiles, writeFileAtomic } from "../keystore/key-files.js";
+import { openValidatorKeyFiles, passwordToEncrypt } from "./password.js";
+import { SCRYPT_N_LIGHT } from "../keystore/v3.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
   const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
@@ -53,27 +58,30 @@ function printBanner(genesis: Genesis, source: string, rpcUrl: string, dev: bool
 }
 
 /** The validator keys this node runs: the dev chain's fixed ones, or validator-*.json in the data dir
- * (as `verity init` and `verity staking keys` write them). A key that is not a genesis validator's
- * takes part once the staking ledger elects its operator. */
-function loadValidatorKeys(datadir: string, genesis: Genesis, dev: boolean): ValidatorKeys[] {
+ * (as `verity init`, `verity validator keys new` and `verity staking keys` write them), encrypted ones
+ * unlocked with --password-file, VERITY_PASSWORD or a prompt. A key that is not a genesis validator's takes part
+ * once the staking ledger elects its operator. Any file that does not open stops the node. */
+async function loadValidatorKeys(a: StartArgs, genesis: Genesis, dev: boolean): Promise<ValidatorKeys[]> {
   if (dev) return genesis.validators.map((_, i) => devValidatorKeys(i));
-  if (!existsSync(datadir)) return [];
+  if (!existsSync(a.datadir)) return [];
   const keys: ValidatorKeys[] = [];
   const seen = new Set<string>();
-  for (const f of readdirSync(datadir).filter((n) => /^validator-.*\.json$/.test(n)).sort()) {
-    const k = validatorKeysFromJson(readFileSync(join(datadir, f), "utf8"), join(datadir, f));
-    if (seen.has(hex(k.address))) throw new UsageError(`${join(datadir, f)}: a second key file for ${hex(k.address)}`);
+  for (const { file: f, keys: k } of await openValidatorKeyFiles(validatorKeyFiles(a.datadir), { passwordFile: a.passwordFile, env: process.env })) {
+    if (seen.has(hex(k.address))) throw new UsageError(`${f}: a second key file for ${hex(k.address)}`);
     seen.add(hex(k.address));
     keys.push(k);
   }
   return keys;
 }
 
-async function start(a: StartArgs): Promise<void> {
-  const logger = createLogger({ level: a.logLevel });
+async function start(a: StartArgs, notices: string[]): Promise<void> {
+  const logger = createLogger({ level: a.logLevel, format: a.logFormat });
+  for (const n of notices) logger.info(n);
   const { genesis, source, dev } = loadGenesis(a);
   const blockTime = a.blockTime ?? genesis.params.blockTimeSeconds;
   const devAccounts = dev || a.devAccounts ? deriveDevAccounts().map((d) => d.address) : [];
+  // Set once the node runs; the node may ask to be stopped (a full disk) through onFatal.
+  const stopper: { shutdown?: (why: string) => void } = {};
   const node = await VerityNode.start({
     datadir: resolve(a.datadir),
     genesis,
@@ -82,10 +90,16 @@ async function start(a: StartArgs): Promise<void> {
     rpc: { ...(a.rpcGasCap !== undefined ? { gasCap: a.rpcGasCap } : {}), ...(a.rpcTxFeeCap !== undefined ? { txFeeCap: a.rpcTxFeeCap } : {}) },
     blockTimeMs: Math.round(blockTime * 1000),
     devAccounts,
-    validators: loadValidatorKeys(a.datadir, genesis, dev),
+    validators: await loadValidatorKeys(a, genesis, dev),
     keysFromDataDir: !dev,
     ...(a.p2p ? { p2p: a.p2p } : {}),
     ...(a.metrics ? { metrics: a.metrics } : {}),
+    disk: { minFreeBytes: a.minFreeDiskMB * 1024 * 1024 },
+    onFatal: (reason) => {
+      logger.error("stopping", { reason });
+      process.exitCode = 1;
+      stopper.shutdown?.("disk full");
+    },
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);
@@ -97,12 +111,13 @@ async function start(a: StartArgs): Promise<void> {
     logger.info("shutting down", { signal });
     node
       .stop()
-      .then(() => process.exit(0))
+      .then(() => process.exit(process.exitCode ?? 0))
       .catch((e: Error) => {
         logger.error("shutdown failed", { error: e });
         process.exit(1);
       });
   };
+  stopper.shutdown = shutdown;
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   watchParent(shutdown);
@@ -124,7 +139,10 @@ function watchParent(shutdown: (why: string) => void): void {
   t.unref();
 }
 
-function init(a: InitArgs): void {
+async function init(a: InitArgs): Promise<void> {
+  const password = a.plaintextKeys ? null : await passwordToEncrypt({ passwordFile: a.passwordFile, env: process.env }, "the validator keys").catch((e: Error) => {
+    throw new UsageError(`init writes encrypted validator keys: ${e.message} (or --plaintext-keys for a throwaway network)`);
+  });
   mkdirSync(a.datadir, { recursive: true });
   const genesisPath = join(a.datadir, "genesis.json");
   if (existsSync(genesisPath) && !a.force) throw new UsageError(`${genesisPath} exists (use --force to overwrite)`);
@@ -138,9 +156,10 @@ function init(a: InitArgs): void {
     params: { ...base.params, committeeSize: 1000n * BigInt(a.validators) },
   };
   writeFileSync(genesisPath, genesisToJson(genesis));
-  keys.forEach((k, i) => writeFileSync(join(a.datadir, `validator-${i}.json`), validatorKeysToJson(k), { mode: 0o600 }));
+  for (const [i, k] of keys.entries())
+    writeFileAtomic(join(a.datadir, `validator-${i}.json`), password === null ? validatorKeysToJson(k) : await encryptValidatorKeys(k, password, a.lightKdf ? SCRYPT_N_LIGHT : undefined));
   process.stdout.write(
-    `wrote ${genesisPath} (chain id ${a.chainId}, ${a.validators} validators, dev accounts funded) and validator-0..${a.validators - 1}.json\n`,
+    `wrote ${genesisPath} (chain id ${a.chainId}, ${a.validators} validators, dev accounts funded) and validator-0..${a.validators - 1}.json (${password === null ? "plaintext" : "encrypted"})\n`,
   );
 }
 
@@ -150,15 +169,31 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(await runStaking(argv.slice(1)));
       return;
     }
-    const a = parseCli(argv);
+    if (argv[0] === "account" || argv[0] === "validator") {
+      process.stdout.write(await runKeys(argv[0], argv.slice(1), process.env));
+      return;
+    }
+    const layered = layerSettings(argv, process.env);
+    const dump = layered.command === "dumpconfig";
+    let a: ReturnType<typeof parseCli>;
+    try {
+      a = parseCli(layered.argv);
+    } catch (e) {
+      throw layered.explain(e);
+    }
+    if (dump && a.command === "start") {
+      for (const n of layered.notices) process.stderr.write(`verity: ${n}\n`);
+      process.stdout.write(startArgsToToml(a));
+      return;
+    }
     if (a.command === "help") process.stdout.write(HELP);
     else if (a.command === "version") process.stdout.write(`${CLIENT_VERSION}\n`);
-    else if (a.command === "init") init(a);
+    else if (a.command === "init") await init(a);
     else if (a.command === "status") process.stdout.write(formatStatus(await fetchStatus(a.rpc)));
     else if (a.command === "localnet") await runLocalnet({ dir: a.datadir, validators: a.validators, httpPort: a.httpPort, p2pPort: a.p2pPort, logLevel: a.logLevel, ...(a.blockTime !== undefined ? { blockTime: a.blockTime } : {}) });
-    else await start(a);
+    else await start(a, layered.notices);
   } catch (e) {
-    const msg = e instanceof UsageError || (e as Error).name === "GenesisError" ? (e as Error).message : `${(e as Error).message}`;
+    const msg = (e as Error).message;
     process.stderr.write(`verity: ${msg}\n`);
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) process.stderr.write("run 'verity --help' for usage\n");
     process.exit(e instanceof UsageError ? 2 : 1);

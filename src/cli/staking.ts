@@ -2,14 +2,16 @@
 // sent over JSON-RPC to any node (they are plain contract calls; ethers or MetaMask send the same
 // ones with the ABI in src/staking/stake-hub-artifact.ts). `keys` prepares a validator's key file and
 // prints what `createValidator` needs; `status` reads the ledger's views.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { createPublicClient, createWalletClient, decodeErrorResult, encodeFunctionData, formatEther, getAddress, http, parseEther, type Abi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { keysFromSeed, signingPublicKey, validatorKeysFromJson, validatorKeysToJson, vrfPublicKeyOf, type ValidatorKeys } from "../chain/validator-keys.js";
+import { readAccountKeyFile, validatorKeyFiles } from "../keystore/key-files.js";
+import { openValidatorKeyFiles, passwordToOpen } from "./password.js";
+import { keysFromSeed, signingPublicKey, validatorKeysToJson, vrfPublicKeyOf, type ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import { STAKE_HUB_ADDRESS } from "../primitives/staking.js";
 import { provePossession } from "../staking/proof-of-possession.js";
@@ -32,14 +34,15 @@ Actions (each prints JSON):
                     unbondings: --rpc URL [--address ADDRESS]
 
 Amounts are in coins (decimals allowed). --private-key is an account's 0x-hex key (or --key-file FILE
-holding one).
+holding one, or an account keystore from 'verity account new', opened with --password-file FILE,
+VERITY_PASSWORD or a prompt). Encrypted validator key files open with --password-file FILE or VERITY_PASSWORD.
 `;
 
 const ACTIONS = ["keys", "create-validator", "delegate", "undelegate", "redelegate", "withdraw", "unjail", "status"];
 const HUB = bytesToHex(STAKE_HUB_ADDRESS) as Address;
 const abi = STAKE_HUB_ABI;
 
-type Options = Partial<Record<"rpc" | "private-key" | "key-file" | "datadir" | "operator" | "chain-id" | "stake" | "commission" | "description" | "validator" | "amount" | "from" | "to" | "address", string>>;
+type Options = Partial<Record<"rpc" | "private-key" | "key-file" | "password-file" | "datadir" | "operator" | "chain-id" | "stake" | "commission" | "description" | "validator" | "amount" | "from" | "to" | "address", string>>;
 
 function need(o: Options, name: keyof Options, action: string): string {
   const v = o[name];
@@ -57,24 +60,34 @@ function coins(v: string, flag: string): bigint {
   return parseEther(v);
 }
 
-function privateKey(o: Options, action: string): Hex {
-  const raw = o["private-key"] ?? (o["key-file"] !== undefined ? readFileSync(o["key-file"], "utf8").trim() : undefined);
-  if (raw === undefined) throw new UsageError(`staking ${action}: --private-key or --key-file is required`);
+/** The account key: --private-key, or --key-file holding either the 0x-hex key or an account
+ * keystore (v3, as `verity account new` writes), opened with --password-file, VERITY_PASSWORD or a prompt. */
+async function privateKey(o: Options, action: string): Promise<Hex> {
+  const file = o["key-file"];
+  const text = o["private-key"] ?? (file !== undefined ? readFileSync(file, "utf8").trim() : undefined);
+  if (text === undefined) throw new UsageError(`staking ${action}: --private-key or --key-file is required`);
+  if (file !== undefined && o["private-key"] === undefined && text.startsWith("{")) {
+    const password = await passwordToOpen({ passwordFile: o["password-file"], env: process.env }, file);
+    if (password === null) throw new UsageError(`${file} is an encrypted keystore: give --password-file FILE or set VERITY_PASSWORD`);
+    return bytesToHex((await readAccountKeyFile(file, password)).privateKey) as Hex;
+  }
+  const raw = text;
   if (!/^0x[0-9a-fA-F]{64}$/.test(raw)) throw new UsageError("the account key must be 0x followed by 64 hex digits");
   return raw as Hex;
 }
 
-/** The validator key file of `operator` in `datadir` (validator-<operator>.json), if there is one. */
-function findKeys(datadir: string, operator: string): ValidatorKeys | undefined {
+/** The validator key file of `operator` in `datadir` (validator-<operator>.json), if there is one;
+ * encrypted files open with --password-file or VERITY_PASSWORD. */
+async function findKeys(datadir: string, operator: string, o: Options): Promise<ValidatorKeys | undefined> {
   if (!existsSync(datadir)) return undefined;
-  for (const f of readdirSync(datadir).filter((n) => /^validator-.*\.json$/.test(n))) {
-    const k = validatorKeysFromJson(readFileSync(join(datadir, f), "utf8"), join(datadir, f));
+  for (const { keys: k } of await openValidatorKeyFiles(validatorKeyFiles(datadir), { passwordFile: o["password-file"], env: process.env })) {
     if (bytesToHex(k.address).toLowerCase() === operator.toLowerCase()) return k;
   }
   return undefined;
 }
 
-function registration(keys: ValidatorKeys, chainId: bigint) {
+/** What createValidator needs from a validator's keys: its public keys and proof of possession. */
+export function registration(keys: ValidatorKeys, chainId: bigint) {
   const crypto = createEd25519EcvrfCrypto();
   return {
     address: getAddress(bytesToHex(keys.address)),
@@ -109,7 +122,7 @@ export async function runStaking(argv: string[]): Promise<string> {
     allowPositionals: true,
     strict: true,
     options: Object.fromEntries(
-      ["rpc", "private-key", "key-file", "datadir", "operator", "chain-id", "stake", "commission", "description", "validator", "amount", "from", "to", "address"].map((n) => [n, { type: "string" as const }]),
+      ["rpc", "private-key", "key-file", "password-file", "datadir", "operator", "chain-id", "stake", "commission", "description", "validator", "amount", "from", "to", "address"].map((n) => [n, { type: "string" as const }]),
     ),
   });
   const o = values as Options;
@@ -123,7 +136,7 @@ export async function runStaking(argv: string[]): Promise<string> {
     const operator = address(need(o, "operator", action), "operator");
     const chainIdText = need(o, "chain-id", action);
     if (!/^\d+$/.test(chainIdText)) throw new UsageError(`--chain-id: expected a positive integer, got "${chainIdText}"`);
-    let keys = findKeys(datadir, operator);
+    let keys = await findKeys(datadir, operator, o);
     if (!keys) {
       keys = { ...keysFromSeed(randomBytes(32)), address: hexToBytes(operator) };
       mkdirSync(datadir, { recursive: true });
@@ -159,7 +172,7 @@ export async function runStaking(argv: string[]): Promise<string> {
     return json(out);
   }
 
-  const account = privateKeyToAccount(privateKey(o, action));
+  const account = privateKeyToAccount(await privateKey(o, action));
   const chainId = await reader.getChainId();
   const wallet = createWalletClient({ account, transport, chain: { id: chainId, name: `verity-${chainId}`, nativeCurrency: { name: "coin", symbol: "COIN", decimals: 18 }, rpcUrls: { default: { http: [] } } } });
   const send = async (functionName: string, args: readonly unknown[], value = 0n): Promise<string> => {
@@ -176,7 +189,7 @@ export async function runStaking(argv: string[]): Promise<string> {
   };
   switch (action) {
     case "create-validator": {
-      const keys = findKeys(need(o, "datadir", action), account.address);
+      const keys = await findKeys(need(o, "datadir", action), account.address, o);
       if (!keys) throw new UsageError(`no validator key file for ${account.address} in ${o.datadir} (run: verity staking keys --operator ${account.address} ...)`);
       const r = registration(keys, BigInt(chainId));
       const commission = Number(o.commission ?? "0");

@@ -9,9 +9,10 @@
 // This module imports nothing outside src/consensus/.
 
 import { bytesEqual, toHex } from "./bytes.js";
-import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate } from "./certificate.js";
+import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate, type CommitCertificate } from "./certificate.js";
 import type { ConsensusCrypto } from "./crypto.js";
 import { HASH_LENGTH, type ConsensusParams, type ValidatorSet } from "./types.js";
+import { validatorSetHash } from "./validator-set-hash.js";
 import { verifyProposerCredential, type HeightContext } from "./verify.js";
 
 /** The consensus fields of a block header. */
@@ -28,6 +29,8 @@ export interface ConsensusHeader {
   readonly proposerVrfProof: Uint8Array;
   /** commitCertificateHash of the carried parent certificate; all zero at height 1. */
   readonly lastCommitHash: Uint8Array;
+  /** validatorSetHash of the set that governs the next height. */
+  readonly nextValidatorsHash: Uint8Array;
 }
 
 /** What the consensus rules see of a block. */
@@ -81,9 +84,44 @@ export function checkConsensusFields(
   params: ConsensusParams,
   crypto: ConsensusCrypto,
   parentSet: ValidatorSet = ctx.validatorSet,
+  nextSet: ValidatorSet = ctx.validatorSet,
 ): string | null {
   const h = block.header;
-  return checkHeight(h, ctx) ?? checkSeed(h, ctx) ?? checkProposerCredential(h, ctx) ?? checkLastCommit(block, parentSet, parent, params, crypto);
+  return (
+    checkHeight(h, ctx) ??
+    checkSeed(h, ctx) ??
+    checkProposerCredential(h, ctx) ??
+    checkNextValidators(h, nextSet) ??
+    checkLastCommit(block, parentSet, parent, params, crypto)
+  );
+}
+
+/** Why `h` does not name `nextSet` (the set of the height after it) as its next validators, or null. */
+export function checkNextValidators(h: Pick<ConsensusHeader, "nextValidatorsHash">, nextSet: ValidatorSet): string | null {
+  const expected = validatorSetHash(nextSet);
+  return bytesEqual(h.nextValidatorsHash, expected) ? null : `nextValidatorsHash ${hex(h.nextValidatorsHash)} is not the next height's validator set (${hex(expected)})`;
+}
+
+/**
+ * A light client's step (CometBFT's light verification, sequential): given a header it trusts, a
+ * candidate next block with the certificate that finalised it, and the set the peer claims governs
+ * it, checks the set is the one the trusted header named and that the certificate proves the
+ * candidate final under it. Returns why not, or null.
+ */
+export function verifyNextBlock(
+  trusted: { readonly header: Pick<ConsensusHeader, "number" | "nextValidatorsHash">; readonly hash: Uint8Array },
+  candidate: { readonly hash: Uint8Array; readonly header: Pick<ConsensusHeader, "number" | "seed"> & { readonly parentHash: Uint8Array } },
+  certificate: CommitCertificate,
+  set: ValidatorSet,
+  params: ConsensusParams,
+  crypto: ConsensusCrypto,
+): string | null {
+  if (candidate.header.number !== trusted.header.number + 1n || !bytesEqual(candidate.header.parentHash, trusted.hash)) return "the block does not extend the trusted header";
+  const named = checkNextValidators(trusted.header, set);
+  if (named) return `the set given is not the one the trusted header names: ${named}`;
+  if (BigInt(certificate.height) !== candidate.header.number || !bytesEqual(certificate.valueHash, candidate.hash)) return "the certificate is not for this block";
+  const verdict = verifyCommitCertificate(certificate, set, candidate.header.seed, params, crypto);
+  return verdict.ok ? null : `the certificate does not verify: ${verdict.reason}${verdict.voter ? ` (voter ${verdict.voter})` : ""}`;
 }
 
 /** The block's parent certificate: any valid certificate of the parent will do (validators hold

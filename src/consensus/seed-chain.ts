@@ -39,6 +39,8 @@ export function seedAfter(head: SeedChainHead, options: SeedChainOptions = {}): 
 export interface HeightInfo {
   height: number;
   seed: Uint8Array;
+  /** The seed of the height before (the parent's), which its certificate's votes were drawn with. */
+  parentSeed: Uint8Array;
   previousCommit: CommitCertificate | null;
   lastCommitHash: Uint8Array;
 }
@@ -55,6 +57,7 @@ export function nextHeightInfo(head: SeedChainHead, headCertificate: Uint8Array 
   return {
     height: Number(n + 1n),
     seed: seedAfter(head),
+    parentSeed: head.header.seed,
     previousCommit,
     lastCommitHash: previousCommit ? commitCertificateHash(previousCommit) : ZERO_HASH,
   };

@@ -46,6 +46,7 @@ export function createMetrics(o: { version?: string } = {}) {
   return {
     registry,
     node: {
+      datadirFreeBytes: collectedGauge(registry, "verity_datadir_free_bytes", "Free bytes on the disk holding the data dir (at the last look, every 30 s)."),
       ready: collectedGauge(registry, "verity_node_ready", "1 when /ready answers 200 (synced, peers when networked, participating when a validator), else 0."),
     },
     chain: {
@@ -76,6 +77,9 @@ export function createMetrics(o: { version?: string } = {}) {
       peers: collectedGauge(registry, "verity_p2p_peers", "Connected peers."),
       gossipReceived: counter("verity_p2p_gossip_received_total", "Gossip messages received, by topic and verdict.", ["topic", "verdict"] as const),
       gossipPublished: counter("verity_p2p_gossip_published_total", "Gossip messages this node published, by topic.", ["topic"] as const),
+    },
+    state: {
+      nodeReads: collectedCounter(registry, "verity_state_node_reads_total", "World-state trie node reads, by where they were served: unwritten (the block being executed), cache (recent nodes), disk (LevelDB).", ["source"] as const),
     },
     sync: {
       syncing: collectedGauge(registry, "verity_sync_syncing", "1 while block sync is catching up with peers, else 0."),

@@ -1,6 +1,7 @@
 // Wires the p2p room to the node: gossip handlers that feed transactions to the tx service, proposals
-// and votes to the consensus driver and committed blocks to sync; the gossip of transactions the
-// node's own RPC admitted; the consensus transport; the block source that serves sync requests.
+// and votes to the consensus driver, committed blocks to sync and equivocation evidence to the
+// evidence service; the gossip of transactions the node's own RPC admitted and of evidence its engines
+// found or an operator submitted; the consensus transport; the block source that serves sync requests.
 // Verdicts follow one rule: "reject" (which penalises the sender) only for data invalid for every
 // node, "ignore" for data merely stale or unwanted here (for transactions: gossipVerdict).
 import { RLP } from "@ethereumjs/rlp";
@@ -14,8 +15,9 @@ import { gossipVerdict } from "../chain/txpool/rejections.js";
 import type { TxAdmission, TxService } from "../chain/txpool/service.js";
 import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 import type { Metrics } from "../metrics/index.js";
+import type { EvidenceService } from "../staking/evidence.js";
 
-type Topic = "tx" | "proposal" | "vote" | "block";
+type Topic = "tx" | "proposal" | "vote" | "block" | "evidence";
 const verdictOf = (o: ValidationOutcome) => (typeof o === "string" ? o : o.verdict);
 
 export interface P2POptions {
@@ -57,6 +59,10 @@ export async function startNodeNetwork(o: {
   logger: Logger;
   /** Gossip by topic and verdict, consensus verdicts and peers are counted here. */
   metrics?: Metrics | null;
+  /** Equivocation evidence: what peers gossip is checked and kept here; what it keeps from elsewhere is gossiped. */
+  evidence?: Pick<EvidenceService, "add" | "onFresh">;
+  /** The height being agreed and the time now (seconds), where gossiped evidence is judged. */
+  evidenceAt?: () => { height: bigint; timestamp: bigint };
 }): Promise<NodeNetwork> {
   const metrics = o.metrics ?? null;
   let driver: ConsensusDriver | null = null;
@@ -123,6 +129,15 @@ export async function startNodeNetwork(o: {
     }
   };
 
+  // Evidence that does not verify is the sender's fault (reject); known, stale or not yet checkable
+  // evidence is not (ignore). A piece is relayed once, when it is new here.
+  const onEvidence = async (payload: Uint8Array): Promise<ValidationOutcome> => {
+    if (!o.evidence || !o.evidenceAt) return { verdict: "ignore", reason: "evidence not handled" };
+    const r = await o.evidence.add(payload, o.evidenceAt(), "gossip");
+    if (r.ok) return r.fresh ? "accept" : { verdict: "ignore", reason: "known evidence" };
+    return { verdict: r.fault ? "reject" : "ignore", reason: r.reason };
+  };
+
   const blockSource = {
     async getBlocks(from: bigint, count: number): Promise<SyncItem[]> {
       const out: SyncItem[] = [];
@@ -150,7 +165,13 @@ export async function startNodeNetwork(o: {
     maxPeers: o.p2p.maxPeers,
     chainId: o.chainId,
     logger: log,
-    handlers: { tx: counted("tx", onTx), proposal: counted("proposal", onConsensus), vote: counted("vote", onConsensus), block: counted("block", onBlock) },
+    handlers: {
+      tx: counted("tx", onTx),
+      proposal: counted("proposal", onConsensus),
+      vote: counted("vote", onConsensus),
+      block: counted("block", onBlock),
+      ...(o.evidence ? { evidence: counted("evidence", onEvidence) } : {}),
+    },
     blockSource,
     // (P2PNetwork logs connects and disconnects itself.) A new peer may be ahead of us.
     onPeer: (_peer, ev) => {
@@ -176,6 +197,10 @@ export async function startNodeNetwork(o: {
     if (c.origin === "consensus" && c.certificateBytes) publish("block", encodeBlockAnnouncement(c.blockBytes, c.certificateBytes));
   };
   o.chain.on("block", announce);
+  // Gossiped evidence is relayed by its "accept" verdict; what this node found or was given is published.
+  o.evidence?.onFresh((bytes, origin) => {
+    if (origin !== "gossip") publish("evidence", bytes);
+  });
   return {
     net,
     get sync() {

@@ -30,6 +30,10 @@ export function reportNodeMetrics(
     driver: Pick<ConsensusDriver, "status" | "counters">;
     syncing: () => SyncStatusView | null;
     health: HealthSource;
+    /** The state database's read counts by source (storage/state-db.ts StateReadCounts). */
+    stateReads: () => Readonly<Record<"unwritten" | "cache" | "disk", number>>;
+    /** Free bytes on the data dir's disk at the last look; null when not watched. */
+    diskFree: () => number | null;
   },
 ): () => void {
   const { chain } = o;
@@ -59,6 +63,15 @@ export function reportNodeMetrics(
     const counts = o.driver.counters();
     m.reset();
     for (const [key, cause] of Object.entries(DROP_CAUSES)) m.inc({ cause }, counts[key] ?? 0);
+  });
+  metrics.node.datadirFreeBytes.addCollect((g) => {
+    const free = o.diskFree();
+    if (free !== null) g.set(free);
+  });
+  metrics.state.nodeReads.addCollect((m) => {
+    const reads = o.stateReads();
+    m.reset();
+    for (const source of ["unwritten", "cache", "disk"] as const) m.inc({ source }, reads[source]);
   });
   // The readiness check is cheap (the next height's set is cached): each gauge runs its own.
   metrics.node.ready.addCollect(async (g) => g.set((await o.health.ready()).status === "ready" ? 1 : 0));

@@ -18,12 +18,14 @@ import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
 import type { TimeoutConfig } from "../consensus/timeouts.js";
 import { committeeFailureProbabilities, formatCommitteeRisk } from "../consensus/committee-risk.js";
 import { EvidenceRules, EvidenceService } from "../staking/evidence.js";
+import { VestingReader } from "../staking/vesting.js";
 import { StakeLedgerReader } from "../staking/ledger-reader.js";
 import { SystemViews } from "../evm/system-call.js";
 import { NodeStakingRpc } from "./staking-rpc.js";
 import { createMetrics, startMetricsServer, type Metrics } from "../metrics/index.js";
 import { nodeHealth } from "./health.js";
 import { reportNodeMetrics } from "./node-metrics.js";
+import { watchDisk, type DiskWatch } from "./disk-watch.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -56,6 +58,11 @@ export interface NodeOptions {
   /** --metrics: Prometheus text at /metrics, and /health, /ready, on a listener of its own
    * (--metrics.addr, --metrics.port; port 0 picks a free one, see VerityNode.metricsUrl). */
   metrics?: { host: string; port: number };
+  /** --datadir.minfreedisk: stop below this many free bytes on the data dir's disk (0: never), warn
+   * below warnBelowBytes (default 4 times that); off when absent. */
+  disk?: { minFreeBytes: number; warnBelowBytes?: number; intervalMs?: number };
+  /** Called when the node must stop on its own (the disk is full); the owner stops it. */
+  onFatal?: (reason: string) => void;
   logger: Logger;
 }
 
@@ -99,6 +106,24 @@ export class VerityNode {
       });
       closers.push(close);
       if (o.keysFromDataDir) checkSigningRecordsHaveKeys(await store.signingRecordNames(), o.validators, o.datadir);
+      let disk: DiskWatch | null = null;
+      if (o.disk) {
+        let started = false;
+        let fullAtStart: string | null = null;
+        disk = await watchDisk({
+          datadir: o.datadir,
+          stopBelowBytes: o.disk.minFreeBytes,
+          warnBelowBytes: o.disk.warnBelowBytes ?? 4 * o.disk.minFreeBytes,
+          ...(o.disk.intervalMs !== undefined ? { intervalMs: o.disk.intervalMs } : {}),
+          logger: log,
+          onFull: (reason) => (started ? o.onFatal?.(reason) : (fullAtStart = reason)),
+        });
+        // The first look ran inside watchDisk: a full disk refuses the start; later ones stop the node.
+        started = true;
+        const watch = disk;
+        closers.push(async () => watch.stop());
+        if (fullAtStart !== null) throw new Error(`not starting: ${fullAtStart as string}`);
+      }
       log.info("chain opened", {
         datadir: o.datadir,
         chainId: o.genesis.params.chainId,
@@ -107,20 +132,6 @@ export class VerityNode {
         senderRecovery: secp256k1Backend,
       });
       const blockHashes = (n: bigint) => chain.getCanonicalHash(n);
-      let network: NodeNetwork | null = null;
-      if (o.p2p) {
-        network = await startNodeNetwork({
-          datadir: o.datadir,
-          chainId: o.genesis.params.chainId,
-          p2p: o.p2p,
-          chain,
-          txs,
-          logger: log.child("p2p"),
-          metrics,
-        });
-        const net = network;
-        closers.push(() => net.stop());
-      }
       const params = { chainId: o.genesis.params.chainId, committeeTau: o.genesis.params.committeeSize, proposerTau: o.genesis.params.proposerTau };
       const crypto = createEd25519EcvrfCrypto();
       const evidence = new EvidenceService(
@@ -133,6 +144,22 @@ export class VerityNode {
         (reason) => log.debug("evidence not kept", { reason }),
       );
       chain.on("block", (c: CommittedBlock) => evidence.onCommitted(c.block.evidence));
+      let network: NodeNetwork | null = null;
+      if (o.p2p) {
+        network = await startNodeNetwork({
+          datadir: o.datadir,
+          chainId: o.genesis.params.chainId,
+          p2p: o.p2p,
+          chain,
+          txs,
+          logger: log.child("p2p"),
+          metrics,
+          evidence,
+          evidenceAt: () => ({ height: chain.head.header.number + 1n, timestamp: BigInt(Math.floor(Date.now() / 1000)) }),
+        });
+        const net = network;
+        closers.push(() => net.stop());
+      }
       logCommitteeRisk(o.genesis, log.child("consensus"));
       const driver = new ConsensusDriver({
         common,
@@ -173,6 +200,7 @@ export class VerityNode {
       });
       // Subscriptions to the tx service live as long as the node (the service goes with it).
       txs.onExecutable(() => driver.notifyPending());
+      const views = new SystemViews(store.stateDb, common);
       const backend: NodeRpcBackend = new NodeRpcBackend({
         chain,
         state,
@@ -187,7 +215,7 @@ export class VerityNode {
         peerCount: () => network?.net.peers().length ?? 0,
         syncing: () => network?.sync.syncing() ?? null,
         minSuggestedTip: 1_000_000_000n,
-        staking: new NodeStakingRpc(chain, new StakeLedgerReader(new SystemViews(store.stateDb, common)), evidence, log.child("staking")),
+        staking: new NodeStakingRpc(chain, new StakeLedgerReader(views), new VestingReader(views), evidence, log.child("staking")),
       });
       // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction
       // filters and subscriptions.
@@ -209,7 +237,8 @@ export class VerityNode {
       closers.push(() => rpc.close());
       let metricsUrl: string | null = null;
       if (metrics && o.metrics) {
-        const stopReporting = reportNodeMetrics(metrics, { chain, pool, driver, syncing: syncStatus, health });
+        const watch = disk;
+        const stopReporting = reportNodeMetrics(metrics, { chain, pool, driver, syncing: syncStatus, health, stateReads: () => store.stateDb.readCounts(), diskFree: () => watch?.freeBytes() ?? null });
         closers.push(async () => stopReporting());
         const server = await startMetricsServer({
           metrics,

@@ -4,14 +4,15 @@
 // summed over the headers once and then extended block by block.
 import type { Chain } from "../chain/chain.js";
 import { bytesToHex } from "@ethereumjs/util";
-import type { EpochStatus, StakingPositions, StakingSource, SupplyStatus, ValidatorStanding } from "../rpc/backend/port.js";
+import type { EpochStatus, StakingPositions, StakingSource, SupplyStatus, ValidatorStanding, VestingStatus } from "../rpc/backend/port.js";
 import { UserError } from "../rpc/backend/port.js";
-import { STAKE_UNIT_WEI } from "../primitives/staking.js";
+import { genesisSupply } from "../primitives/staking.js";
 import type { Address20, Block } from "../primitives/types.js";
 import type { EvidenceService } from "../staking/evidence.js";
 import { firstHeightOf } from "../staking/epochs.js";
 import type { StakeLedgerReader } from "../staking/ledger-reader.js";
 import { mintedThrough } from "../staking/rewards.js";
+import type { VestingReader } from "../staking/vesting.js";
 import type { Logger } from "../util/logger.js";
 
 export class NodeStakingRpc implements StakingSource {
@@ -21,6 +22,7 @@ export class NodeStakingRpc implements StakingSource {
   constructor(
     private readonly chain: Chain,
     private readonly ledger: StakeLedgerReader,
+    private readonly vestingLedger: VestingReader,
     private readonly evidence: EvidenceService,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -60,11 +62,17 @@ export class NodeStakingRpc implements StakingSource {
 
   async supply(block: Block): Promise<SupplyStatus> {
     const g = this.chain.genesis;
-    const genesis = [...g.alloc.values()].reduce((s, a) => s + a.balance, 0n) + g.validators.reduce((s, v) => s + v.stake * STAKE_UNIT_WEI, 0n);
+    const genesis = genesisSupply(g);
     const minted = mintedThrough(block.header.number, g.staking);
     const burnedFees = await this.burnedFeesThrough(block.header.number);
     const totals = await this.ledger.totals(block.header.stateRoot);
-    return { genesis, minted, burnedFees, burnedByLedger: totals.burned, total: genesis + minted - burnedFees - totals.burned, staked: totals.held };
+    const vesting = g.vesting.length > 0 ? await this.vestingLedger.held(block.header.stateRoot) : 0n;
+    return { genesis, minted, burnedFees, burnedByLedger: totals.burned, total: genesis + minted - burnedFees - totals.burned, staked: totals.held, vesting };
+  }
+
+  async vesting(block: Block, account: Address20): Promise<VestingStatus | null> {
+    if (this.chain.genesis.vesting.length === 0) return null;
+    return this.vestingLedger.position(block.header.stateRoot, block.header.timestamp, account);
   }
 
   private async burnedFeesThrough(n: bigint): Promise<bigint> {

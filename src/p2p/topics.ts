@@ -18,15 +18,17 @@
 // - tx: a batch of transactions (an RLP list, see p2p/tx-batch.ts): up to 96 KiB of them, or one
 //   transaction of up to the pool's maxTxSize (128 KiB, geth's limit too), plus the list header.
 // - vote: 4 KiB; a vote is ~215 bytes, the rest is room for format growth.
+// - evidence: one piece of equivocation evidence (two signed votes or two signed proposals, ~0.5 KiB),
+//   16 KiB with room for growth.
 
 import { MAX_BLOCK_BYTES } from "../primitives/limits.js";
 
-export type TopicKind = "tx" | "proposal" | "vote" | "block";
+export type TopicKind = "tx" | "proposal" | "vote" | "block" | "evidence";
 
-export const TOPIC_KINDS: readonly TopicKind[] = ["tx", "proposal", "vote", "block"];
+export const TOPIC_KINDS: readonly TopicKind[] = ["tx", "proposal", "vote", "block", "evidence"];
 
 /** The envelope's kind byte for each topic (0 is never valid, so a zeroed buffer fails fast). */
-export const KIND_CODE: Readonly<Record<TopicKind, number>> = { tx: 1, proposal: 2, vote: 3, block: 4 };
+export const KIND_CODE: Readonly<Record<TopicKind, number>> = { tx: 1, proposal: 2, vote: 3, block: 4, evidence: 5 };
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -40,6 +42,7 @@ export const MAX_PAYLOAD_BYTES: Readonly<Record<TopicKind, number>> = {
   proposal: MAX_BLOCK_BYTES + 4 * KiB,
   vote: 4 * KiB,
   block: MAX_BLOCK_BYTES + MAX_CERTIFICATE_BYTES,
+  evidence: 16 * KiB,
 };
 
 /** gossipsub's per-RPC frame cap (it-length-prefixed's default); every limit above stays under it. */
@@ -50,6 +53,7 @@ const TOPIC_NAME: Readonly<Record<TopicKind, string>> = {
   proposal: "proposals",
   vote: "votes",
   block: "blocks",
+  evidence: "evidence",
 };
 
 /** The gossipsub topic string for a kind on a chain, e.g. /verity/1337/votes/1. */

@@ -17,7 +17,7 @@ export class ChainDecodeError extends Error {
   }
 }
 
-const HEADER_FIELDS = 17;
+const HEADER_FIELDS = 18;
 
 /**
  * @ethereumjs gives every transaction it constructs its own copy of the Common passed in and merges
@@ -79,6 +79,7 @@ export function headerToFields(h: BlockHeader): Uint8Array[] {
     h.seed,
     h.lastCommitHash,
     h.evidenceHash,
+    h.nextValidatorsHash,
   ];
 }
 
@@ -125,6 +126,7 @@ export function headerFromFields(f: RlpItem): BlockHeader {
     seed: bytesField(f[14], "seed", 32),
     lastCommitHash: bytesField(f[15], "lastCommitHash", 32),
     evidenceHash: bytesField(f[16], "evidenceHash", 32),
+    nextValidatorsHash: bytesField(f[17], "nextValidatorsHash", 32),
   };
 }
 

@@ -2,10 +2,23 @@
 // RPC reads): where the ledger lives, the stake unit sortition counts in, and the default
 // parameters of a genesis that does not set them.
 import { hexToBytes } from "@ethereumjs/util";
-import type { Address20, StakingParams } from "./types.js";
+import type { Address20, Genesis, StakingParams } from "./types.js";
 
 /** The staking ledger (contracts/StakeHub.sol), a system contract in the genesis state. */
 export const STAKE_HUB_ADDRESS: Address20 = hexToBytes("0x0000000000000000000000000000000000001000");
+
+/** The vesting ledger (contracts/Vesting.sol): deployed at genesis when the genesis allocates vesting coins. */
+export const VESTING_ADDRESS: Address20 = hexToBytes("0x0000000000000000000000000000000000001001");
+
+/** The most vesting allocations a genesis may hold (each is a few storage writes at genesis). */
+export const MAX_VESTING_ALLOCATIONS = 4_096;
+
+/** Everything a genesis creates, in wei: its allocation, its validators' stake and its vesting allocations. */
+export function genesisSupply(g: Genesis): bigint {
+  const allocated = [...g.alloc.values()].reduce((s, a) => s + a.balance, 0n);
+  const staked = g.validators.reduce((s, v) => s + v.stake * STAKE_UNIT_WEI, 0n);
+  return allocated + staked + g.vesting.reduce((s, v) => s + v.total, 0n);
+}
 
 /** One stake unit = one coin: sortition draws over whole coins of stake (wei would only add digits). */
 export const STAKE_UNIT_WEI = 10n ** 18n;

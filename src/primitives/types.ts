@@ -33,6 +33,12 @@ export interface BlockHeader {
   lastCommitHash: Hash32;
   /** keccak256 of the RLP list of the equivocation evidence the block carries (EMPTY_LIST_HASH for none). */
   evidenceHash: Hash32;
+  /**
+   * The hash of the validator set that governs the next height (consensus/validator-set-hash.ts), as
+   * CometBFT's NextValidatorsHash: a client that trusts this header knows which set must certify the
+   * next block, across epoch changes, without executing anything.
+   */
+  nextValidatorsHash: Hash32;
 }
 
 export interface Block {
@@ -160,6 +166,23 @@ export interface Genesis {
   /** The genesis validators: the sets of epochs 0 and 1, and their self-stake in the staking ledger. */
   validators: GenesisValidator[];
   staking: StakingParams;
+  /** Coins that unlock over time (genesis "vesting"), held by the vesting ledger until claimed. */
+  vesting: VestingAllocation[];
+}
+
+/**
+ * One genesis vesting allocation (contracts/Vesting.sol): `total` wei, `initialBps` of it unlocked at
+ * `start` (unix seconds), the rest linearly over `duration` seconds from `start` but none before
+ * `start + cliff`, in whole `step`s when step > 0 (duration 0: the rest at start + cliff).
+ */
+export interface VestingAllocation {
+  beneficiary: Address20;
+  total: bigint;
+  start: bigint;
+  cliff: bigint;
+  duration: bigint;
+  step: bigint;
+  initialBps: number;
 }
 
 /** An account's nonce and balance at some state root (what admission and pool upkeep read). */

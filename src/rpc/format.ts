@@ -1,8 +1,8 @@
 // Ethereum's JSON shapes for blocks, transactions, receipts and logs, as the execution-apis spec
 // (../shared/conformance/execution-apis-openrpc.json) and geth give them. Quantities are minimal hex,
 // addresses lowercase. Pure functions: whatever needs the chain was fetched by the caller.
-import { RLP } from "@ethereumjs/rlp";
 import { isAccessList2930Tx, isFeeMarket1559Tx, isLegacyTx, type TypedTransaction } from "@ethereumjs/tx";
+import { encodeBlock } from "../primitives/encoding.js";
 import { effectiveGasPrice } from "../primitives/fees.js";
 import type { Address20, Hash32, Log } from "../primitives/types.js";
 import type { BlockWithExtras, FeeHistory, LogWithContext, ReceiptWithContext, SyncStatus } from "./backend/port.js";
@@ -90,24 +90,9 @@ export function formatTransaction(tx: TypedTransaction, hash: Hash32, sender: Ad
   return out;
 }
 
-/** A transaction as it sits in a block body: typed transactions as their bytes, legacy as a list. */
-function bodyItem(tx: TypedTransaction): Uint8Array | Uint8Array[] {
-  return isLegacyTx(tx) ? tx.raw() : tx.serialize();
-}
-
-/**
- * Ethereum's `size`: bytes of the block's encoding. Uses the node's figure when it gives one
- * (backend.ts); otherwise measures RLP([header fields in BlockHeader's declared order, body]).
- */
+/** Ethereum's `size`: bytes of the block's encoding. Uses the node's figure when it gives one (backend.ts). */
 export function blockSize(block: BlockWithExtras): number {
-  if (block.size !== undefined) return block.size;
-  const h = block.header;
-  const header = [
-    h.parentHash, h.number, h.timestamp, h.proposer, h.stateRoot, h.transactionsRoot, h.receiptsRoot,
-    h.logsBloom, h.gasLimit, h.gasUsed, h.baseFeePerGas, h.extraData, h.round, h.proposerVrfProof, h.seed,
-    h.lastCommitHash,
-  ];
-  return RLP.encode([header, block.transactions.map(bodyItem)]).length;
+  return block.size ?? encodeBlock(block).length;
 }
 
 function senderOf(block: BlockWithExtras, index: number): Address20 {

@@ -83,8 +83,16 @@ export class EvidenceRules {
  * Evidence this node holds and has not seen included yet, offered to its proposals, and the check of
  * received blocks' evidence (the consensus driver's EvidencePort).
  */
+/** Where a piece of evidence came from: this node's engines, an operator over RPC, or a peer. */
+export type EvidenceOrigin = "local" | "rpc" | "gossip";
+
+/** The verdict on a piece offered to the service; `fault` marks a piece no honest node would send
+ * (it does not decode or its signatures prove nothing), as opposed to one merely stale or known. */
+export type EvidenceAdmission = { ok: true; offence: Offence; fresh: boolean } | { ok: false; reason: string; fault: boolean };
+
 export class EvidenceService {
   private readonly pending = new Map<string, { bytes: Uint8Array; offence: Offence }>();
+  private readonly listeners: Array<(bytes: Uint8Array, origin: EvidenceOrigin) => void> = [];
   /** Offenders already included in a committed block: slashed once, so further evidence is moot. */
   private readonly punished = new Set<string>();
 
@@ -98,9 +106,14 @@ export class EvidenceService {
     return this.rules.check(evidence, at);
   }
 
+  /** Tells `listener` about every piece newly kept (the node gossips those it did not get by gossip). */
+  onFresh(listener: (bytes: Uint8Array, origin: EvidenceOrigin) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Evidence a local engine found (kept for our proposals if it verifies). */
   found(e: EquivocationEvidence, at: { height: bigint; timestamp: bigint }): void {
-    void this.add(e, at).then(
+    void this.add(e, at, "local").then(
       (r) => (r.ok ? undefined : this.onRefused(r.reason)),
       (error: Error) => this.onRefused(error.message),
     );
@@ -111,27 +124,33 @@ export class EvidenceService {
    * (the height after the head); refuses what does not decode or verify. Evidence of the height being
    * agreed is only verified now: the rest of the rules apply once its height is committed.
    */
-  async add(input: Uint8Array | EquivocationEvidence, at: { height: bigint; timestamp: bigint }): Promise<{ ok: true; offence: Offence } | { ok: false; reason: string }> {
+  async add(input: Uint8Array | EquivocationEvidence, at: { height: bigint; timestamp: bigint }, origin: EvidenceOrigin = "rpc"): Promise<EvidenceAdmission> {
     let e: EquivocationEvidence;
     if (input instanceof Uint8Array) {
       const decoded = decodeEvidence(input);
-      if (!decoded.ok) return { ok: false, reason: `evidence does not decode: ${decoded.error}` };
+      if (!decoded.ok) return { ok: false, reason: `evidence does not decode: ${decoded.error}`, fault: true };
       e = decoded.value;
     } else e = input;
     const offence = offenceOf(e);
     const key = bytesToHex(offence.offender);
-    if (this.punished.has(key)) return { ok: false, reason: `${key} was already slashed` };
+    if (this.punished.has(key)) return { ok: false, reason: `${key} was already slashed`, fault: false };
+    if (this.pending.has(key)) return { ok: true, offence, fresh: false };
     let problem: string | null;
+    let fault = false;
     try {
-      problem = offence.height < at.height ? await this.rules.problemWith(e, at) : await this.rules.unverified(e);
+      const unverified = await this.rules.unverified(e);
+      if (unverified) [problem, fault] = [unverified, true];
+      else problem = offence.height < at.height ? await this.rules.problemWith(e, at) : null;
     } catch (error) {
-      // e.g. a height whose validator set is not known yet (beyond the next epoch)
+      // e.g. a height whose validator set is not known yet (beyond the next epoch): not provably wrong
       problem = (error as Error).message;
     }
-    if (problem) return { ok: false, reason: problem };
-    if (!this.pending.has(key) && this.pending.size >= MAX_PENDING) return { ok: false, reason: "too much evidence waiting" };
-    if (!this.pending.has(key)) this.pending.set(key, { bytes: input instanceof Uint8Array ? input : encodeEvidence(e), offence });
-    return { ok: true, offence };
+    if (problem) return { ok: false, reason: problem, fault };
+    if (this.pending.size >= MAX_PENDING) return { ok: false, reason: "too much evidence waiting", fault: false };
+    const bytes = input instanceof Uint8Array ? input : encodeEvidence(e);
+    this.pending.set(key, { bytes, offence });
+    for (const listener of this.listeners) listener(bytes, origin);
+    return { ok: true, offence, fresh: true };
   }
 
   /** What a proposal at `at` carries: pieces that are valid there, one per offender, at most MAX_EVIDENCE_PER_BLOCK. */

@@ -23,13 +23,15 @@ import { offenceOf } from "./evidence.js";
 import { blockReward, splitReward } from "./rewards.js";
 import { STAKE_HUB_RUNTIME_CODE } from "./stake-hub-artifact.js";
 import { stakeHubCalls, stakeHubResults, type Candidate } from "./stake-hub.js";
+import { vestingGenesisInit } from "./vesting.js";
 
-/** Deploys and initialises the ledger in the genesis state. */
+/** Deploys and initialises the staking ledger (and the vesting ledger, if the genesis vests coins) in the genesis state. */
 export function stakingGenesisInit(genesis: Genesis): GenesisInit {
   return async (calls) => {
     await calls.putCode(STAKE_HUB_ADDRESS, hexToBytes(STAKE_HUB_RUNTIME_CODE as `0x${string}`));
     const minted = genesis.validators.reduce((s, v) => s + v.stake * STAKE_UNIT_WEI, 0n);
     await calls.call(STAKE_HUB_ADDRESS, stakeHubCalls.initialize(genesis.staking, genesis.params.committeeSize, genesis.validators), minted);
+    await vestingGenesisInit(calls, genesis.vesting);
   };
 }
 

@@ -10,6 +10,11 @@ import { LruCache } from "../util/lru.js";
 import { epochOf, snapshotHeightOf } from "./epochs.js";
 import { stakeHubCalls, stakeHubResults } from "./stake-hub.js";
 
+/** The set of epochs 0 and 1: the genesis validators with their genesis stake. */
+export function genesisValidatorSet(genesis: Genesis): ValidatorSet {
+  return ValidatorSet.from(genesis.validators.map((v) => ({ address: v.address, stake: v.stake, signingKey: v.signingKey, vrfKey: v.vrfKey })));
+}
+
 export class EpochValidatorSets {
   private readonly genesisSet: ValidatorSet;
   private readonly byEpoch = new LruCache<bigint, ValidatorSet>(8);
@@ -21,7 +26,7 @@ export class EpochValidatorSets {
     /** The committed state root at a height, undefined while that height is not committed. */
     private readonly stateRootAt: (height: bigint) => Promise<Hash32 | undefined>,
   ) {
-    this.genesisSet = ValidatorSet.from(genesis.validators.map((v) => ({ address: v.address, stake: v.stake, signingKey: v.signingKey, vrfKey: v.vrfKey })));
+    this.genesisSet = genesisValidatorSet(genesis);
   }
 
   epochOf(height: number): bigint {

@@ -10,6 +10,7 @@ import { asPlainBytes } from "./bytes.js";
 import { checkAfterOpen, checkBeforeOpen, damagedRead } from "./integrity.js";
 import { readFileIfExists, writeFileDurably } from "./durable-file.js";
 import {
+  FORMAT_VERSION_KEY,
   GENESIS_KEY,
   HEAD_KEY,
   blockKey,
@@ -43,6 +44,14 @@ type Level = ClassicLevel<Uint8Array, Uint8Array>;
 
 /** The folder (in the data directory) of the signing records' file copies. */
 const SIGNING_FILES_DIR = "signing-records";
+
+/** The key layout this build reads and writes (keys.ts); a change to it bumps this and adds a migration. */
+export const DATA_FORMAT_VERSION = 1;
+
+/** A data dir this node must not open: locked by another node, or of another format. */
+export class DataDirError extends Error {
+  override name = "DataDirError";
+}
 type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array };
 
 export class ChainStore {
@@ -63,16 +72,37 @@ export class ChainStore {
     try {
       await db.open();
     } catch (e) {
-      const cause = (e as { cause?: Error }).cause;
+      const cause = (e as { cause?: Error & { code?: string } }).cause;
+      // LevelDB's LOCK file is held while a database is open and let go when its process dies (even
+      // by SIGKILL), so it is the data dir's lock: a second node on the same dir stops here.
+      if (cause?.code === "LEVEL_LOCKED")
+        throw new DataDirError(`the data dir ${dir} is in use by another verity node (its database lock is held): stop that node first, or give this one a --datadir of its own`, { cause: e });
       throw new Error(`cannot open the database at ${dir}: ${cause?.message ?? (e as Error).message}`, { cause: e });
     }
+    const store = new ChainStore(db, dir);
     try {
       checkAfterOpen(dir);
+      await store.checkFormat(dir);
     } catch (e) {
       await db.close();
       throw e;
     }
-    return new ChainStore(db, dir);
+    return store;
+  }
+
+  /** Refuses a data dir of another format; a new one (or one from before formats were recorded, which
+   * is format 1) gets this build's. */
+  private async checkFormat(dir: string): Promise<void> {
+    const stored = await this.get(FORMAT_VERSION_KEY);
+    if (stored === undefined) {
+      await this.db.put(FORMAT_VERSION_KEY, Uint8Array.of(DATA_FORMAT_VERSION), { sync: true });
+      return;
+    }
+    const version = stored.length === 1 ? stored[0]! : -1;
+    if (version === DATA_FORMAT_VERSION) return;
+    if (version > DATA_FORMAT_VERSION)
+      throw new DataDirError(`the data dir ${dir} was written by a newer verity (data format ${version}; this one reads format ${DATA_FORMAT_VERSION}): run that newer version, or move the dir aside and sync again`);
+    throw new DataDirError(`the data dir ${dir} has data format ${version}, which no migration turns into format ${DATA_FORMAT_VERSION}: move it aside and sync again (or run the verity that wrote it)`);
   }
 
   async close(): Promise<void> {

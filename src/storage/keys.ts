@@ -2,6 +2,7 @@
 //
 //   'H'                      -> hash of the head (latest committed) block
 //   'G'                      -> hash of the genesis block
+//   'V'                      -> data format version (one byte; chain-store.ts DATA_FORMAT_VERSION)
 //   'M' || name (utf8)       -> metadata (e.g. the genesis JSON the chain was created from)
 //   'h' || number (u64 BE)   -> hash of the canonical block at that number
 //   'b' || block hash        -> encoded block (primitives/encoding.ts encodeBlock)
@@ -30,6 +31,7 @@ const utf8 = new TextEncoder();
 
 export const HEAD_KEY = Uint8Array.of(P("H"));
 export const GENESIS_KEY = Uint8Array.of(P("G"));
+export const FORMAT_VERSION_KEY = Uint8Array.of(P("V"));
 export const metaKey = (name: string) => prefixed("M", utf8.encode(name));
 export const canonicalKey = (number: bigint) => prefixed("h", u64(number));
 export const blockKey = (hash: Uint8Array) => prefixed("b", hash);

@@ -24,7 +24,18 @@ function toBytes(v: Value): Uint8Array {
   return typeof v === "string" ? new TextEncoder().encode(v) : v;
 }
 
+/** Where the state trie's node reads were served from, counted since the node started. */
+export interface StateReadCounts {
+  /** Nodes written by the block being executed or committed, not yet durable. */
+  unwritten: number;
+  /** The recent-nodes cache (a hit). */
+  cache: number;
+  /** LevelDB (a miss, including reads of nodes that are not there). */
+  disk: number;
+}
+
 export class StateNodeDB implements DB<string, Value> {
+  private readonly reads: StateReadCounts = { unwritten: 0, cache: 0, disk: 0 };
   /** Nodes written since the last commit, by the trie's own key (unprefixed hex of hash or code key). */
   private pending = new Map<string, Uint8Array>();
   /** Sets handed to a commit whose batch is not yet durable: still readable from here. */
@@ -41,21 +52,37 @@ export class StateNodeDB implements DB<string, Value> {
 
   async get(key: string, _opts?: EncodingOpts): Promise<Value | undefined> {
     const p = this.pending.get(key);
-    if (p !== undefined) return p;
+    if (p !== undefined) {
+      this.reads.unwritten++;
+      return p;
+    }
     for (const m of this.inFlight) {
       const v = m.get(key);
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        this.reads.unwritten++;
+        return v;
+      }
     }
     const young = this.recentYoung.get(key);
-    if (young !== undefined) return young;
+    if (young !== undefined) {
+      this.reads.cache++;
+      return young;
+    }
     const old = this.recentOld.get(key);
     if (old !== undefined) {
+      this.reads.cache++;
       this.remember(key, old);
       return old;
     }
+    this.reads.disk++;
     const stored = asPlainBytes(await this.level.get(stateNodeKey(key)));
     if (stored !== undefined) this.remember(key, stored);
     return stored;
+  }
+
+  /** The read counts so far (a copy), for the state cache's hit metric. */
+  readCounts(): StateReadCounts {
+    return { ...this.reads };
   }
 
   private remember(key: string, value: Uint8Array): void {

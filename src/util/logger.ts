@@ -1,8 +1,15 @@
-// Operator-facing logs: one line per event, a level, a component and key=value fields, so a line
-// tells what happened without a debugger. VERITY_LOG=debug|info|warn|error|silent sets the level.
+// Operator-facing logs through pino: one event per line with a level, the time, the module and its
+// fields, as JSON lines (--log.format json, for a log shipper) or as text (pino-pretty, for a terminal)
+// carrying the same fields. Levels are per module: "info,consensus=debug,p2p=warn" (--log-level).
+// VERITY_LOG sets the level where no one is given (the tests' child processes use it).
+import { Writable } from "node:stream";
+import { pino, type Logger as Pino } from "pino";
+import pretty from "pino-pretty";
+
 export type LogFields = Record<string, unknown>;
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+export type LogFormat = "text" | "json";
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
 
 export interface Logger {
   debug(message: string, fields?: LogFields): void;
@@ -12,35 +19,111 @@ export interface Logger {
   child(component: string): Logger;
 }
 
-function formatValue(v: unknown): string {
+/** A level for every module: `default`, and `modules` where one is named. */
+export interface LogLevels {
+  default: LogLevel;
+  modules: Record<string, LogLevel>;
+}
+
+/** "info" or "info,consensus=debug,p2p=warn" (a module alone, "consensus=debug", keeps info for the rest). */
+export function parseLogLevels(spec: string): LogLevels {
+  const out: LogLevels = { default: "info", modules: {} };
+  for (const part of spec.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    const [name, level] = part.includes("=") ? (part.split("=", 2) as [string, string]) : [undefined, part];
+    if (!LEVELS.includes(level as LogLevel)) throw new Error(`unknown level "${level}" (${LEVELS.join(", ")})`);
+    if (name === undefined) out.default = level as LogLevel;
+    else if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`"${name}" is not a module name`);
+    else out.modules[name] = level as LogLevel;
+  }
+  return out;
+}
+
+/** Values as an operator reads them: bigints in decimal, bytes in 0x-hex, errors by their message. */
+function plain(v: unknown): unknown {
   if (typeof v === "bigint") return v.toString();
   if (v instanceof Uint8Array) return "0x" + Buffer.from(v).toString("hex");
-  if (v instanceof Error) return JSON.stringify(v.message);
-  if (typeof v === "string") return /[\s"=]/.test(v) ? JSON.stringify(v) : v;
+  if (v instanceof Error) return v.message;
+  return v;
+}
+
+function plainFields(fields: LogFields | undefined): LogFields {
+  const out: LogFields = {};
+  if (fields) for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = plain(v);
+  return out;
+}
+
+/** A field in the text format, logfmt-style: key=value, quoted when the value has spaces, quotes or =. */
+function textValue(v: unknown): string {
+  if (typeof v === "string") return /[\s"=]/.test(v) || v === "" ? JSON.stringify(v) : v;
+  if (v !== null && typeof v === "object") return JSON.stringify(v);
   return String(v);
 }
 
-export function createLogger(opts: { level?: LogLevel; component?: string; write?: (line: string) => void } = {}): Logger {
-  const envLevel = process.env.VERITY_LOG as LogLevel | undefined;
-  const level = opts.level ?? (envLevel && envLevel in ORDER ? envLevel : "info");
-  const write = opts.write ?? ((line: string) => process.stderr.write(line + "\n"));
+/** The text format's line after pino-pretty's time and level: "[module] message key=value ...". */
+function textMessage(log: Record<string, unknown>): string {
+  let line = `[${String(log.module)}] ${String(log.msg)}`;
+  for (const [k, v] of Object.entries(log)) if (!TEXT_OMITS.has(k)) line += ` ${k}=${textValue(v)}`;
+  return line;
+}
+const TEXT_OMITS = new Set(["level", "time", "module", "msg"]);
+
+function lineSink(write: (line: string) => void): Writable {
+  // Called synchronously for each line (the callback returns at once), so lines keep their order.
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line !== "") write(line);
+      done();
+    },
+  });
+}
+
+/** VERITY_LOG's levels when it holds valid ones ("warn", "info,p2p=debug"), else info. */
+function envLevels(): string {
+  const spec = process.env.VERITY_LOG;
+  if (spec === undefined) return "info";
+  try {
+    parseLogLevels(spec);
+    return spec;
+  } catch {
+    return "info";
+  }
+}
+
+export function createLogger(opts: { level?: LogLevel | string; format?: LogFormat; component?: string; write?: (line: string) => void } = {}): Logger {
+  const levels = parseLogLevels(opts.level ?? envLevels());
+  const sink = opts.write ? lineSink(opts.write) : process.stderr;
+  const destination =
+    opts.format === "json"
+      ? sink
+      : pretty({ destination: sink, sync: true, colorize: false, hideObject: true, translateTime: "SYS:HH:MM:ss.l", messageFormat: textMessage });
+  const root: Pino = pino(
+    {
+      level: "debug",
+      base: undefined,
+      messageKey: "msg",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
   const make = (component: string): Logger => {
-    const log = (lvl: LogLevel, message: string, fields?: LogFields) => {
-      if (ORDER[lvl] < ORDER[level]) return;
-      const time = new Date().toISOString().slice(11, 23);
-      let line = `${time} ${lvl.toUpperCase().padEnd(5)} [${component}] ${message}`;
-      if (fields) for (const [k, v] of Object.entries(fields)) if (v !== undefined) line += ` ${k}=${formatValue(v)}`;
-      write(line);
-    };
+    const log = root.child({ module: component }, { level: levels.modules[component] ?? levels.default });
     return {
-      debug: (m, f) => log("debug", m, f),
-      info: (m, f) => log("info", m, f),
-      warn: (m, f) => log("warn", m, f),
-      error: (m, f) => log("error", m, f),
+      debug: (m, f) => log.debug(plainFields(f), m),
+      info: (m, f) => log.info(plainFields(f), m),
+      warn: (m, f) => log.warn(plainFields(f), m),
+      error: (m, f) => log.error(plainFields(f), m),
       child: (c) => make(c),
     };
   };
   return make(opts.component ?? "node");
 }
 
-export const silentLogger: Logger = createLogger({ level: "silent" });
+/** Logs nothing (no pino instance behind it: tests create many nodes). */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => silentLogger,
+};

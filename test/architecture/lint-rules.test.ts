@@ -55,6 +55,10 @@ const forbidden: [string, string, string][] = [
   // p2p/
   ["src/p2p/__probe__.ts", use("../chain/chain.js"), "p2p/ may import only primitives/, util/ and libraries, not chain/"],
   ["src/p2p/__probe__.ts", use("../consensus/codec.js"), "not consensus/"],
+  // keystore/ and the logger's library
+  ["src/keystore/__probe__.ts", use("../node/node.js"), "keystore/ may import only primitives/, util/ and chain/, not node/"],
+  ["src/keystore/__probe__.ts", use("../storage/keys.js"), "not storage/"],
+  ["src/rpc/__probe__.ts", use("pino"), "Only util/ may import pino"],
   // staking/
   ["src/staking/__probe__.ts", use("../chain/chain.js"), "staking/ may import only primitives/, util/, evm/ and consensus/, not chain/"],
   ["src/staking/__probe__.ts", use("../node/node.js"), "not node/"],
@@ -137,6 +141,9 @@ const allowed: [string, string][] = [
   ["src/node/consensus/__probe__.ts", use("../../consensus/engine.js")],
   ["src/cli/__probe__.ts", use("../node/node.js")],
   ["src/metrics/__probe__.ts", use("prom-client")],
+  ["src/util/__probe__.ts", use("pino")],
+  ["src/keystore/__probe__.ts", use("../chain/validator-keys.js")],
+  ["src/cli/__probe__.ts", use("../keystore/key-files.js")],
   ["src/metrics/__probe__.ts", use("../util/logger.js")],
   ["src/chain/txpool/__probe__.ts", use("../../metrics/index.js")],
   ["src/rpc/__probe__.ts", use("../metrics/index.js")],

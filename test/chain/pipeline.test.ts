@@ -37,7 +37,7 @@ async function openNode(dir: string) {
   return { genesis, common, store, chain, executor, builder: new BlockBuilder(chain, executor) };
 }
 
-const fields = (proposer: Uint8Array, now: bigint) => ({ proposer, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, now });
+const fields = (proposer: Uint8Array, now: bigint) => ({ proposer, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, nextValidatorsHash: ZERO_HASH, now });
 
 describe("block pipeline", () => {
   it("builds, validates on a second node, commits atomically and survives a restart", async () => {

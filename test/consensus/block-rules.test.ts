@@ -7,6 +7,7 @@ import {
   ZERO_HASH,
   checkConsensusFields,
   checkProposerFields,
+  verifyNextBlock,
   type ConsensusBlockView,
   type ConsensusHeader,
 } from "../../src/consensus/block-rules.js";
@@ -15,6 +16,8 @@ import { drawRole, expectedCommitteeWeight, seedForNextHeight } from "../../src/
 import { createEd25519EcvrfCrypto } from "../../src/consensus/ed25519-ecvrf-crypto.js";
 import { nextHeightInfo, seedAfter } from "../../src/consensus/seed-chain.js";
 import { makeHeightContext, verifyProposerCredential, type HeightContext } from "../../src/consensus/verify.js";
+import { ValidatorSet } from "../../src/consensus/types.js";
+import { validatorSetHash } from "../../src/consensus/validator-set-hash.js";
 import { VoteSet } from "../../src/consensus/vote-set.js";
 import { vrfProofToHash } from "../../src/consensus/vrf.js";
 import type { Block } from "../../src/primitives/types.js";
@@ -27,6 +30,7 @@ void nodeBlockIsAView;
 const crypto = createEd25519EcvrfCrypto();
 const params = classicParams();
 const vals = makeValidators(crypto, [1n, 1n, 1n, 1n]);
+const NEXT = validatorSetHash(vals.set);
 const ctxOf = (height: number, seed: Uint8Array): HeightContext => makeHeightContext(crypto, params, vals.set, seed, height);
 
 function proposerProof(i: number, ctx: HeightContext, round: number): Uint8Array {
@@ -46,11 +50,11 @@ function block(header: ConsensusHeader, lastCommit: Uint8Array, tag: string): Co
   return { hash: sha256("block", tag), header, lastCommit };
 }
 
-const genesis = block({ number: 0n, seed: SEED, proposer: new Uint8Array(20), round: 0, proposerVrfProof: new Uint8Array(0), lastCommitHash: ZERO_HASH }, new Uint8Array(0), "genesis");
+const genesis = block({ number: 0n, seed: SEED, proposer: new Uint8Array(20), round: 0, proposerVrfProof: new Uint8Array(0), lastCommitHash: ZERO_HASH, nextValidatorsHash: NEXT }, new Uint8Array(0), "genesis");
 const seed1 = seedAfter(genesis);
 const ctx1 = ctxOf(1, seed1);
 const b1 = block(
-  { number: 1n, seed: seed1, proposer: vals.secrets[0]!.address, round: 0, proposerVrfProof: proposerProof(0, ctx1, 0), lastCommitHash: ZERO_HASH },
+  { number: 1n, seed: seed1, proposer: vals.secrets[0]!.address, round: 0, proposerVrfProof: proposerProof(0, ctx1, 0), lastCommitHash: ZERO_HASH, nextValidatorsHash: NEXT },
   new Uint8Array(0),
   "b1",
 );
@@ -65,6 +69,7 @@ const header2: ConsensusHeader = {
   round: 1,
   proposerVrfProof: proposerProof(1, ctx2, 1),
   lastCommitHash: commitCertificateHash(cert1),
+  nextValidatorsHash: NEXT,
 };
 const b2 = block(header2, cert1Bytes, "b2");
 const check = (b: ConsensusBlockView, ctx = ctx2, parent = b1) => checkConsensusFields(b, ctx, parent, params, crypto);
@@ -83,9 +88,9 @@ describe("seed chaining", () => {
   });
 
   it("nextHeightInfo: the height after the head, its seed and the head's certificate", () => {
-    expect(nextHeightInfo(genesis, null)).toEqual({ height: 1, seed: SEED, previousCommit: null, lastCommitHash: ZERO_HASH });
+    expect(nextHeightInfo(genesis, null)).toEqual({ height: 1, seed: SEED, parentSeed: SEED, previousCommit: null, lastCommitHash: ZERO_HASH });
     const info = nextHeightInfo(b1, cert1Bytes);
-    expect(info).toEqual({ height: 2, seed: seed2, previousCommit: cert1, lastCommitHash: commitCertificateHash(cert1) });
+    expect(info).toEqual({ height: 2, seed: seed2, parentSeed: seed1, previousCommit: cert1, lastCommitHash: commitCertificateHash(cert1) });
     expect(() => nextHeightInfo(b1, null)).toThrow("committed block 1 has no stored commit certificate");
     expect(() => nextHeightInfo(b1, new Uint8Array([9]))).toThrow(/^stored certificate of block 1 is corrupt: /);
   });
@@ -132,5 +137,48 @@ describe("block consensus fields", () => {
       "the first block must carry no parent certificate",
     );
     expect(check(block(b1.header, cert1Bytes, "b1''"), ctx1, genesis)).toBe("the first block must carry no parent certificate");
+  });
+});
+
+describe("the next validator set in the header", () => {
+  // Another set: validator 3 leaves, validator 0 doubles its stake (an epoch change).
+  const changed = ValidatorSet.from([
+    { ...vals.set.validators[0]!, stake: 2n },
+    vals.set.validators[1]!,
+    vals.set.validators[2]!,
+  ]);
+
+  it("hashes a set independently of member order, and any change of member, stake or key changes it", () => {
+    expect(validatorSetHash(ValidatorSet.from([...vals.set.validators].reverse()))).toEqual(NEXT);
+    expect(validatorSetHash(changed)).not.toEqual(NEXT);
+    const restaked = ValidatorSet.from(vals.set.validators.map((v, i) => (i === 2 ? { ...v, stake: v.stake + 1n } : v)));
+    expect(validatorSetHash(restaked)).not.toEqual(NEXT);
+    const rekeyed = ValidatorSet.from(vals.set.validators.map((v, i) => (i === 1 ? { ...v, vrfKey: sha256("other vrf key") } : v)));
+    expect(validatorSetHash(rekeyed)).not.toEqual(NEXT);
+  });
+
+  it("a block must name the set of the height after it", () => {
+    expect(checkConsensusFields(b2, ctx2, b1, params, crypto, vals.set, vals.set)).toBeNull();
+    // The same header where the next height opens an epoch with the changed set.
+    expect(checkConsensusFields(b2, ctx2, b1, params, crypto, vals.set, changed)).toBe(
+      `nextValidatorsHash ${bytesToHex(NEXT)} is not the next height's validator set (${bytesToHex(validatorSetHash(changed))})`,
+    );
+    expect(checkConsensusFields(with2({ nextValidatorsHash: validatorSetHash(changed) }), ctx2, b1, params, crypto, vals.set, changed)).toBeNull();
+  });
+
+  it("a light client steps from a trusted header to the next block with the named set and a certificate", () => {
+    const trusted = { hash: b1.hash, header: b1.header };
+    const candidate = { hash: b2.hash, header: { ...b2.header, parentHash: b1.hash } };
+    const cert2 = certificate(2, seed2, b2.hash, [0, 1, 3]);
+    expect(verifyNextBlock(trusted, candidate, cert2, vals.set, params, crypto)).toBeNull();
+    // A peer that hands over another set (one it could forge a certificate with) is caught by the hash.
+    expect(verifyNextBlock(trusted, candidate, cert2, changed, params, crypto)).toMatch(/^the set given is not the one the trusted header names: /);
+    expect(verifyNextBlock(trusted, candidate, { ...cert2, precommits: cert2.precommits.slice(0, 2) }, vals.set, params, crypto)).toMatch(
+      /^the certificate does not verify: insufficient-weight/,
+    );
+    expect(verifyNextBlock(trusted, candidate, certificate(2, seed2, sha256("other"), [0, 1, 2]), vals.set, params, crypto)).toBe("the certificate is not for this block");
+    expect(verifyNextBlock(trusted, { ...candidate, header: { ...candidate.header, parentHash: sha256("elsewhere") } }, cert2, vals.set, params, crypto)).toBe(
+      "the block does not extend the trusted header",
+    );
   });
 });

@@ -42,16 +42,17 @@ describe("verity CLI", () => {
   it("init writes a genesis and validator keys, and start runs that chain", async () => {
     const dir = mkdtempSync(join(tmpdir(), "verity-cli-"));
     dirs.push(dir);
-    const init = run(["init", "--datadir", dir, "--chain-id", "4242", "--validators", "3"]);
+    writeFileSync(join(dir, "password.txt"), "correct horse\n");
+    const init = run(["init", "--datadir", dir, "--chain-id", "4242", "--validators", "3", "--password-file", join(dir, "password.txt"), "--lightkdf"]);
     expect(init.status, init.stderr).toBe(0);
     const genesis = JSON.parse(readFileSync(join(dir, "genesis.json"), "utf8")) as { chainId: number; validators: unknown[] };
     expect(genesis.chainId).toBe(4242);
     expect(genesis.validators).toHaveLength(3);
     expect(existsSync(join(dir, "validator-2.json"))).toBe(true);
-    expect(run(["init", "--datadir", dir]).stderr).toMatch(/exists \(use --force/);
+    expect(run(["init", "--datadir", dir, "--plaintext-keys"]).stderr).toMatch(/exists \(use --force/);
 
     const port = await freePort();
-    const node = await spawnNode(["--datadir", dir], { port });
+    const node = await spawnNode(["--datadir", dir, "--password-file", join(dir, "password.txt")], { port });
     procs.push(node);
     expect(await rpcCall(node.url, "eth_chainId")).toBe("0x1092");
     expect(node.output()).toMatch(/Chain ID:\s+4242/);

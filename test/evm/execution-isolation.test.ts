@@ -54,7 +54,7 @@ function fromList(txs: TypedTransaction[]): TxCandidates & { rejected: string[] 
   return { next: () => txs[i++], rejectLast: (r) => void rejected.push(r), rejected };
 }
 
-const fields = (proposer: Uint8Array, now: bigint) => ({ proposer, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, now });
+const fields = (proposer: Uint8Array, now: bigint) => ({ proposer, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, nextValidatorsHash: ZERO_HASH, now });
 
 const [alice, bob, carol] = deriveDevAccounts(3);
 const POINT_EVALUATION = hexToBytes("0x000000000000000000000000000000000000000a");

@@ -22,6 +22,7 @@ import { devGenesis } from "../../src/chain/dev-genesis.js";
 import { devValidatorKeys } from "../../src/chain/validator-keys.js";
 import { decodeCommitCertificate } from "../../src/consensus/certificate.js";
 import { encodeProposal, encodeVote } from "../../src/consensus/codec.js";
+import { encodeEvidence } from "../../src/consensus/evidence.js";
 import type { Vote } from "../../src/consensus/messages.js";
 import { encodeBlockAnnouncement } from "../../src/node/network.js";
 import { VerityNode } from "../../src/node/node.js";
@@ -118,12 +119,15 @@ function message(s: Awaited<ReturnType<typeof chainSamples>>): fc.Arbitrary<{ ki
   const proposal = fc
     .record({ height, round: fc.integer({ min: 0, max: 3 }), proposer: voter, signature: fc.uint8Array({ minLength: 64, maxLength: 64 }), value: fc.oneof(fc.constant(s.block), mutatedBytes([s.block])) })
     .map((p) => encodeProposal({ kind: "proposal", height: p.height, round: p.round, validRound: -1, proposer: p.proposer, valueHash: s.valueHash, value: p.value, vrfProof: new Uint8Array(80), signature: p.signature }));
-  const realVote = encodeVote({ kind: "vote", step: "precommit", height: s.head, round: 0, valueHash: s.valueHash, ...s.precommits[0]! });
+  const realPrecommit: Vote = { kind: "vote", step: "precommit", height: s.head, round: 0, valueHash: s.valueHash, ...s.precommits[0]! };
+  const realVote = encodeVote(realPrecommit);
   const payloads: Record<TopicKind, fc.Arbitrary<Uint8Array>> = {
     tx: fc.oneof(decoderInput([encodeTxBatch([s.tx])]), mutatedBytes([s.tx]).map((raw) => encodeTxBatch([raw]))),
     vote: fc.oneof(vote, decoderInput([realVote])),
     proposal: fc.oneof(proposal, decoderInput([encodeProposal({ kind: "proposal", height: next, round: 0, validRound: -1, proposer: s.precommits[0]!.voter, valueHash: s.valueHash, value: s.block, vrfProof: new Uint8Array(80), signature: new Uint8Array(64) })])),
     block: fc.oneof(decoderInput([encodeBlockAnnouncement(s.block, s.certificate)]), mutatedBytes([s.certificate]).map((c) => encodeBlockAnnouncement(s.block, c))),
+    // Evidence from a real precommit and a forged conflicting one (bad signature), mutated.
+    evidence: decoderInput([encodeEvidence({ kind: "conflicting-votes", first: realPrecommit, second: { ...realPrecommit, valueHash: null } })]),
   };
   return fc.constantFrom(...TOPIC_KINDS).chain((kind) =>
     fc.oneof(

@@ -16,6 +16,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { Address20, Block, BlockHeader, Hash32, Log, TxReceipt } from "../../src/primitives/types.js";
 import { EMPTY_EVIDENCE_HASH } from "../../src/primitives/encoding.js";
+import { ZERO_HASH } from "../../src/primitives/hash.js";
 import { UserError, type BlockSelector, type FeeHistory, type LogQuery, type LogWithContext, type ReceiptWithContext, type RpcBackend, type SyncStatus, type TransactionWithContext } from "../../src/rpc/backend/port.js";
 import { type CallRequest, type CallResult } from "../../src/evm/types.js";
 
@@ -68,6 +69,7 @@ function makeHeader(number: bigint, parentHash: Hash32, txs: TypedTransaction[],
     seed: keccak_256(new TextEncoder().encode(`seed ${number}`)),
     lastCommitHash: new Uint8Array(32),
     evidenceHash: EMPTY_EVIDENCE_HASH,
+    nextValidatorsHash: ZERO_HASH,
   };
 }
 

@@ -1,12 +1,13 @@
 // The supply invariant, checked from a stopped node's data dir: at every height, the sum of every
-// account's balance in the state trie equals the genesis allocation + the genesis stake + the block
+// account's balance in the state trie equals the genesis allocation + the genesis stake + the genesis
+// vesting allocations + the block
 // rewards minted so far - the base fees burned so far - what the staking ledger burned (forfeited
 // rewards, slashes; its totalBurned, read at that height).
 import { createAccountFromRLP } from "@ethereumjs/util";
 import { createChainCommon } from "../../src/evm/common.js";
 import { createStateTrie } from "../../src/evm/state.js";
 import { decodeBlock } from "../../src/primitives/encoding.js";
-import { STAKE_UNIT_WEI } from "../../src/primitives/staking.js";
+import { genesisSupply } from "../../src/primitives/staking.js";
 import type { Genesis } from "../../src/primitives/types.js";
 import { mintedThrough } from "../../src/staking/rewards.js";
 import { ChainStore } from "../../src/storage/chain-store.js";
@@ -22,8 +23,7 @@ export async function supplyByHeight(datadir: string, genesis: Genesis, ledgerBu
   const store = await ChainStore.open(datadir);
   try {
     const common = createChainCommon(genesis.params.chainId);
-    const genesisStake = genesis.validators.reduce((s, v) => s + v.stake * STAKE_UNIT_WEI, 0n);
-    const allocated = [...genesis.alloc.values()].reduce((s, a) => s + a.balance, 0n);
+    const created = genesisSupply(genesis);
     const rows: SupplyRow[] = [];
     let burnedFees = 0n;
     for (let n = 0n; ; n++) {
@@ -36,7 +36,7 @@ export async function supplyByHeight(datadir: string, genesis: Genesis, ledgerBu
       await createStateTrie(store.stateDb, block.header.stateRoot, common).walkAllValueNodes(async (leaf) => {
         balances += createAccountFromRLP(leaf.value() as Uint8Array).balance;
       });
-      const expected = allocated + genesisStake + mintedThrough(n, genesis.staking) - burnedFees - (n === 0n ? 0n : await ledgerBurnedAt(n));
+      const expected = created + mintedThrough(n, genesis.staking) - burnedFees - (n === 0n ? 0n : await ledgerBurnedAt(n));
       rows.push({ height: n, balances, expected });
     }
     return rows;

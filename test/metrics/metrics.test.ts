@@ -66,6 +66,11 @@ describe("--metrics", () => {
     expect(m.types.get("verity_consensus_messages_dropped_total")).toBe("counter");
     expect(m.value("verity_consensus_local_validators", { active: "true" })).toBe(4);
     expect(m.value("verity_node_ready")).toBe(1);
+    // State trie reads by source: executing blocks read nodes, and the recent-nodes cache serves most.
+    expect(m.types.get("verity_state_node_reads_total")).toBe("counter");
+    expect(m.value("verity_state_node_reads_total", { source: "cache" })).toBeGreaterThan(0);
+    expect(m.has("verity_state_node_reads_total", { source: "disk" })).toBe(true);
+    expect(m.has("verity_state_node_reads_total", { source: "unwritten" })).toBe(true);
     expect(m.samples.find((s) => s.name === "verity_node_info")?.labels.version).toMatch(/^verity\/v/);
     // prom-client's default process metrics.
     for (const name of ["process_cpu_user_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes", "nodejs_eventloop_lag_seconds"]) {

@@ -19,6 +19,7 @@ import { EMPTY_EVIDENCE_HASH, encodeBlock, hashHeader } from "../../src/primitiv
 import { ZERO_HASH } from "../../src/primitives/hash.js";
 import type { Block, BlockHeader, GenesisValidator } from "../../src/primitives/types.js";
 import { silentLogger } from "../../src/util/logger.js";
+import { validatorSetHash } from "../../src/consensus/validator-set-hash.js";
 import { FAST_TIMEOUTS, MessageFactory, SEED, classicParams, makeValidators, type TestValidators } from "../helpers/engine-fixtures.js";
 
 const crypto = createEd25519EcvrfCrypto();
@@ -44,6 +45,7 @@ function header(fields: Partial<BlockHeader> & { number: bigint }): BlockHeader 
     seed: SEED,
     lastCommitHash: ZERO_HASH,
     evidenceHash: EMPTY_EVIDENCE_HASH,
+    nextValidatorsHash: ZERO_HASH,
     ...fields,
   };
 }
@@ -84,6 +86,7 @@ class FakeNode implements ChainHead, SigningRecords, BlockPipelinePort {
       proposerVrfProof: f.proposerVrfProof,
       seed: f.seed,
       lastCommitHash: f.lastCommitHash,
+      nextValidatorsHash: f.nextValidatorsHash,
       timestamp: f.now,
     });
     return { block: makeBlock(h, f.lastCommit), receipts: [], skipped: [] };
@@ -144,7 +147,7 @@ function finalBlockOne(vals: TestValidators, parent: Block, extraData = new Uint
   const v = vals.set.get(s.address)!;
   const ctx = makeHeightContext(crypto, params, vals.set, SEED, 1);
   const proof = drawRole(ctx, s.vrfSecret, v.vrfKey, v.stake, 0, "propose").proof;
-  const block = makeBlock(header({ number: 1n, parentHash: parent.hash, proposer: s.address, proposerVrfProof: proof, extraData }));
+  const block = makeBlock(header({ number: 1n, parentHash: parent.hash, proposer: s.address, proposerVrfProof: proof, extraData, nextValidatorsHash: validatorSetHash(vals.set) }));
   const factory = new MessageFactory(crypto, params, vals);
   const set = new VoteSet(1, 0, "precommit", expectedCommitteeWeight(params, vals.set.totalStake));
   for (let i = 0; i < vals.secrets.length && !set.hasQuorumFor(block.hash); i++) set.add(factory.vote(i, "precommit", 1, 0, block.hash), factory.weight(i, 1, 0, "precommit"));

@@ -1,11 +1,13 @@
-// The committed staking-ledger artifact is what contracts/StakeHub.sol compiles to with the pinned
-// solc: running the node needs no compiler, and the artifact cannot drift from its source.
+// The committed system-contract artifacts are what contracts/*.sol compile to with the pinned solc:
+// running the node needs no compiler, and an artifact cannot drift from its source.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ARTIFACT_PATH, compileStakeHub } from "../../contracts/build.js";
+import { ARTIFACTS, compileArtifact } from "../../contracts/build.js";
 
-describe("the StakeHub artifact", () => {
-  it("matches a fresh compilation of contracts/StakeHub.sol (run `npm run build:contracts` after editing it)", () => {
-    expect(readFileSync(ARTIFACT_PATH, "utf8")).toBe(compileStakeHub());
-  }, 120_000);
+describe("the system-contract artifacts", () => {
+  for (const a of ARTIFACTS) {
+    it(`${a.contract} matches a fresh compilation of contracts/${a.source} (run \`npm run build:contracts\` after editing it)`, () => {
+      expect(readFileSync(a.artifactPath, "utf8")).toBe(compileArtifact(a));
+    }, 120_000);
+  }
 });

@@ -1,12 +1,17 @@
-// `verity staking ...` against a real node: a dev account prepares validator keys, registers with
-// create-validator, is listed by status, a second account delegates and undelegates everything, and
-// the ledger's refusals (withdrawing early, unjailing while not jailed, a stake below the minimum)
-// come back as errors naming the ledger's reason, with nothing sent.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+// `verity staking ...` against a real node: a dev account prepares validator keys, encrypts them and
+// registers with create-validator (opening them with a password file), is listed by status, a second
+// account delegates (signing with an account keystore) and undelegates everything, and the ledger's
+// refusals (withdrawing early, unjailing while not jailed, a stake below the minimum) come back as
+// errors naming the ledger's reason, with nothing sent.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { hexToBytes } from "@ethereumjs/util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStaking } from "../../src/cli/staking.js";
+import { runKeys } from "../../src/cli/keys.js";
+import { encryptAccountKey } from "../../src/keystore/key-files.js";
+import { SCRYPT_N_LIGHT } from "../../src/keystore/v3.js";
 import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 
 let node: RpcTestNode;
@@ -35,14 +40,23 @@ describe("verity staking", () => {
     // Running keys again reuses the file.
     expect(await run("keys", "--datadir", dir, "--operator", operator.address, "--chain-id", "31337")).toMatchObject({ signingKey: keys.signingKey, vrfKey: keys.vrfKey });
 
-    await expect(runStaking(["create-validator", "--rpc", node.url, "--private-key", operator.key, "--datadir", dir, "--stake", "99"])).rejects.toThrow(/BelowMinimumStake/);
-    const created = await run("create-validator", "--rpc", node.url, "--private-key", operator.key, "--datadir", dir, "--stake", "150", "--commission", "500", "--description", "cli test");
+    // The operator encrypts the validator key file; create-validator opens it with the password file.
+    writeFileSync(join(dir, "password"), "staking password\n");
+    await runKeys("validator", ["keys", "encrypt", "--datadir", dir, "--password-file", join(dir, "password"), "--lightkdf"], {});
+    await expect(runStaking(["create-validator", "--rpc", node.url, "--private-key", operator.key, "--datadir", dir, "--stake", "150"])).rejects.toThrow(/encrypted: give --password-file FILE or set VERITY_PASSWORD/);
+    await expect(runStaking(["create-validator", "--rpc", node.url, "--private-key", operator.key, "--datadir", dir, "--password-file", join(dir, "password"), "--stake", "99"])).rejects.toThrow(/BelowMinimumStake/);
+    const created = await run("create-validator", "--rpc", node.url, "--private-key", operator.key, "--datadir", dir, "--password-file", join(dir, "password"), "--stake", "150", "--commission", "500", "--description", "cli test");
     expect(created.status).toBe("success");
     const status = await run("status", "--rpc", node.url, "--address", operator.address);
     expect(status.validator).toMatchObject({ stake: "150", selfStake: "150", commissionBps: 500, description: "cli test", jailed: false });
     expect(status.delegations).toEqual([{ validator: expect.stringMatching(new RegExp(operator.address.slice(2), "i")) as unknown, amount: "150" }]);
 
-    expect((await run("delegate", "--rpc", node.url, "--private-key", delegator.key, "--validator", operator.address, "--amount", "2.5")).status).toBe("success");
+    // The delegator signs with an account keystore (as 'verity account new' writes) instead of a plaintext key.
+    const keystore = join(dir, "delegator.json");
+    writeFileSync(keystore, await encryptAccountKey(hexToBytes(delegator.key as `0x${string}`), "delegator password", SCRYPT_N_LIGHT));
+    writeFileSync(join(dir, "delegator-password"), "delegator password\n");
+    await expect(runStaking(["delegate", "--rpc", node.url, "--key-file", keystore, "--password-file", join(dir, "password"), "--validator", operator.address, "--amount", "2.5"])).rejects.toThrow(/wrong password/);
+    expect((await run("delegate", "--rpc", node.url, "--key-file", keystore, "--password-file", join(dir, "delegator-password"), "--validator", operator.address, "--amount", "2.5")).status).toBe("success");
     expect(((await run("status", "--rpc", node.url, "--address", delegator.address)).delegations as unknown[]).length).toBe(1);
     expect((await run("undelegate", "--rpc", node.url, "--private-key", delegator.key, "--validator", operator.address, "--amount", "all")).status).toBe("success");
     const after = await run("status", "--rpc", node.url, "--address", delegator.address);

@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
 import { devValidatorKeys, keysFromSeed, signingPublicKey, vrfPublicKeyOf, type ValidatorKeys } from "../../src/chain/validator-keys.js";
+import { verifyNextBlock } from "../../src/consensus/block-rules.js";
+import { decodeCommitCertificate } from "../../src/consensus/certificate.js";
 import { createEd25519EcvrfCrypto } from "../../src/consensus/ed25519-ecvrf-crypto.js";
 import { encodeEvidence, votesEvidence } from "../../src/consensus/evidence.js";
 import { voteSignBytes, type Vote } from "../../src/consensus/messages.js";
@@ -21,6 +23,8 @@ import { STAKE_HUB_ADDRESS, STAKE_UNIT_WEI } from "../../src/primitives/staking.
 import type { Genesis } from "../../src/primitives/types.js";
 import { provePossession } from "../../src/staking/proof-of-possession.js";
 import { STAKE_HUB_ABI } from "../../src/staking/stake-hub-artifact.js";
+import { EpochValidatorSets } from "../../src/staking/validator-sets.js";
+import { SystemViews } from "../../src/evm/system-call.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { freePort, rpcCall } from "../helpers/process.js";
 import { DEV } from "../helpers/rpc-node.js";
@@ -109,5 +113,24 @@ describe("sync across validator-set changes", () => {
       const [a, b] = await Promise.all([blockAt(source.rpcUrl, n), blockAt(follower.rpcUrl, n)]);
       expect({ hash: b?.hash, stateRoot: b?.stateRoot }, `height ${n}`).toEqual({ hash: a?.hash, stateRoot: a?.stateRoot });
     }
+
+    // A light client that trusts only the genesis header walks the whole chain: each header names the
+    // next height's set, the set a peer hands over must hash to it, and the certificate (carried by
+    // the block after) must prove the block final under that set, across both set changes.
+    const chain = follower.chain;
+    const consensusParams = { chainId: genesis.params.chainId, committeeTau: genesis.params.committeeSize, proposerTau: genesis.params.proposerTau };
+    const setsByHeight = new EpochValidatorSets(genesis, new SystemViews(chain.store.stateDb, chain.common), async (h) => (await chain.getBlockByNumber(h))?.header.stateRoot);
+    let trusted = (await chain.getBlockByNumber(0n))!;
+    const named = new Set<string>([bytesToHex(trusted.header.nextValidatorsHash)]);
+    for (let n = 1n; n < head; n++) {
+      const candidate = (await chain.getBlockByNumber(n))!;
+      const cert = decodeCommitCertificate((await chain.getBlockByNumber(n + 1n))!.lastCommit);
+      if (!cert.ok) throw new Error(`block ${n + 1n}: ${cert.error}`);
+      expect(verifyNextBlock(trusted, candidate, cert.value, await setsByHeight.setFor(Number(n)), consensusParams, crypto), `height ${n}`).toBeNull();
+      named.add(bytesToHex(candidate.header.nextValidatorsHash));
+      trusted = candidate;
+    }
+    // The genesis set, the set with the newcomer, and the set without the slashed validator.
+    expect(named.size).toBeGreaterThanOrEqual(3);
   }, 300_000);
 });

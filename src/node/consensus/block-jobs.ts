@@ -12,6 +12,7 @@ import { decodeBlock } from "../../primitives/encoding.js";
 import { keccak256 } from "../../primitives/hash.js";
 import type { Logger } from "../../util/logger.js";
 import { checkConsensusFields } from "../../consensus/block-rules.js";
+import { validatorSetHash } from "../../consensus/validator-set-hash.js";
 import type { HeightSession, Validation } from "./height-session.js";
 import type { BlockPipelinePort, ChainHead, EvidencePort } from "./ports.js";
 import type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
@@ -63,13 +64,15 @@ export class BlockJobs {
     const built = await this.o.exec.run(async () => {
       // The head moved past this height (a synced or announced block) before the build ran.
       if (this.o.chain.head.header.number + 1n !== BigInt(height)) return null;
+      const lastCommit = s.lastCommit();
       return this.o.producer.produce({
         proposer,
         round,
         proposerVrfProof: vrfProof,
         seed: s.info.seed,
-        lastCommit: s.info.previousCommit ? encodeCommitCertificate(s.info.previousCommit) : new Uint8Array(0),
-        lastCommitHash: s.info.lastCommitHash,
+        lastCommit: lastCommit.bytes,
+        lastCommitHash: lastCommit.hash,
+        nextValidatorsHash: validatorSetHash(s.nextValidatorSet),
         now,
         evidence,
       });
@@ -120,7 +123,7 @@ export class BlockJobs {
         this.o.logger.debug("proposed block not validated: its height is already decided", { hash: key, height: block.header.number, head: next - 1n });
         return { ok: false, reason: "height already decided", stale: true };
       }
-      const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto, s.parentValidatorSet);
+      const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto, s.parentValidatorSet, s.nextValidatorSet);
       if (problem) throw new Error(problem);
       if (block.evidence.length > 0) {
         const bad = this.o.evidence

@@ -148,10 +148,12 @@ export class ConsensusDriver {
     if (info === undefined || (current !== undefined && info.height <= current.height)) return;
     // The last height's start paces this one to the block time (0: it never started, e.g. a sync jump).
     const previousStart = current?.startedAt ?? 0;
-    // Both are known once the head is committed (each epoch's snapshot is two epochs old).
-    const [set, parentSet] = await Promise.all([this.sets.setFor(info.height), this.sets.setFor(Math.max(1, info.height - 1))]);
+    const next = await HeightSession.open(info, this.crypto, this.o.params, this.sets);
     if (this.session !== current) return; // another commit moved consensus while the sets loaded
-    this.session = new HeightSession(info, this.crypto, this.o.params, set, parentSet);
+    this.session = next;
+    const { validatorSet: set, parentValidatorSet: parentSet } = next;
+    // Precommits of the height just decided that the certificate (its first quorum) lacks.
+    if (current !== undefined && current.height === info.height - 1) for (const v of current.precommits) this.session.addLatePrecommit(v, this.verifier);
     if (set !== parentSet) this.o.logger.info("validator set changed", { height: info.height, validators: set.size, totalStake: set.totalStake });
     // Load the next height's set now: messages for it may arrive before we start it.
     void this.sets.setFor(info.height + 1).catch(() => undefined);
@@ -227,6 +229,13 @@ export class ConsensusDriver {
   }
 
   private deliver(message: ConsensusMessage, except: LocalEngine | null): void {
+    // Precommits are remembered past the decision: the next height's proposals carry every one of
+    // them that the certificate lacks (see HeightSession.addLatePrecommit).
+    const s = this.session;
+    if (s !== undefined && message.kind === "vote" && message.step === "precommit") {
+      if (message.height === s.height) s.precommitSeen(message);
+      else if (message.height === s.height - 1) s.addLatePrecommit(message, this.verifier);
+    }
     const event: ConsensusEvent = message.kind === "proposal" ? { type: "ProposalReceived", proposal: message } : { type: "VoteReceived", vote: message };
     for (const e of this.engines) if (e !== except) this.dispatch(e, event);
   }

@@ -66,8 +66,7 @@ export class FinalizedImport {
     let session = current?.height === info.height ? current : undefined;
     if (session === undefined) {
       // A syncing node reaches each epoch's snapshot height before the epoch: the set is always known here.
-      const [set, parentSet] = await Promise.all([this.o.sets.setFor(info.height), this.o.sets.setFor(Math.max(1, info.height - 1))]);
-      session = new HeightSession(info, this.o.crypto, this.o.params, set, parentSet);
+      session = await HeightSession.open(info, this.o.crypto, this.o.params, this.o.sets);
     }
     return this.decide(session, blockBytes, cert.value, certificateBytes);
   }

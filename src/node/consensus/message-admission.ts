@@ -48,7 +48,12 @@ export class MessageAdmission {
     if (!decoded.ok) return { verdict: "reject", reason: `undecodable: ${decoded.error}` };
     const m = decoded.value;
     const s = this.host.session();
-    if (!this.host.running() || s === undefined || m.height < s.height) return { verdict: "ignore", reason: "old height" };
+    if (!this.host.running() || s === undefined) return { verdict: "ignore", reason: "old height" };
+    if (m.height < s.height) {
+      // A precommit of the parent that its certificate lacks: kept for our next proposal's lastCommit.
+      if (m.kind === "vote" && m.height === s.height - 1 && s.addLatePrecommit(m, this.o.verifier)) return { verdict: "accept" };
+      return { verdict: "ignore", reason: "old height" };
+    }
     if (m.height > s.height) {
       // A height whose set is not loaded yet (beyond the next epoch's snapshot) has nothing to check
       // a signature against: not the peer's fault, and not worth buffering.

@@ -215,6 +215,21 @@ export interface SupplyStatus {
   burnedByLedger: bigint;
   total: bigint;
   staked: bigint;
+  /** Held by the vesting ledger for beneficiaries (allocated at genesis, not claimed yet). */
+  vesting: bigint;
+}
+
+/** A beneficiary's genesis vesting schedule at a block (wei amounts, unix seconds). */
+export interface VestingStatus {
+  total: bigint;
+  claimed: bigint;
+  claimable: bigint;
+  locked: bigint;
+  start: bigint;
+  cliff: bigint;
+  duration: bigint;
+  step: bigint;
+  initialBps: number;
 }
 
 /** The staking layer over JSON-RPC (the verity_ namespace). */
@@ -229,6 +244,8 @@ export interface StakingSource {
   validators(block: Block, epoch: bigint): Promise<ValidatorStanding[]>;
   positions(block: Block, account: Address20): Promise<StakingPositions>;
   supply(block: Block): Promise<SupplyStatus>;
+  /** `account`'s vesting schedule as of `block` (its timestamp decides what is unlocked); null without one. */
+  vesting(block: Block, account: Address20): Promise<VestingStatus | null>;
 }
 
 export interface RpcBackend {

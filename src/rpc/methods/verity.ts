@@ -73,6 +73,24 @@ export const verityMethods: MethodTable = {
       burnedByLedger: quantity(s.burnedByLedger),
       total: quantity(s.total),
       staked: quantity(s.staked),
+      vesting: quantity(s.vesting),
+    };
+  }),
+
+  /** An account's genesis vesting schedule at `block`: what it was allocated, has claimed, can claim, and what is still locked. */
+  verity_getVesting: defineMethod([required("address", parseAddress), block], async ([address, sel], { backend }) => {
+    const v = await staking(backend).vesting(await blockAt(backend, sel), address);
+    if (v === null) return null;
+    return {
+      total: quantity(v.total),
+      claimed: quantity(v.claimed),
+      claimable: quantity(v.claimable),
+      locked: quantity(v.locked),
+      start: quantity(v.start),
+      cliff: quantity(v.cliff),
+      duration: quantity(v.duration),
+      step: quantity(v.step),
+      initialUnlockBps: v.initialBps,
     };
   }),
 };

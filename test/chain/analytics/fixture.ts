@@ -73,6 +73,7 @@ export class TestChain implements ChainReader {
         seed: ZERO_HASH,
         lastCommitHash: ZERO_HASH,
         evidenceHash: EMPTY_EVIDENCE_HASH,
+        nextValidatorsHash: ZERO_HASH,
       };
       const block: Block = { header, hash: hashHeader(header), transactions: txs.map((t) => t.tx), lastCommit: new Uint8Array(0), evidence: [] };
       this.blocks.push(block);

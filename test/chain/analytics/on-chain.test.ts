@@ -39,7 +39,7 @@ describe("chain analytics on a real chain", () => {
     const txs = [1n, 2n, 3n].map((tip, i) => transfer1559(alice!.privateKey, { nonce: BigInt(i), to: bob!.address, maxPriorityFeePerGas: tip * GWEI }));
     let next = 0;
     const built = await new BlockBuilder(chain, executor).propose(
-      { proposer: genesis.validators[0]!.address, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, now: 1_700_000_000n },
+      { proposer: genesis.validators[0]!.address, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, nextValidatorsHash: ZERO_HASH, now: 1_700_000_000n },
       { next: () => txs[next++], rejectLast: () => {} },
     );
     await chain.commit(built.block, built.receipts);

@@ -104,7 +104,7 @@ describe("TxService admission", () => {
     const txs: TypedTransaction[] = [first];
     let i = 0;
     const cands: TxCandidates = { next: () => txs[i++], rejectLast: () => {} };
-    const fields = { proposer: genesis.validators[0]!.address, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, now: 1_700_000_000n };
+    const fields = { proposer: genesis.validators[0]!.address, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, nextValidatorsHash: ZERO_HASH, now: 1_700_000_000n };
     const built = await p.builder.propose(fields, cands);
     expect(built.block.transactions).toHaveLength(1);
     await p.producer.commit({ block: built.block, receipts: built.receipts, skipped: [] }, undefined, "consensus");
