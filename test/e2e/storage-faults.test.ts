@@ -54,7 +54,7 @@ function scribble(file: string, offset: number, length: number): void {
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), "verity-storage-faults-"));
   template = join(base, "template");
-  const init = await verity(["init", "--datadir", template, "--validators", "1"]);
+  const init = await verity(["init", "--datadir", template, "--validators", "1", "--plaintext-keys"]);
   expect(init.code, init.output).toBe(0);
   // Run it until it has committed blocks (and so written signing records), then stop it cleanly.
   const node = await spawnNode(["--datadir", template, "--block-time", "0.1"], { port: await freePort() });
