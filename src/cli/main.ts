@@ -91,6 +91,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
     blockTimeMs: Math.round(blockTime * 1000),
     devAccounts,
     validators: await loadValidatorKeys(a, genesis, dev),
+    keysFromDataDir: !dev,
     ...(a.p2p ? { p2p: a.p2p } : {}),
     ...(a.metrics ? { metrics: a.metrics } : {}),
     disk: { minFreeBytes: a.minFreeDiskMB * 1024 * 1024 },

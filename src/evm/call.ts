@@ -33,6 +33,29 @@ export class EstimateGasError extends Error {
   }
 }
 
+/**
+ * A call request @ethereumjs/tx cannot build a message from: a field within what the RPC parser
+ * takes (u64, u256) but outside what a transaction may hold (a nonce of 2^64 - 1, gas x price above
+ * 2^256 - 1). The caller's mistake, so the client reads it (-32000), not an internal error.
+ */
+export class InvalidMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidMessageError";
+  }
+}
+
+/** Longest reason from @ethereumjs carried into an error message (its own carry a dump of the tx and block). */
+const MAX_REASON_CHARS = 300;
+
+/** An @ethereumjs error's reason without the "(tx type=… / vm hf=…)" context it appends, clipped. */
+export function ethjsReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cut = message.search(/ \((tx type=|vm hf=)/);
+  const reason = cut === -1 ? message : message.slice(0, cut);
+  return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
+}
+
 /** The price per gas the sender must be able to pay for: geth's fee cap (0 when the call names none). */
 function feeCap(r: CallRequest): bigint {
   return r.maxFeePerGas ?? r.gasPrice ?? 0n;
@@ -70,7 +93,12 @@ export class CallExecutor {
       const maxFee = req.maxFeePerGas ?? req.maxPriorityFeePerGas ?? 0n;
       data = { ...base, type: 2, maxFeePerGas: maxFee, maxPriorityFeePerGas: req.maxPriorityFeePerGas ?? maxFee, accessList };
     } else data = { ...base, type: accessList ? 1 : 0, gasPrice: req.gasPrice ?? 0n, ...(accessList ? { accessList } : {}) };
-    const tx = createTx(data as TypedTxData, { common: this.common, freeze: false });
+    let tx: TypedTransaction;
+    try {
+      tx = createTx(data as TypedTxData, { common: this.common, freeze: false });
+    } catch (e) {
+      throw new InvalidMessageError(`invalid message: ${ethjsReason(e)}`);
+    }
     const from = new Address(req.from ?? ZERO_ADDRESS.bytes);
     // An unsigned message: the sender is whoever the caller says (what geth's eth_call does too).
     (tx as { getSenderAddress: () => Address }).getSenderAddress = () => from;
@@ -117,7 +145,13 @@ export class CallExecutor {
   private async execute(vm: VM, env: BlockEnv, req: CallRequest, gas: bigint): Promise<Execution> {
     const short = await this.shortfall(vm, req, gas);
     if (short !== null) return { invalid: short, cause: "funds" };
-    const tx = this.message(req, gas);
+    let tx: TypedTransaction;
+    try {
+      tx = this.message(req, gas);
+    } catch (e) {
+      if (e instanceof InvalidMessageError) return { invalid: e.message, cause: "other" };
+      throw e;
+    }
     await vm.evm.journal.checkpoint();
     try {
       const r = await runTx(vm, { tx, block: this.block(env, req), skipNonce: true, skipBalance: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true });

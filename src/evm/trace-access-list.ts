@@ -8,7 +8,7 @@ import { getActivePrecompiles } from "@ethereumjs/evm";
 import { runTx } from "@ethereumjs/vm";
 import { Address, bytesToHex, createContractAddress, hexToBytes } from "@ethereumjs/util";
 import type { AccessListResult, CallRequest } from "./types.js";
-import type { CallExecutor } from "./call.js";
+import { ethjsReason, type CallExecutor } from "./call.js";
 import type { BlockEnv } from "./executor.js";
 import { attachTracer, gethErrorName, type EvmTracer, type InterpreterStep } from "./trace-hooks.js";
 import { TraceError } from "./trace.js";
@@ -104,7 +104,7 @@ export async function createAccessList(calls: CallExecutor, root: Uint8Array, en
     try {
       run = await runTx(vm, { tx, block: calls.block(env, withList), skipNonce: true, skipBalance: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true });
     } catch (err) {
-      throw new TraceError(`failed to apply transaction: ${(err as Error).message}`);
+      throw new TraceError(`failed to apply transaction: ${ethjsReason(err)}`);
     } finally {
       detach();
       await vm.evm.journal.revert();

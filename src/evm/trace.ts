@@ -7,7 +7,7 @@ import type { TypedTransaction } from "@ethereumjs/tx";
 import { runTx, type VM } from "@ethereumjs/vm";
 import type { CallRequest, TraceOptions } from "./types.js";
 import type { Json } from "../util/json.js";
-import type { CallExecutor } from "./call.js";
+import { ethjsReason, InvalidMessageError, type CallExecutor } from "./call.js";
 import { ethjsBlockFor, type BlockEnv } from "./executor.js";
 import { beforeTransactions } from "./system-contracts.js";
 import { CallTracer } from "./trace-call-tracer.js";
@@ -101,11 +101,22 @@ export class TraceExecutor {
   /** Traces a call message on `root` as eth_call runs it (nonce and balance unchecked, gas capped). */
   async traceCall(root: Uint8Array, env: BlockEnv, request: CallRequest, options: TraceOptions): Promise<Json> {
     const vm = await this.calls.vmAt(root);
-    const tx = this.calls.message(request, this.calls.capped(request.gas));
+    let tx: TypedTransaction;
+    try {
+      tx = this.calls.message(request, this.calls.capped(request.gas));
+    } catch (e) {
+      if (e instanceof InvalidMessageError) throw new TraceError(`tracing failed: ${e.message}`);
+      throw e;
+    }
     const block = this.calls.block(env, request);
     await vm.evm.journal.checkpoint();
     try {
-      const run = () => runTx(vm, { tx, block, skipNonce: true, skipBalance: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true });
+      // A message the EVM refuses to apply (gas below the intrinsic cost, a fee cap below the base
+      // fee) is the caller's doing: geth answers "tracing failed: …" (-32000).
+      const run = () =>
+        runTx(vm, { tx, block, skipNonce: true, skipBalance: true, skipBlockGasLimitValidation: true, skipHardForkValidation: true }).catch((e: unknown) => {
+          throw e instanceof TraceTimeoutError ? e : new TraceError(`tracing failed: ${ethjsReason(e)}`);
+        });
       return (await this.traced(vm, options, run, tx)).trace;
     } finally {
       await vm.evm.journal.revert();

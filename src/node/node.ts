@@ -12,6 +12,7 @@ import { startRpcServer } from "../rpc/server.js";
 import type { Logger } from "../util/logger.js";
 import { NodeRpcBackend } from "../rpc/backend/node-backend.js";
 import { ConsensusDriver } from "./consensus/driver.js";
+import { checkSigningRecordsHaveKeys } from "./consensus/validator-engines.js";
 import { startNodeNetwork, type NodeNetwork, type P2POptions } from "./network.js";
 import type { ValidatorKeys } from "../chain/validator-keys.js";
 import { createEd25519EcvrfCrypto } from "../consensus/ed25519-ecvrf-crypto.js";
@@ -37,13 +38,20 @@ export interface NodeOptions {
   /** --ws: a WebSocket listener of its own (the HTTP port upgrades WebSockets regardless). */
   ws?: { host: string; port: number; apis?: string[] };
   /** --rpc.gascap (gas for eth_call/estimateGas, at most 2^24) and --rpc.txfeecap (wei; 0 = none). */
-  rpc?: { gasCap?: bigint; txFeeCap?: bigint };
+  /** RPC caps: --rpc.gascap, --rpc.txfeecap, the listeners' connection cap (RpcServerOptions.maxConnections) and the filter cap (RpcLimits.maxFilters). */
+  rpc?: { gasCap?: bigint; txFeeCap?: bigint; maxConnections?: number; maxFilters?: number };
   /** Milliseconds between blocks; 0 = seal as soon as transactions wait. */
   blockTimeMs: number;
   /** Addresses whose keys this node holds for eth_accounts (dev mode). */
   devAccounts: Uint8Array[];
   /** Keys of the validators this node runs (the dev chain runs all of its validators in-process). */
   validators: ValidatorKeys[];
+  /**
+   * The keys were read from the data directory's key files (`verity start`): a signing record held for
+   * a key not among them means its file went missing, and the start is refused. Without it (a data
+   * directory served on purpose without its validators, as tests and a frozen replica do) it is not.
+   */
+  keysFromDataDir?: boolean;
   /** Consensus step timeouts; the engine's defaults suit a LAN. */
   consensusTimeouts?: TimeoutConfig;
   /** libp2p networking (off for a single-process chain such as the dev quick start). */
@@ -101,6 +109,7 @@ export class VerityNode {
         txpool: txPoolConfigOf(o.txpool ?? {}),
       });
       closers.push(close);
+      if (o.keysFromDataDir) checkSigningRecordsHaveKeys(await store.signingRecordNames(), o.validators, o.datadir);
       let disk: DiskWatch | null = null;
       if (o.disk) {
         let started = false;
@@ -224,7 +233,8 @@ export class VerityNode {
         vhosts: o.http.vhosts,
         ...(o.http.apis ? { apis: o.http.apis } : {}),
         ...(o.ws ? { ws: o.ws } : {}),
-        ...(o.rpc?.txFeeCap !== undefined ? { limits: { txFeeCap: o.rpc.txFeeCap } } : {}),
+        limits: { ...(o.rpc?.txFeeCap !== undefined ? { txFeeCap: o.rpc.txFeeCap } : {}), ...(o.rpc?.maxFilters !== undefined ? { maxFilters: o.rpc.maxFilters } : {}) },
+        ...(o.rpc?.maxConnections !== undefined ? { maxConnections: o.rpc.maxConnections } : {}),
         logger: log.child("rpc"),
         metrics,
         health,

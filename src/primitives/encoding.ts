@@ -1,7 +1,7 @@
 // Binary encodings of chain data: the header RLP whose keccak256 is the block hash, the block body,
 // Ethereum's consensus encoding of receipts (what receiptsRoot commits to) and the richer receipt
 // record the node stores. Decoders validate shapes and throw ChainDecodeError on malformed input.
-import { RLP } from "@ethereumjs/rlp";
+import { EthereumJSError, RLP } from "@ethereumjs/rlp";
 import type { Common } from "@ethereumjs/common";
 import { createTxFromRLP, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, bytesToBigInt, intToUnpaddedBytes } from "@ethereumjs/util";
@@ -47,9 +47,17 @@ function sharedTxCommon(common: Common): Common {
 }
 
 /** Decodes a transaction in its network form (typed: type byte + payload; legacy: RLP list), frozen
- * so that its hash and recovered sender are computed once. Throws @ethereumjs's validation errors. */
+ * so that its hash and recovered sender are computed once. Throws @ethereumjs's validation errors
+ * (EthereumJSError), or ChainDecodeError where @ethereumjs trips over a shape it does not check: the
+ * fuzzer found a type-1 transaction whose access list is a byte string, not a list, making it throw
+ * a TypeError from deep inside. */
 export function decodeTransaction(raw: Uint8Array, common: Common): TypedTransaction {
-  return createTxFromRLP(raw, { common: sharedTxCommon(common), freeze: true });
+  try {
+    return createTxFromRLP(raw, { common: sharedTxCommon(common), freeze: true });
+  } catch (e) {
+    if (e instanceof EthereumJSError) throw e;
+    throw new ChainDecodeError(`malformed transaction encoding (${(e as Error).message})`);
+  }
 }
 
 export function headerToFields(h: BlockHeader): Uint8Array[] {

@@ -21,6 +21,8 @@ export interface AppOptions {
   corsDomains: string[];
   vhosts: string[] | undefined;
   maxBodyBytes: number;
+  /** Open connections at most (node's server.maxConnections: more are closed on arrival). */
+  maxConnections: number;
   /** The dispatcher for POST requests. */
   http: DispatchOptions;
   /** WebSocket upgrades on GET /; null refuses them. */
@@ -45,6 +47,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // requestTimeout bounds how long a client may take to send one request (geth's 30 s read timeout);
   // forceCloseConnections lets close() end idle keep-alive connections instead of waiting on them.
   const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, requestTimeout: 30_000, forceCloseConnections: true });
+  app.server.maxConnections = o.maxConnections;
 
   // Every body is text to the dispatcher, whatever its content type (curl's default form type,
   // text/plain from browsers avoiding preflights, or none at all).

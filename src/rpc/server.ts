@@ -15,6 +15,13 @@ import type { HealthSource, Metrics } from "../metrics/index.js";
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_MAX_BATCH_SIZE = 1000;
+/**
+ * Open connections (HTTP keep-alive and WebSocket alike) one listener holds at most; a connection
+ * beyond it is closed at once. Bounds the memory and descriptors a flood of idle connections (or of
+ * WebSockets, each with up to maxSubscriptionsPerConnection subscriptions) can take, well below a
+ * typical descriptor limit, so that the listener keeps accepting after the flood ends.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 4096;
 /** geth's default WebSocket port. */
 export const DEFAULT_WS_PORT = 8546;
 
@@ -38,6 +45,8 @@ export interface RpcServerOptions {
   maxBodyBytes?: number;
   /** Most requests in one batch; default 1000. */
   maxBatchSize?: number;
+  /** Most open connections per listener; default DEFAULT_MAX_CONNECTIONS. */
+  maxConnections?: number;
   logger: RpcLogger;
   /** Caps (eth_getLogs ranges, tx fee cap, filters, subscriptions); see DEFAULT_RPC_LIMITS. */
   limits?: Partial<RpcLimits>;
@@ -89,7 +98,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     maxSubscriptions: limits.maxSubscriptionsPerConnection,
     logger,
   };
-  const shared = { backend, logger, corsDomains: options.corsDomains, vhosts: options.vhosts, maxBodyBytes, http, ...(options.health ? { health: options.health } : {}) };
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const shared = { backend, logger, corsDomains: options.corsDomains, vhosts: options.vhosts, maxBodyBytes, maxConnections, http, ...(options.health ? { health: options.health } : {}) };
 
   const apps: FastifyInstance[] = [];
   const closeAll = async () => {

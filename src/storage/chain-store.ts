@@ -3,9 +3,12 @@
 // derived from it go to disk in one atomic batch (LevelDB's write batch is all-or-nothing, and we ask
 // for sync writes so a power cut after the call returns cannot lose it).
 import { ClassicLevel } from "classic-level";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { StateNodeDB } from "./state-db.js";
 import { asPlainBytes } from "./bytes.js";
+import { checkAfterOpen, checkBeforeOpen, damagedRead } from "./integrity.js";
+import { readFileIfExists, writeFileDurably } from "./durable-file.js";
 import {
   FORMAT_VERSION_KEY,
   GENESIS_KEY,
@@ -18,6 +21,8 @@ import {
   metaKey,
   receiptsKey,
   signingKey,
+  signingName,
+  SIGNING_RANGE,
   stateNodeKey,
   txIndexKey,
 } from "./keys.js";
@@ -37,6 +42,9 @@ export interface BlockCommitRecord {
 
 type Level = ClassicLevel<Uint8Array, Uint8Array>;
 
+/** The folder (in the data directory) of the signing records' file copies. */
+const SIGNING_FILES_DIR = "signing-records";
+
 /** The key layout this build reads and writes (keys.ts); a change to it bumps this and adds a migration. */
 export const DATA_FORMAT_VERSION = 1;
 
@@ -49,12 +57,17 @@ type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array };
 export class ChainStore {
   readonly stateDb: StateNodeDB;
 
-  private constructor(private readonly db: Level) {
+  private constructor(
+    private readonly db: Level,
+    /** The directory the database lives in (named in errors about it). */
+    readonly dir: string,
+  ) {
     this.stateDb = new StateNodeDB(db);
   }
 
   static async open(dir: string): Promise<ChainStore> {
     mkdirSync(dir, { recursive: true });
+    checkBeforeOpen(dir);
     const db: Level = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
     try {
       await db.open();
@@ -66,8 +79,9 @@ export class ChainStore {
         throw new DataDirError(`the data dir ${dir} is in use by another verity node (its database lock is held): stop that node first, or give this one a --datadir of its own`, { cause: e });
       throw new Error(`cannot open the database at ${dir}: ${cause?.message ?? (e as Error).message}`, { cause: e });
     }
-    const store = new ChainStore(db);
+    const store = new ChainStore(db, dir);
     try {
+      checkAfterOpen(dir);
       await store.checkFormat(dir);
     } catch (e) {
       await db.close();
@@ -96,7 +110,11 @@ export class ChainStore {
   }
 
   private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return asPlainBytes(await this.db.get(key));
+    try {
+      return asPlainBytes(await this.db.get(key));
+    } catch (e) {
+      throw damagedRead(this.dir, e);
+    }
   }
 
   getHeadHash(): Promise<Uint8Array | undefined> {
@@ -131,8 +149,37 @@ export class ChainStore {
     return this.get(signingKey(name));
   }
   /** A validator records what it signs before it sends it: durable before this resolves. */
+  /**
+   * The names of every signing record held (one per validator key that ever signed here), in the
+   * database or as a file copy.
+   */
+  async signingRecordNames(): Promise<string[]> {
+    const names = new Set<string>();
+    for await (const key of this.db.keys(SIGNING_RANGE)) names.add(signingName(key));
+    const dir = join(this.dir, SIGNING_FILES_DIR);
+    if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith(".bin")) names.add(f.slice(0, -".bin".length));
+    return [...names];
+  }
+
+  /**
+   * Writes a signing record to the database and then to a file of its own beside it. The copy
+   * outlives damage LevelDB cannot tell from a crash (its log cut short at the tail: the last synced
+   * writes gone, signing records among them), so that the validator can notice instead of signing
+   * again what it signed before.
+   */
   async putSigningRecord(name: string, value: Uint8Array): Promise<void> {
     await this.db.put(signingKey(name), value, { sync: true });
+    await writeFileDurably(this.signingRecordPath(name), value);
+  }
+
+  /** Where a signing record's file copy lives. */
+  signingRecordPath(name: string): string {
+    return join(this.dir, SIGNING_FILES_DIR, `${name}.bin`);
+  }
+
+  /** The file copy of a signing record, or undefined when there is none (a data directory from before copies). */
+  getSigningRecordFile(name: string): Promise<Uint8Array | undefined> {
+    return readFileIfExists(this.signingRecordPath(name));
   }
 
   /**

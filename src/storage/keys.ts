@@ -39,6 +39,9 @@ export const receiptsKey = (hash: Uint8Array) => prefixed("r", hash);
 export const certificateKey = (hash: Uint8Array) => prefixed("c", hash);
 export const txIndexKey = (txHash: Uint8Array) => prefixed("t", txHash);
 export const signingKey = (name: string) => prefixed("S", utf8.encode(name));
+/** The key range holding every signing record, and a record's name from its key. */
+export const SIGNING_RANGE = { gte: Uint8Array.of(P("S")), lt: Uint8Array.of(P("S") + 1) };
+export const signingName = (key: Uint8Array) => new TextDecoder().decode(key.subarray(1));
 
 /** Value of a lowercase hex digit's char code, or -1. */
 function hexDigit(c: number): number {

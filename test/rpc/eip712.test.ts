@@ -3,7 +3,7 @@
 import { bytesToHex } from "@ethereumjs/util";
 import { hashTypedData as viemHashTypedData, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
-import { encodeType, hashTypedData } from "../../src/rpc/backend/eip712.js";
+import { arraySuffix, encodeType, hashTypedData, MAX_TYPED_DATA_DEPTH, MAX_TYPED_DATA_TYPES } from "../../src/rpc/backend/eip712.js";
 import type { TypedData } from "../../src/rpc/backend/port.js";
 
 const mail: TypedData = {
@@ -82,5 +82,64 @@ describe("EIP-712", () => {
     expect(() => hashTypedData(wrong)).toThrow("Mail.contents: expected a string");
     const overflow: TypedData = { types: { T: [{ name: "x", type: "uint8" }] }, primaryType: "T", domain: { name: "d" }, message: { x: 256 } };
     expect(() => hashTypedData(overflow)).toThrow("T.x: 256 does not fit in uint8");
+  });
+
+  // Found by the JSON-RPC fuzzer (test/fuzz): each of these answered -32603 or held the event loop.
+  describe("hostile typed data", () => {
+    it("refuses nesting deeper than the cap instead of overflowing the stack", () => {
+      let message: Record<string, unknown> = { v: "1", next: [] };
+      for (let i = 0; i < 1_500; i++) message = { v: "1", next: [message] };
+      const deep: TypedData = { types: { Node: [{ name: "v", type: "uint256" }, { name: "next", type: "Node[]" }] }, primaryType: "Node", domain: {}, message };
+      expect(() => hashTypedData(deep)).toThrow(`nested deeper than ${MAX_TYPED_DATA_DEPTH} levels`);
+      // Just under the cap still hashes, as viem hashes it.
+      let ok: Record<string, unknown> = { v: "1", next: [] };
+      for (let i = 0; i < 60; i++) ok = { v: "1", next: [ok] };
+      const shallow = { ...deep, message: ok };
+      expect(bytesToHex(hashTypedData(shallow))).toBe(viemHashTypedData(shallow as Parameters<typeof viemHashTypedData>[0]));
+    });
+
+    it("looks type names and fields up as own properties only", () => {
+      for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+        const data = JSON.parse(`{"types":{"M":[{"name":"a","type":"${name}"}]},"primaryType":"M","domain":{},"message":{"a":{}}}`) as TypedData;
+        expect(() => hashTypedData(data), name).toThrow(`M.a: unknown type ${name}`);
+      }
+      // A declared type named __proto__ is an ordinary type (JSON.parse makes it an own key).
+      const declared = JSON.parse('{"types":{"__proto__":[{"name":"x","type":"uint8"}],"M":[{"name":"a","type":"__proto__"}]},"primaryType":"M","domain":{},"message":{"a":{"x":1}}}') as TypedData;
+      expect(encodeType("M", declared.types)).toBe("M(__proto__ a)__proto__(uint8 x)");
+      // A field the message lacks is missing, even when Object.prototype has a member of that name.
+      const field: TypedData = { types: { M: [{ name: "constructor", type: "string" }] }, primaryType: "M", domain: {}, message: {} };
+      expect(() => hashTypedData(field)).toThrow("M.constructor is missing");
+    });
+
+    it("parses array types by a linear scan, adversarial names included", () => {
+      expect(arraySuffix("T[2][]")).toEqual({ element: "T[2]", length: "" });
+      expect(arraySuffix("T[2]")).toEqual({ element: "T", length: "2" });
+      expect(arraySuffix("T[x]")).toBeNull();
+      expect(arraySuffix("T")).toBeNull();
+      const name = "M" + "[]".repeat(20_000) + "x";
+      const data: TypedData = { types: { M: [{ name: "a", type: name }] }, primaryType: "M", domain: {}, message: { a: [] } };
+      expect(() => hashTypedData(data)).toThrow(/unknown type M\[\]\[\]/);
+    });
+
+    it("caps the number of types, walks a long chain once, and clips messages", () => {
+      const chain = (n: number): TypedData => {
+        const types: TypedData["types"] = {};
+        for (let i = 0; i < n; i++) types[`T${i}`] = i + 1 < n ? [{ name: "next", type: `T${i + 1}[]` }] : [{ name: "v", type: "uint256" }];
+        return { types, primaryType: "T0", domain: {}, message: { next: [] } };
+      };
+      expect(() => hashTypedData(chain(MAX_TYPED_DATA_TYPES + 1))).toThrow(`too many types: ${MAX_TYPED_DATA_TYPES + 2}, at most ${MAX_TYPED_DATA_TYPES}`);
+      // The longest chain allowed (the domain type is one of the 1,024) agrees with viem.
+      const longest = chain(MAX_TYPED_DATA_TYPES - 1);
+      expect(bytesToHex(hashTypedData(longest))).toBe(viemHashTypedData(longest as Parameters<typeof viemHashTypedData>[0]));
+      const long: TypedData = { types: { M: [{ name: "a", type: "x".repeat(10_000) }] }, primaryType: "M", domain: {}, message: { a: 1 } };
+      let message = "";
+      try {
+        hashTypedData(long);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^invalid typed data: M\.a: unknown type x+…$/);
+      expect(message.length).toBeLessThan(400);
+    });
   });
 });

@@ -42,8 +42,13 @@ export interface EvidencePort {
 
 /** Durable signing state of the local validators (written before what was signed is sent). */
 export interface SigningRecords {
+  /** Where the records are kept, for error messages (the database directory). */
+  readonly dir?: string;
   getSigningRecord(id: string): Promise<Uint8Array | null | undefined>;
   putSigningRecord(id: string, bytes: Uint8Array): Promise<void>;
+  /** The record's copy outside the database, and where it is (absent: the store keeps none). */
+  getSigningRecordFile?(id: string): Promise<Uint8Array | undefined>;
+  signingRecordPath?(id: string): string;
 }
 
 /** select -> build -> execute -> commit (chain/block-producer.ts BlockProducer). */

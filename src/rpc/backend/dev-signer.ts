@@ -9,6 +9,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { DEV_ACCOUNT_COUNT, deriveDevAccounts } from "../../chain/dev-accounts.js";
 import { keccak256 } from "../../primitives/hash.js";
 import type { Address20 } from "../../primitives/types.js";
+import { ethjsReason } from "../../evm/call.js";
 import { UserError, type BlockSelector, type DevSigner, type TransactionRequest, type TypedData } from "./port.js";
 import { type CallRequest } from "../../evm/types.js";
 import { hashTypedData } from "./eip712.js";
@@ -112,6 +113,13 @@ export class NodeDevSigner implements DevSigner {
         : type === 1
           ? { ...base, type, chainId, gasPrice: filled.gasPrice, accessList: accessList ?? [] }
           : { ...base, type, gasPrice: filled.gasPrice };
-    return createTx(data, { common: this.common }).sign(key);
+    let tx: TypedTransaction;
+    try {
+      tx = createTx(data, { common: this.common });
+    } catch (e) {
+      // A field @ethereumjs/tx refuses (a nonce of 2^64 - 1, gas x price above 2^256 - 1): the caller's.
+      throw new UserError(`invalid transaction: ${ethjsReason(e)}`);
+    }
+    return tx.sign(key);
   }
 }

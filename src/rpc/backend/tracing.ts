@@ -3,7 +3,7 @@
 // header's own environment, so a trace reproduces exactly what the block executed.
 import type { Chain } from "../../chain/chain.js";
 import type { Block, Hash32 } from "../../primitives/types.js";
-import type { CallExecutor } from "../../evm/call.js";
+import { InvalidMessageError, type CallExecutor } from "../../evm/call.js";
 import type { BlockEnv } from "../../evm/executor.js";
 import { createAccessList } from "../../evm/trace-access-list.js";
 import { TraceError, TraceExecutor } from "../../evm/trace.js";
@@ -23,7 +23,7 @@ async function userFacing<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof TraceError) throw new UserError(err.message);
+    if (err instanceof TraceError || err instanceof InvalidMessageError) throw new UserError(err.message);
     throw err;
   }
 }

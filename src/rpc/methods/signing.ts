@@ -36,10 +36,13 @@ function parseTypedData(value: unknown): TypedData {
   if (!isPlainObject(types)) throw new ParamError("typed data: types must be an object");
   for (const [name, fields] of Object.entries(types)) {
     const ok = Array.isArray(fields) && fields.every((f) => isPlainObject(f) && typeof f.name === "string" && typeof f.type === "string");
-    if (!ok) throw new ParamError(`typed data: types.${name} must be a list of { name, type }`);
+    if (!ok) throw new ParamError(`typed data: types.${name.slice(0, 100)} must be a list of { name, type }`);
   }
   if (typeof primaryType !== "string") throw new ParamError("typed data: primaryType must be a string");
-  if (primaryType !== "EIP712Domain" && types[primaryType] === undefined) throw new ParamError(`typed data: primaryType ${primaryType} is not among types`);
+  // Own properties only: a primaryType of "toString" is not among the types, whatever Object.prototype holds.
+  if (primaryType !== "EIP712Domain" && !Object.hasOwn(types, primaryType)) {
+    throw new ParamError(`typed data: primaryType ${primaryType.slice(0, 100)} is not among types`);
+  }
   if (!isPlainObject(domain)) throw new ParamError("typed data: domain must be an object");
   if (!isPlainObject(message)) throw new ParamError("typed data: message must be an object");
   return { types: types as TypedData["types"], primaryType, domain, message };
