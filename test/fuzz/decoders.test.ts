@@ -10,6 +10,7 @@ import { devValidatorKeys } from "../../src/chain/validator-keys.js";
 import { decodeCommitCertificate } from "../../src/consensus/certificate.js";
 import { decodeMessage, encodeProposal, encodeVote } from "../../src/consensus/codec.js";
 import { decodeEvidence, encodeEvidence } from "../../src/consensus/evidence.js";
+import { decodeProposerCredential, encodeProposerCredential } from "../../src/consensus/proposer-credential.js";
 import type { Vote } from "../../src/consensus/messages.js";
 import { decodePersistedState } from "../../src/consensus/signing-record.js";
 import { createChainCommon } from "../../src/evm/common.js";
@@ -40,6 +41,7 @@ const samples = {
   vote: [] as Uint8Array[],
   proposal: [] as Uint8Array[],
   evidence: [] as Uint8Array[],
+  credential: [] as Uint8Array[],
   signingRecord: [] as Uint8Array[],
 };
 const tally = new FuzzTally("decoders");
@@ -71,6 +73,7 @@ beforeAll(async () => {
     const p0 = c.value.precommits[0]!;
     const proposal = { kind: "proposal" as const, height: c.value.height, round: c.value.round, validRound: -1, proposer: p0.voter, valueHash: c.value.valueHash, value: block, vrfProof: new Uint8Array(80).fill(7), signature: p0.signature };
     samples.proposal.push(encodeProposal(proposal));
+    samples.credential.push(encodeProposerCredential({ height: Number(n), round: decodeBlock(block, common).header.round, proposer: decodeBlock(block, common).header.proposer, vrfProof: decodeBlock(block, common).header.proposerVrfProof }));
     if (votes.length >= 1) samples.evidence.push(encodeEvidence({ kind: "conflicting-votes", first: votes[0]!, second: { ...votes[0]!, valueHash: null } }));
   }
   const record = await chain.store.getSigningRecord(`validator-${bytesToHex(devValidatorKeys(0).address)}`);
@@ -135,6 +138,7 @@ describe("decoders at the edge", () => {
   fuzz("consensus proposal", () => samples.proposal, (b) => expectFailureValue(decodeMessage(b)), never);
   fuzz("commit certificate", () => samples.certificate, (b) => expectFailureValue(decodeCommitCertificate(b)), never);
   fuzz("equivocation evidence", () => samples.evidence, (b) => expectFailureValue(decodeEvidence(b)), never);
+  fuzz("proposer credential", () => samples.credential, (b) => expectFailureValue(decodeProposerCredential(b)), never);
   fuzz("signing record", () => samples.signingRecord, (b) => expectFailureValue(decodePersistedState(b)), never);
   // Gossip (p2p/envelope.ts, tx-batch.ts, node/network.ts).
   for (const kind of TOPIC_KINDS) {
@@ -151,6 +155,7 @@ describe("decoders at the edge", () => {
     for (const v of [...samples.vote, ...samples.proposal]) expect(decodeMessage(v).ok).toBe(true);
     for (const c of samples.certificate) expect(decodeCommitCertificate(c).ok).toBe(true);
     for (const e of samples.evidence) expect(decodeEvidence(e).ok).toBe(true);
+    for (const c of samples.credential) expect(decodeProposerCredential(c).ok).toBe(true);
     for (const s of samples.signingRecord) expect(decodePersistedState(s).ok).toBe(true);
     expect(decodeTxBatch(encodeTxBatch(samples.tx))).toHaveLength(3);
     expect(samples.tx.map((raw) => decodeTransaction(raw, common).type)).toEqual([0, 1, 2]);

@@ -23,6 +23,7 @@ import { devValidatorKeys } from "../../src/chain/validator-keys.js";
 import { decodeCommitCertificate } from "../../src/consensus/certificate.js";
 import { encodeProposal, encodeVote } from "../../src/consensus/codec.js";
 import { encodeEvidence } from "../../src/consensus/evidence.js";
+import { encodeProposerCredential } from "../../src/consensus/proposer-credential.js";
 import type { Vote } from "../../src/consensus/messages.js";
 import { encodeBlockAnnouncement } from "../../src/node/network.js";
 import { VerityNode } from "../../src/node/node.js";
@@ -128,6 +129,8 @@ function message(s: Awaited<ReturnType<typeof chainSamples>>): fc.Arbitrary<{ ki
     block: fc.oneof(decoderInput([encodeBlockAnnouncement(s.block, s.certificate)]), mutatedBytes([s.certificate]).map((c) => encodeBlockAnnouncement(s.block, c))),
     // Evidence from a real precommit and a forged conflicting one (bad signature), mutated.
     evidence: decoderInput([encodeEvidence({ kind: "conflicting-votes", first: realPrecommit, second: { ...realPrecommit, valueHash: null } })]),
+    // A credential of the height being agreed with a forged VRF proof, mutated.
+    credential: decoderInput([encodeProposerCredential({ height: next, round: 0, proposer: s.precommits[0]!.voter, vrfProof: new Uint8Array(80).fill(3) })]),
   };
   return fc.constantFrom(...TOPIC_KINDS).chain((kind) =>
     fc.oneof(
