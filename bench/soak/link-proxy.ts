@@ -80,26 +80,37 @@ export class LinkProxy {
     this.pipe(outbound, inbound);
   }
 
-  /** Forwards `from` to `to`, through the delay line when the link is shaped. */
+  /**
+   * Forwards `from` to `to`, through the delay line when the link is shaped. The line is one FIFO
+   * with one timer: a timer per chunk could fire out of order (Node orders timers by the event
+   * loop's cached time, not by Date.now()), and a reordered byte stream is a broken connection.
+   */
   private pipe(from: Socket, to: Socket): void {
-    let lastDue = 0;
+    const line: { due: number; chunk: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const pump = () => {
+      timer = undefined;
+      const now = Date.now();
+      while (line.length > 0 && line[0]!.due <= now) {
+        const { chunk } = line.shift()!;
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (line.length > 0) timer = setTimeout(pump, line[0]!.due - now);
+    };
     from.on("data", (chunk: Buffer) => {
       const s = this.shape;
-      if (s.delayMs === 0 && s.jitterMs === 0 && s.lossPct === 0) {
-        if (lastDue <= Date.now()) {
-          to.write(chunk);
-          return;
-        }
+      if (line.length === 0 && s.delayMs === 0 && s.jitterMs === 0 && s.lossPct === 0) {
+        to.write(chunk);
+        return;
       }
       const extra = this.random() * 100 < s.lossPct ? RETRANSMIT_MS : 0;
       const jitter = s.jitterMs === 0 ? 0 : (this.random() * 2 - 1) * s.jitterMs;
-      // Order is kept: a chunk never overtakes the one before it.
-      const due = Math.max(lastDue, Date.now() + Math.max(0, s.delayMs + jitter) + extra);
-      lastDue = due;
-      setTimeout(() => {
-        if (!to.destroyed) to.write(chunk);
-      }, due - Date.now());
+      // A chunk never overtakes the one before it: its due time is at least that one's.
+      const due = Math.max(line.at(-1)?.due ?? 0, Date.now() + Math.max(0, s.delayMs + jitter) + extra);
+      line.push({ due, chunk });
+      if (timer === undefined) timer = setTimeout(pump, Math.max(0, line[0]!.due - Date.now()));
     });
+    from.once("close", () => clearTimeout(timer));
   }
 
   async close(): Promise<void> {
