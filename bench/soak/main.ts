@@ -21,6 +21,7 @@ const USAGE = `npm run soak -- [options]
   --gap A-B             quiet seconds after a recovery (default 5-15)
   --recovery-bound S    seconds a heal may take to progress and catch up (default 60)
   --rss-limit MIB       resident memory bound per process (default 1024)
+  --every-kind          go on past --minutes until every kind was injected once
   --out DIR             report directory (default bench/results/soak)
   --keep-data           keep the data dirs and logs (printed at the end)
 `;
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
       "rss-limit": { type: "string", default: "1024" },
       out: { type: "string" },
       "keep-data": { type: "boolean", default: false },
+      "every-kind": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
     recoveryBoundMs: positive(values["recovery-bound"], "recovery-bound") * 1000,
     rssLimitMiB: positive(values["rss-limit"], "rss-limit"),
     drainMs: 60_000,
+    everyKind: values["every-kind"],
     workDir,
     keepData: values["keep-data"],
     log: (line) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`),

@@ -82,6 +82,12 @@ export function soakTables(r: SoakResult): Table[] {
   return [checks, byKind, perFault, txs, memory];
 }
 
+function loadNote(r: SoakResult): string {
+  const l = (r.loadAverage ?? []).map((x) => x.oneMinute).sort((a, b) => a - b);
+  if (l.length === 0) return "";
+  return ` Machine load average (1 min) during the run: median ${l[Math.floor(l.length / 2)]!.toFixed(1)}, max ${l.at(-1)!.toFixed(1)} on ${machineInfo().cores} cores.`;
+}
+
 export function soakMarkdown(r: SoakResult, command: string, startedAt: Date, chartFile: string | null): string {
   const m = machineInfo();
   const passed = r.checks.every((c) => c.passed);
@@ -89,7 +95,7 @@ export function soakMarkdown(r: SoakResult, command: string, startedAt: Date, ch
   const out = [
     `# Soak: ${startedAt.toISOString()}`,
     "",
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; commit ${m.gitCommit?.slice(0, 10) ?? "unknown"}${m.gitDirty ? " + uncommitted changes" : ""}. Wall time ${r.wallSeconds.toFixed(0)} s, load ${r.loadSeconds.toFixed(0)} s.`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; commit ${m.gitCommit?.slice(0, 10) ?? "unknown"}${m.gitDirty ? " + uncommitted changes" : ""}. Wall time ${r.wallSeconds.toFixed(0)} s, load ${r.loadSeconds.toFixed(0)} s.${loadNote(r)}`,
     "",
     `Command: \`${command}\``,
     "",

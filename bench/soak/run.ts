@@ -3,6 +3,7 @@
 // at the end the invariants checked over everything: one chain, receipts kept, nonces contiguous
 // and no accepted transaction gone, no double signing, recovery within the bound, memory bounded.
 import { mkdirSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fundSenders, signLoad } from "../harness/load-txs.js";
 import { RpcClient } from "../harness/rpc.js";
@@ -29,6 +30,8 @@ export interface SoakOptions {
   readonly rssLimitMiB: number;
   /** After the load stops, accepted transactions get this long to be included. */
   readonly drainMs: number;
+  /** Keep the load and the faults going past `minutes` until every kind was injected once. */
+  readonly everyKind: boolean;
   /** The run's directory (data dirs and logs); removed at the end unless keepData. */
   readonly workDir: string;
   readonly keepData: boolean;
@@ -68,6 +71,8 @@ export interface SoakResult {
   readonly heads: readonly HeadSample[];
   readonly blocks: readonly BlockSample[];
   readonly rss: readonly RssSample[];
+  /** The machine's 1-minute load average, sampled with the RSS: the cores are shared. */
+  readonly loadAverage: readonly { readonly atMs: number; readonly oneMinute: number }[];
   readonly signing: readonly SignedPosition[];
   readonly txs: TxOutcome;
   readonly load: { readonly sent: number; readonly retries: number; readonly errors: Readonly<Record<string, number>> };
@@ -90,9 +95,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const watch = new ChainWatch(cluster.nodes, cluster.rpc.name, t0);
   const signing = new SigningCheck();
   const rss: RssSample[] = [];
+  const loadAverage: { atMs: number; oneMinute: number }[] = [];
   const faults: FaultRecord[] = [];
   const loadMs = o.minutes * 60_000;
-  const load = signLoad(o.senders, Math.ceil((o.rate * (loadMs + 30_000)) / 1000 / o.senders) * o.senders);
+  const load = signLoad(o.senders, Math.ceil((o.rate * (loadMs + (o.everyKind ? 120_000 : 30_000))) / 1000 / o.senders) * o.senders);
   o.log(`signed ${load.total} transfers from ${o.senders} senders in ${load.signSeconds.toFixed(1)} s`);
   const steady = new SteadyLoad(load, cluster.rpc.url, o.rate, t0);
   for (const txs of load.perSender) for (const t of txs) watch.trackLoad(t.hash);
@@ -121,6 +127,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         }
         if (performance.now() - lastRss >= RSS_EVERY_MS) {
           lastRss = performance.now();
+          loadAverage.push({ atMs: now(), oneMinute: loadavg()[0]! });
           for (const n of cluster.nodes) {
             const mib = cluster.rssMiB(n.name);
             if (mib !== null) rss.push({ atMs: now(), node: n.name, rssMiB: mib });
@@ -138,8 +145,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       onWiped: (name: string) => watch.restartFromGenesis(name),
     };
     const plan = planFaults({ seed: o.seed, kinds: o.kinds, validators: o.validators, count: 10_000, holdMs: o.holdMs, gapMs: o.gapMs });
+    const covered = () => o.kinds.every((k) => faults.some((f) => f.kind === k));
     for (const p of plan) {
-      if (now() - loadStart + p.holdMs + o.recoveryBoundMs / 4 > loadMs) break;
+      if (now() - loadStart + p.holdMs + o.recoveryBoundMs / 4 > loadMs && (!o.everyKind || covered())) break;
       const target = p.kind === "split" ? "halves" : cluster.validators[p.target]!.name;
       const startMs = now();
       const heightAtStart = watch.maxHead();
@@ -203,6 +211,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       heads: watch.heads,
       blocks: watch.blocks,
       rss,
+      loadAverage,
       signing: signing.samples,
       txs,
       load: steady.stats(),
