@@ -43,6 +43,7 @@ export interface BlockSample {
 const BATCH = 50;
 const RECEIPT_BATCH = 400;
 const POLL_TIMEOUT_MS = 3_000;
+const FINAL_TIMEOUT_MS = 60_000;
 
 export class ChainWatch {
   readonly canonical = new Map<number, string>();
@@ -55,6 +56,8 @@ export class ChainWatch {
   receiptRechecks = 0;
   private readonly cursors = new Map<string, NodeCursor>();
   private readonly clients = new Map<string, RpcClient>();
+  /** For the end-of-run checks: big batches on a loaded machine may take longer than a poll may. */
+  private readonly patientClients = new Map<string, RpcClient>();
   private readonly load = new Set<string>();
   private rotate = 0;
 
@@ -66,6 +69,7 @@ export class ChainWatch {
     for (const n of nodes) {
       this.cursors.set(n.name, { checkedUpTo: 0, head: 0, lastAnswerMs: 0 });
       this.clients.set(n.name, new RpcClient(n.url, 2, POLL_TIMEOUT_MS));
+      this.patientClients.set(n.name, new RpcClient(n.url, 2, FINAL_TIMEOUT_MS));
     }
   }
 
@@ -157,7 +161,7 @@ export class ChainWatch {
 
   /** Every kept receipt must still be there on `n`, in the same block with the same status. */
   async recheckReceipts(n: ClusterNode, receipts: readonly KeptReceipt[], o: { requireAll?: boolean } = {}): Promise<void> {
-    const client = this.clients.get(n.name)!;
+    const client = (o.requireAll ? this.patientClients : this.clients).get(n.name)!;
     const cursor = this.cursors.get(n.name)!;
     for (let i = 0; i < receipts.length; i += RECEIPT_BATCH) {
       const chunk = receipts.slice(i, i + RECEIPT_BATCH);
@@ -180,11 +184,12 @@ export class ChainWatch {
     return Math.max(0, ...[...this.cursors.values()].map((c) => c.head));
   }
 
-  client(name: string): RpcClient {
-    return this.clients.get(name)!;
+  /** A client for the end-of-run checks (long timeout). */
+  patientClient(name: string): RpcClient {
+    return this.patientClients.get(name)!;
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.close();
+    for (const c of [...this.clients.values(), ...this.patientClients.values()]) c.close();
   }
 }

@@ -164,6 +164,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         watch.violate("recovery", `${p.kind} ${target}: ${recoverySeconds === null ? "no recovery" : `recovered after ${recoverySeconds.toFixed(1)} s`} (bound ${o.recoveryBoundMs / 1000} s)`);
       faults.push({ kind: p.kind, target, withinF: withinF(p.kind), startMs, healMs, recoveredMs, recoverySeconds, heightAtStart, heightAtHeal, heightAtRecovery: recovered ? watch.maxHead() : null, ...(p.clockOffsetMs ? { clockOffsetMs: p.clockOffsetMs } : {}) });
       o.log(`  healed at height ${heightAtHeal}; ${recoverySeconds === null ? "NOT recovered" : `recovered in ${recoverySeconds.toFixed(1)} s`}`);
+      // Faults piled on a network that did not recover would say nothing more: the load goes on
+      // to the end and the checks run, with no further faults.
+      if (recoverySeconds === null) {
+        o.log("  no recovery: no further faults");
+        break;
+      }
       await sleep(p.gapMs);
     }
     await sleep(Math.max(0, loadMs - (now() - loadStart)));
@@ -178,11 +184,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     watching = false;
     await watcher;
     await watch.poll(isUp);
-    const txs = await checkTransactions(watch, cluster.rpc, steady.accepted, load);
+    // The end checks record what fails as a violation; they never end the run without its report.
+    const txs = await checkTransactions(watch, cluster.rpc, steady.accepted, load).catch((e: Error) => {
+      watch.violate("no-vanished-tx", `the final transaction check could not run: ${e.message}`);
+      return { accepted: steady.accepted.length, included: 0, pending: 0, vanished: 0, acceptedOnRetry: 0 };
+    });
     for (const n of cluster.nodes) await watch.recheckReceipts(n, [...watch.receipts.values()], { requireAll: true }).catch((e: Error) => watch.violate("receipts", `${n.name}: final receipt check failed: ${e.message}`));
     const finalHeight = watch.maxHead();
     await cluster.stopAll();
-    for (const v of cluster.validators) signing.add(v.name, await cluster.readSigningRecord(v.name), now());
+    for (const v of cluster.validators) signing.add(v.name, await cluster.readSigningRecord(v.name).catch(() => null), now());
     const equivocations = SigningCheck.equivocationsLogged(cluster.logFiles());
     for (const p of [...signing.problems, ...equivocations]) watch.violate("double-sign", p);
     for (const s of rss) if (s.rssMiB > o.rssLimitMiB) watch.violate("memory", `${s.node} at ${s.rssMiB.toFixed(0)} MiB (limit ${o.rssLimitMiB} MiB) at ${(s.atMs / 1000).toFixed(0)} s`);

@@ -18,7 +18,7 @@ export interface TxOutcome {
 const CHUNK = 400;
 
 export async function checkTransactions(watch: ChainWatch, rpc: ClusterNode, accepted: readonly AcceptedTx[], load: SignedLoad): Promise<TxOutcome> {
-  const client = watch.client(rpc.name);
+  const client = watch.patientClient(rpc.name);
   const counts = await client.batch<string>(load.senders.map((s) => ({ method: "eth_getTransactionCount", params: [s.address, "latest"] })));
   const bySender = load.senders.map(() => [] as AcceptedTx[]);
   for (const a of accepted) bySender[a.tx.sender]!.push(a);
