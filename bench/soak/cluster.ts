@@ -34,6 +34,8 @@ export interface SigningSample {
 export class SoakCluster {
   private readonly running = new Map<string, Service>();
   private readonly paused = new Set<string>();
+  /** Being killed or stopped by the soak: their exit is expected. */
+  private readonly stopping = new Set<string>();
   private starts = 0;
 
   private constructor(
@@ -82,7 +84,7 @@ export class SoakCluster {
 
   /** Nodes that exited without the soak stopping them (a crash). */
   exitedUnexpectedly(): string[] {
-    return [...this.running.keys()].filter((n) => !this.isRunning(n));
+    return [...this.running.keys()].filter((n) => !this.isRunning(n) && !this.stopping.has(n));
   }
 
   /** Forgets a crashed node's process, so it can be started again. */
@@ -121,10 +123,12 @@ export class SoakCluster {
     const s = this.running.get(name);
     if (!s || !this.isRunning(name)) return;
     const exited = new Promise<void>((res) => s.child.once("exit", () => res()));
+    this.stopping.add(name);
     process.kill(s.pid, "SIGKILL");
     await exited;
     this.paused.delete(name);
     this.running.delete(name);
+    this.stopping.delete(name);
   }
 
   /** SIGTERM (then SIGKILL after 5 s), as an operator's restart does. */
@@ -132,8 +136,10 @@ export class SoakCluster {
     const s = this.running.get(name);
     if (!s) return;
     if (this.paused.has(name)) this.resume(name);
+    this.stopping.add(name);
     await s.stop();
     this.running.delete(name);
+    this.stopping.delete(name);
   }
 
   pause(name: string): void {
