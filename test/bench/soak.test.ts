@@ -20,7 +20,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe("short soak (npm run soak)", () => {
   it("keeps every invariant through one fault of each kind under load", { timeout: 320_000 }, async () => {
-    const args = ["--validators", "4", "--minutes", "1.5", "--rate", "8", "--seed", "3", "--hold", "4-5", "--gap", "1-2", "--recovery-bound", "40", "--every-kind", "--out", out];
+    const args = ["--validators", "4", "--minutes", "1.5", "--rate", "8", "--seed", "3", "--hold", "4-5", "--gap", "1-2", "--recovery-bound", "60", "--every-kind", "--out", out];
     const run = await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/soak/main.ts", ...args], { cwd: ROOT, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }).catch(
       (e: { stdout?: string; stderr?: string; message: string }) => ({ stdout: e.stdout ?? "", stderr: `${e.message}\n${e.stderr ?? ""}` }),
     );
