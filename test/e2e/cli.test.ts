@@ -77,6 +77,8 @@ describe("verity CLI", () => {
     const node = await spawnNode(["--datadir", dir, "--password-file", join(dir, "password.txt")], { port });
     procs.push(node);
     expect(await rpcCall(node.url, "eth_chainId")).toBe("0x1092");
+    // The banner is printed once the node is up, which may be just after its RPC first answers.
+    for (let i = 0; i < 100 && !/Chain ID:\s+4242/.test(node.output()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(node.output()).toMatch(/Chain ID:\s+4242/);
     node.child.kill("SIGTERM");
     expect(await node.exited).toBe(0);
