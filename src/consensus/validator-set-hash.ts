@@ -9,7 +9,20 @@ import type { ValidatorSet } from "./types.js";
 const DOMAIN = new TextEncoder().encode("verity/validator-set/v1");
 const MEMBER_BYTES = 20 + 32 + 32 + 32;
 
+/** Sets are immutable and one object serves a whole epoch: each is hashed once, for every proposal
+ * built and every block validated under it. */
+const hashes = new WeakMap<ValidatorSet, Uint8Array>();
+
 export function validatorSetHash(set: ValidatorSet): Uint8Array {
+  let known = hashes.get(set);
+  if (known === undefined) {
+    known = computeHash(set);
+    hashes.set(set, known);
+  }
+  return known;
+}
+
+function computeHash(set: ValidatorSet): Uint8Array {
   const members = [...set.validators].sort((a, b) => compareBytes(a.address, b.address));
   // Stakes are whole units far below 2^256; 32 bytes keeps the encoding fixed-width whatever they are.
   const out = new Uint8Array(DOMAIN.length + 4 + members.length * MEMBER_BYTES);

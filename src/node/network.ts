@@ -91,16 +91,16 @@ export async function startNodeNetwork(o: {
     return admitted > 0 ? "accept" : { verdict: "ignore", reason: lastReason };
   };
 
-  const onConsensus = (payload: Uint8Array): ValidationOutcome => {
-    if (!driver) return { verdict: "ignore", reason: "consensus not started" };
-    const v = driver.onNetworkMessage(payload);
-    return v.reason ? { verdict: v.verdict, reason: v.reason } : v.verdict;
-  };
-  const onCredential = (payload: Uint8Array): ValidationOutcome => {
-    if (!driver) return { verdict: "ignore", reason: "consensus not started" };
-    const v = driver.onCredential(payload);
-    return v.reason ? { verdict: v.verdict, reason: v.reason } : v.verdict;
-  };
+  /** A driver's verdict on a consensus payload (proposal, vote, credential) as gossip's outcome. */
+  const viaDriver =
+    (judge: (d: ConsensusDriver, payload: Uint8Array) => { verdict: "accept" | "reject" | "ignore"; reason?: string }) =>
+    (payload: Uint8Array): ValidationOutcome => {
+      if (!driver) return { verdict: "ignore", reason: "consensus not started" };
+      const v = judge(driver, payload);
+      return v.reason ? { verdict: v.verdict, reason: v.reason } : v.verdict;
+    };
+  const onConsensus = viaDriver((d, p) => d.onNetworkMessage(p));
+  const onCredential = viaDriver((d, p) => d.onCredential(p));
   /** A topic's handler, its verdicts counted (and, for proposals and votes, the consensus kind). */
   const counted = <R extends ValidationOutcome | Promise<ValidationOutcome>>(topic: Topic, handler: (payload: Uint8Array) => R) => {
     if (!metrics) return handler;

@@ -53,8 +53,13 @@ export class EvidenceRules {
   async problemWith(e: EquivocationEvidence, at: { height: bigint; timestamp: bigint }): Promise<string | null> {
     const h = BigInt(e.first.height);
     if (h < 1n || h >= at.height) return `evidence for height ${h} cannot go into block ${at.height}`;
-    const unverified = await this.unverified(e);
-    if (unverified) return unverified;
+    return (await this.unverified(e)) ?? (await this.timingProblem(e, at));
+  }
+
+  /** Why a verified piece of a committed height may not go into the block at `at` (expired), or null. */
+  async timingProblem(e: EquivocationEvidence, at: { height: bigint; timestamp: bigint }): Promise<string | null> {
+    const h = BigInt(e.first.height);
+    if (h < 1n || h >= at.height) return `evidence for height ${h} cannot go into block ${at.height}`;
     const then = await this.chain.timestampOf(h);
     if (then === undefined) return `height ${h} is not committed`;
     if (at.height - h > this.params.evidenceMaxAgeHeights && at.timestamp - then > this.params.evidenceMaxAgeSeconds)
@@ -91,7 +96,8 @@ export type EvidenceOrigin = "local" | "rpc" | "gossip";
 export type EvidenceAdmission = { ok: true; offence: Offence; fresh: boolean } | { ok: false; reason: string; fault: boolean };
 
 export class EvidenceService {
-  private readonly pending = new Map<string, { bytes: Uint8Array; offence: Offence }>();
+  /** Verified when added (the set of a committed height never changes): only expiry is checked again. */
+  private readonly pending = new Map<string, { bytes: Uint8Array; evidence: EquivocationEvidence; offence: Offence }>();
   private readonly listeners: Array<(bytes: Uint8Array, origin: EvidenceOrigin) => void> = [];
   /** Offenders already included in a committed block: slashed once, so further evidence is moot. */
   private readonly punished = new Set<string>();
@@ -140,7 +146,8 @@ export class EvidenceService {
     try {
       const unverified = await this.rules.unverified(e);
       if (unverified) [problem, fault] = [unverified, true];
-      else problem = offence.height < at.height ? await this.rules.problemWith(e, at) : null;
+      // Verified once: only the expiry rules are left for a height already committed.
+      else problem = offence.height < at.height ? await this.rules.timingProblem(e, at) : null;
     } catch (error) {
       // e.g. a height whose validator set is not known yet (beyond the next epoch): not provably wrong
       problem = (error as Error).message;
@@ -148,7 +155,7 @@ export class EvidenceService {
     if (problem) return { ok: false, reason: problem, fault };
     if (this.pending.size >= MAX_PENDING) return { ok: false, reason: "too much evidence waiting", fault: false };
     const bytes = input instanceof Uint8Array ? input : encodeEvidence(e);
-    this.pending.set(key, { bytes, offence });
+    this.pending.set(key, { bytes, evidence: e, offence });
     for (const listener of this.listeners) listener(bytes, origin);
     return { ok: true, offence, fresh: true };
   }
@@ -156,12 +163,11 @@ export class EvidenceService {
   /** What a proposal at `at` carries: pieces that are valid there, one per offender, at most MAX_EVIDENCE_PER_BLOCK. */
   async forProposal(at: { height: bigint; timestamp: bigint }): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];
-    for (const [key, { bytes, offence }] of this.pending) {
+    for (const [key, { bytes, evidence, offence }] of this.pending) {
       if (out.length >= MAX_EVIDENCE_PER_BLOCK) break;
       if (offence.height >= at.height) continue; // its height is not committed yet
-      const decoded = decodeEvidence(bytes);
-      const problem = decoded.ok ? await this.rules.problemWith(decoded.value, at) : "undecodable";
-      if (problem) this.pending.delete(key); // expired (or no longer verifiable): it never will be again
+      const problem = await this.rules.timingProblem(evidence, at);
+      if (problem) this.pending.delete(key); // expired: it never will be valid again
       else out.push(bytes);
     }
     return out;

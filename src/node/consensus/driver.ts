@@ -27,6 +27,9 @@ export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 
 type LocalEngine = ValidatorEngine & { queue: Promise<void> };
 
+/** Credentials of later rounds are ignored (see onCredential). */
+const MAX_CREDENTIAL_ROUND = 64;
+
 export class ConsensusDriver {
   private readonly engines: LocalEngine[] = [];
   /** The set that governs each height (the genesis set until the first snapshot's epoch). */
@@ -318,6 +321,9 @@ export class ConsensusDriver {
     if (!decoded.ok) return { verdict: "reject", reason: `undecodable credential: ${decoded.error}` };
     const s = this.session;
     if (!this.running || s === undefined || decoded.value.height !== s.height) return { verdict: "ignore", reason: "not the height being agreed" };
+    // Rounds this far out are never reached (timeouts grow per round); keeping them would let a
+    // validator fill the race with one valid credential per round.
+    if (decoded.value.round > MAX_CREDENTIAL_ROUND) return { verdict: "ignore", reason: "round too far ahead" };
     const priority = credentialPriority(s.ctx, decoded.value);
     if (priority === null) return { verdict: "reject", reason: "invalid proposer credential" };
     return this.proposerRace.observeCredential(s.height, decoded.value.round, priority) ? { verdict: "accept" } : { verdict: "ignore", reason: "not the round's best credential" };
