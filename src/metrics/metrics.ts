@@ -95,6 +95,8 @@ export function createMetrics(o: { version?: string } = {}) {
       queued: collectedGauge(registry, "verity_txpool_queued", "Transactions waiting behind a nonce gap."),
       admitted: counter("verity_txpool_admitted_total", "Transactions admitted, by origin (rpc, gossip) and status (pending, queued).", ["origin", "status"] as const),
       rejected: counter("verity_txpool_rejected_total", "Transactions refused, by origin and reason code (chain/txpool/rejections.ts).", ["origin", "reason"] as const),
+      gossipWaiting: collectedGauge(registry, "verity_txpool_gossip_waiting", "Gossiped transactions waiting for admission (node/tx-gossip-ingress.ts)."),
+      gossipShed: counter("verity_txpool_gossip_shed_total", "Gossiped transactions not admitted because too many already waited (ignored, not relayed)."),
     },
     rpc: {
       requests: counter("verity_rpc_requests_total", "JSON-RPC requests, by method (unknown for a method not served), transport and outcome (ok, error).", ["method", "transport", "outcome"] as const),

@@ -11,8 +11,8 @@ import type { Logger } from "../util/logger.js";
 import type { ConsensusDriver } from "./consensus/driver.js";
 import type { ConsensusTransport } from "./consensus/ports.js";
 import { BlockSync } from "../sync/block-sync.js";
-import { gossipVerdict } from "../chain/txpool/rejections.js";
-import type { TxAdmission, TxService } from "../chain/txpool/service.js";
+import type { TxService } from "../chain/txpool/service.js";
+import { GossipTxIngress } from "./tx-gossip-ingress.js";
 import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 import type { Metrics } from "../metrics/index.js";
 import type { EvidenceService } from "../staking/evidence.js";
@@ -69,26 +69,18 @@ export async function startNodeNetwork(o: {
   let sync: BlockSync | null = null;
   const log = o.logger;
 
-  // A batch is relayed when it brought anything new; a transaction no node would accept rejects
-  // the whole batch (an honest node gossips only what it admitted, and these checks are stateless).
+  // Gossiped batches are admitted one at a time, in slices, with a bound on what waits (see
+  // tx-gossip-ingress.ts): a node that receives more than it can admit sheds load instead of letting
+  // its consensus messages wait behind the backlog.
+  const ingress = new GossipTxIngress({
+    submit: (raw) => o.txs.submit(raw, "gossip"),
+    onShed: (n) => metrics?.txpool.gossipShed.inc(n),
+  });
+  metrics?.txpool.gossipWaiting.addCollect((g) => g.set(ingress.waiting));
   const onTx = async (payload: Uint8Array): Promise<ValidationOutcome> => {
     const raws = decodeTxBatch(payload);
     if (raws === null) return { verdict: "reject", reason: "malformed transaction batch" };
-    let admitted = 0;
-    let lastReason = "";
-    for (const raw of raws) {
-      let r: TxAdmission;
-      try {
-        r = await o.txs.submit(raw, "gossip");
-      } catch (e) {
-        lastReason = (e as Error).message;
-        continue;
-      }
-      if (r.ok) admitted++;
-      else if (gossipVerdict(r.code) === "reject") return { verdict: "reject", reason: r.message };
-      else lastReason = r.message;
-    }
-    return admitted > 0 ? "accept" : { verdict: "ignore", reason: lastReason };
+    return ingress.offer(raws);
   };
 
   /** A driver's verdict on a consensus payload (proposal, vote, credential) as gossip's outcome. */

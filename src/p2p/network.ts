@@ -60,6 +60,8 @@ const MAX_REDIAL_BACKOFF_MS = 30_000;
 const DIAL_TIMEOUT_MS = 5_000;
 /** Reputation points halve in this long (gossip's own P4 counters use the same 10 min). */
 const REPUTATION_HALF_LIFE_MS = 10 * 60_000;
+/** A peer that does not answer libp2p's ping for this long is disconnected. */
+const PING_TIMEOUT_MIN_MS = 30_000;
 
 export class P2PNetwork {
   private redialTimer: NodeJS.Timeout | undefined;
@@ -106,6 +108,11 @@ export class P2PNetwork {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionGater: gater,
+      // libp2p pings every peer each 10 s and aborts the connection when a ping is not answered in
+      // an adaptive timeout of at least 5 s. A validator whose event loop is busy for a few seconds
+      // (executing a large block on a loaded machine) then lost all its connections at once, and
+      // with them the gossip mesh and the votes in flight. 30 s still drops a dead or paused peer.
+      connectionMonitor: { pingTimeout: { minTimeout: PING_TIMEOUT_MIN_MS, maxTimeout: 2 * PING_TIMEOUT_MIN_MS } },
       connectionManager: {
         maxConnections: maxPeers,
         dialTimeout: DIAL_TIMEOUT_MS,
@@ -158,13 +165,13 @@ export class P2PNetwork {
     return result.recipients.length;
   }
 
-  /** Up to `count` (<= 128) blocks from `fromHeight` from a connected peer. Penalizes protocol breaches and timeouts. */
+  /** Up to `count` (<= 128) blocks from `fromHeight` from a connected peer. Penalizes protocol breaches (not timeouts). */
   async requestBlocks(peer: string, fromHeight: bigint, count: number): Promise<SyncItem[]> {
     const id = this.connectedPeer(peer);
     return this.blameFailures(() => requestBlocks(this.node, this.o.chainId, id, fromHeight, count, this.timeouts.blocksRequestMs));
   }
 
-  /** A connected peer's head. Penalizes protocol breaches and timeouts. */
+  /** A connected peer's head. Penalizes protocol breaches (not timeouts). */
   async requestStatus(peer: string): Promise<ChainStatus> {
     const id = this.connectedPeer(peer);
     return this.blameFailures(() => requestStatus(this.node, this.o.chainId, id, this.timeouts.statusRequestMs));
@@ -259,9 +266,13 @@ export class P2PNetwork {
     try {
       return await request();
     } catch (err) {
-      if (err instanceof PeerRequestError && err.failure !== "unavailable") {
-        this.penalize(err.peer, err.message, err.failure === "protocol" ? PENALTY.protocolViolation : PENALTY.timeout);
-      }
+      // Only a protocol breach costs reputation. A timeout is not evidence of anything: a peer
+      // whose CPU is saturated (a burst, a loaded machine) answers late, and reputation also feeds
+      // gossip scores, where two timeouts within the 10-minute half-life used to put a validator
+      // below the publish threshold: we stopped sending it our votes, under exactly the load that
+      // made it slow. A dead peer is dropped by the connection monitor instead (see createLibp2p).
+      if (err instanceof PeerRequestError && err.failure === "protocol") this.penalize(err.peer, err.message, PENALTY.protocolViolation);
+      else if (err instanceof PeerRequestError && err.failure === "timeout") this.log.debug("peer request timed out", { peer: err.peer, reason: err.message });
       throw err;
     }
   }

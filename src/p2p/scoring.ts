@@ -5,7 +5,7 @@
 //   P2 first deliveries   +0.5 per message seen first from it, decaying 10%/s, at most +10 per topic
 //   P4 invalid messages   -10 x (rejected messages)^2, half-life 10 minutes
 // with the positive part capped at +10 overall (topicScoreCap), plus
-//   P5 app-specific       -(reputation points): sync protocol violations, timeouts and penalize()
+//   P5 app-specific       -(reputation points): sync protocol violations and penalize() (not timeouts)
 //   P7 behaviour          -2 x (broken IWANT promises / early re-grafts above 6)^2, half-life 6.6 s
 // P3 (mesh delivery rate) is off: consensus traffic is bursty and an honest quiet peer must not
 // sink. P6 (IP colocation) is off: bans follow the total score, and P6 would ban honest peers that
@@ -41,8 +41,6 @@ export const PENALTY = {
   protocolViolation: 100,
   /** A malformed request sent to our sync responder. */
   badRequest: 20,
-  /** No answer within the deadline: may be load, so it takes several to ban. */
-  timeout: 10,
 } as const;
 
 const SECOND = 1000;

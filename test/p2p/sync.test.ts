@@ -126,7 +126,8 @@ describe("sync protocol", () => {
       return id;
     };
 
-    // Silent: the request times out on our deadline and costs the peer a little.
+    // Silent: the request times out on our deadline and costs the peer nothing (slowness may be
+    // load; a dead peer is dropped by libp2p's connection monitor).
     const silent = await hostile(null);
     const t0 = Date.now();
     const timeout = await failure(C.requestBlocks(silent, 1n, 2));
@@ -134,7 +135,7 @@ describe("sync protocol", () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect((await failure(C.requestStatus(silent))).failure).toBe("timeout");
     expect(C.isBanned(silent)).toBe(false);
-    expect(C.score(silent)).toBeCloseTo(-20, 0);
+    expect(C.score(silent)).toBe(0);
 
     const item = [u32(3), new Uint8Array([1, 2, 3]), u32(1), new Uint8Array([9])];
     const cases: Array<[string, Uint8Array[], RegExp, number?]> = [
