@@ -64,13 +64,14 @@ export class BlockBuilder {
   }
 
   /** Proposer path: a new block on the current head, filled from `candidates`. */
-  async propose(fields: ProposalFields, candidates: TxCandidates): Promise<ExecutedBlock & { skipped: SkippedTx[] }> {
+  /** `maxGas`: fill the block with at most this much gas (the header keeps the chain's gas limit). */
+  async propose(fields: ProposalFields, candidates: TxCandidates, maxGas?: bigint): Promise<ExecutedBlock & { skipped: SkippedTx[] }> {
     const parent = this.chain.head;
     const timestamp = fields.now > parent.header.timestamp ? fields.now : parent.header.timestamp;
     const evidence = fields.evidence ?? [];
     const evidenceBytes = evidence.reduce((n, e) => n + e.length, 0);
     const env = this.envFor(parent.header, fields.proposer, timestamp, fields.seed, fields.lastCommit, evidence);
-    const out = await this.executor.build(parent.header.stateRoot, env, candidates, MAX_BLOCK_BYTES - BLOCK_OVERHEAD_BYTES - fields.lastCommit.length - evidenceBytes);
+    const out = await this.executor.build(parent.header.stateRoot, env, candidates, MAX_BLOCK_BYTES - BLOCK_OVERHEAD_BYTES - fields.lastCommit.length - evidenceBytes, maxGas);
     const header: BlockHeader = {
       parentHash: parent.hash,
       number: env.number,

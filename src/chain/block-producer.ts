@@ -11,6 +11,7 @@ import type { Block } from "../primitives/types.js";
 import type { BlockBuilder, ExecutedBlock, ProposalFields } from "./block-builder.js";
 import type { Chain, CommitOrigin } from "./chain.js";
 import type { Metrics } from "../metrics/index.js";
+import { ExecutionPace } from "./execution-pace.js";
 
 /** Where proposals get their transactions (the tx pool, through its adapter). */
 export interface CandidateSource {
@@ -29,7 +30,17 @@ export interface ProducedBlock extends ExecutedBlock {
   bytes?: Uint8Array;
 }
 
+/** Bounds on one proposal beyond the chain's gas limit. */
+export interface ProduceLimits {
+  /** Fill the block with no more gas than this node executes in about this many milliseconds
+   * (execution-pace.ts); absent: up to the gas limit. */
+  readonly maxExecutionMs?: number;
+}
+
 export class BlockProducer {
+  /** This node's measured execution speed, from every block it builds or validates. */
+  readonly pace = new ExecutionPace();
+
   constructor(
     private readonly chain: Chain,
     private readonly builder: BlockBuilder,
@@ -38,11 +49,14 @@ export class BlockProducer {
   ) {}
 
   /** Proposer path: selects from the pool what pays the next base fee and builds a block on the head. */
-  async produce(fields: ProposalFields): Promise<ProducedBlock> {
+  async produce(fields: ProposalFields, limits: ProduceLimits = {}): Promise<ProducedBlock> {
     const done = this.metrics?.block.buildSeconds.startTimer();
+    const t0 = performance.now();
     const head = this.chain.head.header;
-    const selection = this.candidates.select(nextBaseFee(head, this.chain.genesis.params), head.gasLimit);
-    const built = await this.builder.propose(fields, selection);
+    const gas = limits.maxExecutionMs === undefined ? head.gasLimit : this.pace.budget(limits.maxExecutionMs, head.gasLimit);
+    const selection = this.candidates.select(nextBaseFee(head, this.chain.genesis.params), gas);
+    const built = await this.builder.propose(fields, selection, gas);
+    this.pace.record(built.block.header.gasUsed, performance.now() - t0);
     const produced = { block: built.block, receipts: built.receipts, skipped: built.skipped.map((s) => s.tx), bytes: encodeBlock(built.block) };
     done?.();
     return produced;
@@ -51,7 +65,9 @@ export class BlockProducer {
   /** Validator path: re-executes a received block on the head and checks every derived field. */
   async validate(block: Block, nowSeconds: bigint, maxFutureSeconds?: bigint): Promise<ProducedBlock> {
     const done = this.metrics?.block.executeSeconds.startTimer();
+    const t0 = performance.now();
     const executed = await this.builder.validate(block, nowSeconds, maxFutureSeconds);
+    this.pace.record(block.header.gasUsed, performance.now() - t0);
     done?.();
     return { ...executed, skipped: [] };
   }

@@ -186,8 +186,10 @@ export class BlockExecutor {
   }
 
   /** Proposer path. Never throws for a bad candidate: it is skipped and reported. */
-  /** `maxTxBytes` caps the encoded size of the included transactions (blocks must fit the network's frames). */
-  async build(parentRoot: Hash32, env: BlockEnv, candidates: TxCandidates, maxTxBytes = Infinity): Promise<ExecutionOutcome & { skipped: SkippedTx[] }> {
+  /** `maxTxBytes` caps the encoded size of the included transactions (blocks must fit the network's
+   * frames); `maxGas` (at most the block's gas limit) the gas they may use (a proposer's time bound). */
+  async build(parentRoot: Hash32, env: BlockEnv, candidates: TxCandidates, maxTxBytes = Infinity, maxGas = env.gasLimit): Promise<ExecutionOutcome & { skipped: SkippedTx[] }> {
+    const fill = maxGas < env.gasLimit ? maxGas : env.gasLimit;
     await this.resetTo(parentRoot);
     this.startedAt = performance.now();
     const block = this.ethjsBlock(env);
@@ -202,8 +204,8 @@ export class BlockExecutor {
       await this.startBlock(block);
       this.timings.systemCallsMs = performance.now() - system0;
       for (let tx = candidates.next(); tx !== undefined; tx = candidates.next()) {
-        if (env.gasLimit - gasUsed < MIN_TX_GAS) break;
-        if (tx.gasLimit > env.gasLimit - gasUsed) {
+        if (fill - gasUsed < MIN_TX_GAS) break;
+        if (tx.gasLimit > fill - gasUsed) {
           // Does not fit now; a smaller one of another sender still may.
           candidates.rejectLast("exceeds remaining block gas");
           continue;

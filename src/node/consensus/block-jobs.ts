@@ -43,6 +43,8 @@ export interface BlockJobsOptions {
   logger: Logger;
   now: () => number;
   evidence?: EvidencePort;
+  /** Our proposals carry no more gas than this node executes in this many ms (absent: no bound). */
+  maxBuildMs?: number;
 }
 
 export class BlockJobs {
@@ -75,7 +77,7 @@ export class BlockJobs {
         nextValidatorsHash: validatorSetHash(s.nextValidatorSet),
         now,
         evidence,
-      });
+      }, this.o.maxBuildMs === undefined ? {} : { maxExecutionMs: this.o.maxBuildMs });
     });
     if (built === null) {
       this.o.logger.debug("proposal not built: height already decided", { height, round });

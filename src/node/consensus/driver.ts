@@ -10,6 +10,7 @@ import type { ConsensusMessage } from "../../consensus/messages.js";
 import { encodePersistedState } from "../../consensus/signing-record.js";
 import { MemoizingMessageVerifier } from "../../consensus/memo-verifier.js";
 import { ValidatorSet } from "../../consensus/types.js";
+import type { TimeoutConfig } from "../../consensus/timeouts.js";
 import { encodeBlock } from "../../primitives/encoding.js";
 import { BlockJobs } from "./block-jobs.js";
 import { FinalizedImport } from "./finalized-import.js";
@@ -72,7 +73,14 @@ export class ConsensusDriver {
     this.proposerRace = new ProposerRace(o.validators.length, o.transport ? (o.credentialWaitMs ?? CREDENTIAL_WAIT_MS) : 0);
     const { common, chain, producer, candidates, params, logger } = o;
     const crypto = this.crypto;
-    this.jobs = new BlockJobs({ common, chain, producer, candidates, params, crypto, exec: new SerialQueue(), logger, now: this.now, ...(o.evidence ? { evidence: o.evidence } : {}) });
+    // With peers, a proposal must be built and then executed by every validator within the round's
+    // propose timeout: each execution gets at most 40 % of it (a lone validator has no such race).
+    const maxBuildMs = o.transport ? Math.floor(this.timeouts().proposeMs * 0.4) : undefined;
+    this.jobs = new BlockJobs({
+      common, chain, producer, candidates, params, crypto, exec: new SerialQueue(), logger, now: this.now,
+      ...(o.evidence ? { evidence: o.evidence } : {}),
+      ...(maxBuildMs !== undefined ? { maxBuildMs } : {}),
+    });
     this.admission = new MessageAdmission(
       {
         running: () => this.running,
@@ -88,8 +96,12 @@ export class ConsensusDriver {
     this.imports = new FinalizedImport(this.jobs, { common, chain, params, crypto, sets, verifier, currentSession: () => this.session });
   }
 
+  private timeouts(): TimeoutConfig {
+    return this.o.timeouts ?? (this.o.transport ? NETWORK_TIMEOUTS : NODE_TIMEOUTS);
+  }
+
   async start(): Promise<void> {
-    const timeouts = this.o.timeouts ?? (this.o.transport ? NETWORK_TIMEOUTS : NODE_TIMEOUTS);
+    const timeouts = this.timeouts();
     // Well inside the propose timeout, so that a fallback block still reaches the others in round.
     this.fallbackMs = Math.floor(timeouts.proposeMs * 0.4);
     const startSet = await this.sets.setFor(Number(this.o.chain.head.header.number) + 1);

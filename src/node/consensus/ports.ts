@@ -2,7 +2,7 @@
 // and BlockProducer satisfy them structurally (see node.ts); the driver tests use in-memory fakes.
 import type { Common } from "@ethereumjs/common";
 import type { ProposalFields } from "../../chain/block-builder.js";
-import type { CandidateSource, ProducedBlock } from "../../chain/block-producer.js";
+import type { CandidateSource, ProduceLimits, ProducedBlock } from "../../chain/block-producer.js";
 import type { CommitOrigin } from "../../chain/chain.js";
 import type { ValidatorKeys } from "../../chain/validator-keys.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
@@ -53,7 +53,7 @@ export interface SigningRecords {
 
 /** select -> build -> execute -> commit (chain/block-producer.ts BlockProducer). */
 export interface BlockPipelinePort {
-  produce(fields: ProposalFields): Promise<ProducedBlock>;
+  produce(fields: ProposalFields, limits?: ProduceLimits): Promise<ProducedBlock>;
   validate(block: Block, nowSeconds: bigint, maxFutureSeconds?: bigint): Promise<ProducedBlock>;
   commit(produced: ProducedBlock, certificateBytes: Uint8Array | undefined, origin: CommitOrigin): Promise<void>;
 }
