@@ -85,7 +85,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
   const node = await VerityNode.start({
     datadir: resolve(a.datadir),
     genesis,
-    http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts, ...(a.httpApis ? { apis: a.httpApis } : {}) },
+    http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts, ...(a.httpApis ? { apis: a.httpApis } : {}), statusPage: a.statusPage },
     ...(a.ws ? { ws: a.ws } : {}),
     rpc: { ...(a.rpcGasCap !== undefined ? { gasCap: a.rpcGasCap } : {}), ...(a.rpcTxFeeCap !== undefined ? { txFeeCap: a.rpcTxFeeCap } : {}) },
     blockTimeMs: Math.round(blockTime * 1000),
@@ -104,6 +104,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);
+  if (a.statusPage) process.stdout.write(`Status page on ${node.rpcUrl}/status\n\n`);
   if (node.metricsUrl) process.stdout.write(`Metrics on ${node.metricsUrl}/metrics (health: /health, /ready)\n\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
