@@ -81,7 +81,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
   const blockTime = a.blockTime ?? genesis.params.blockTimeSeconds;
   const devAccounts = dev || a.devAccounts ? deriveDevAccounts().map((d) => d.address) : [];
   // Set once the node runs; the node may ask to be stopped (a full disk) through onFatal.
-  const stopper: { shutdown?: (why: string) => void } = {};
+  const stopper: { shutdown?: (why: string) => void; fatal?: boolean } = {};
   const node = await VerityNode.start({
     datadir: resolve(a.datadir),
     genesis,
@@ -95,9 +95,10 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
     ...(a.p2p ? { p2p: a.p2p } : {}),
     ...(a.metrics ? { metrics: a.metrics } : {}),
     disk: { minFreeBytes: a.minFreeDiskMB * 1024 * 1024 },
-    onFatal: (reason) => {
-      logger.error("stopping", { reason });
+    // The node logged what happened and what to do (one line); stop it and exit non-zero.
+    onFatal: () => {
       process.exitCode = 1;
+      stopper.fatal = true;
       stopper.shutdown?.("disk full");
     },
     txpool: a.txpool,
@@ -120,6 +121,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
       });
   };
   stopper.shutdown = shutdown;
+  if (stopper.fatal) shutdown("disk full");
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   watchParent(shutdown);

@@ -26,7 +26,7 @@ import { NodeStakingRpc } from "./staking-rpc.js";
 import { createMetrics, startMetricsServer, type Metrics } from "../metrics/index.js";
 import { nodeHealth } from "./health.js";
 import { reportNodeMetrics } from "./node-metrics.js";
-import { watchDisk, type DiskWatch } from "./disk-watch.js";
+import { DISK_FULL_ACTION, watchDisk, type DiskWatch } from "./disk-watch.js";
 import { NodeConsensusRpc } from "./consensus-rpc.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
@@ -111,6 +111,14 @@ export class VerityNode {
         txpool: txPoolConfigOf(o.txpool ?? {}),
       });
       closers.push(close);
+      // A write that fails on a full disk (a block, a signing record) stops the node: nothing written
+      // after it would reach the disk, and everything committed before it is whole (disk-full.ts).
+      // During the start the failed write itself fails the start.
+      let running = false;
+      store.onDiskFull((e) => {
+        log.error("disk full: stopping the node cleanly", { datadir: o.datadir, error: e.message, action: DISK_FULL_ACTION });
+        if (running) o.onFatal?.(e.message);
+      });
       if (o.keysFromDataDir) checkSigningRecordsHaveKeys(await store.signingRecordNames(), o.validators, o.datadir);
       let disk: DiskWatch | null = null;
       if (o.disk) {
@@ -264,6 +272,7 @@ export class VerityNode {
       closers.push(() => driver.stop());
       network?.attach(driver);
       log.info("JSON-RPC listening", { url: rpc.url });
+      running = true;
       return new VerityNode(chain, pool, rpc.url, rpc.wsUrl, metricsUrl, metrics, closers);
     } catch (e) {
       await closeAll();
