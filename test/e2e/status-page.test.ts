@@ -28,7 +28,65 @@ interface Validator {
 interface BlockConsensus {
   number: string;
   round: number;
-  commit: { round: number; signers: string[] } | null;
+  commit: { round: number; signers: string[]; carried: boolean } | null;
+}
+
+/** The page's figures, read inside the page in one synchronous go (nothing redraws meanwhile). */
+interface PageSnapshot {
+  head: number;
+  headHash: string;
+  finalized: number;
+  validatorCount: number;
+  firstStakeText: string;
+  charted: number[];
+  rounds: number[];
+  rows: Array<{ address: string; stakeWei: string; signed: number }>;
+}
+interface PageElement {
+  dataset: Record<string, string | undefined>;
+  textContent: string | null;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+/** The few DOM names snapshot() uses (the test is compiled without the DOM library). */
+declare const document: { getElementById(id: string): PageElement };
+
+/** Runs in the page (playwright serialises it). */
+function snapshot(): PageSnapshot {
+  const data = (id: string, key = "value") => document.getElementById(id).dataset[key] ?? "";
+  const list = (v: string) => (v === "" ? [] : v.split(",").map(Number));
+  return {
+    head: Number(data("head-number")),
+    headHash: document.getElementById("head-hash").textContent ?? "",
+    finalized: Number(data("finalized-number")),
+    validatorCount: Number(data("validator-count")),
+    firstStakeText: document.getElementById("validators").querySelector("tbody tr td.stake")?.textContent ?? "",
+    charted: list(data("chart-rounds", "blocks")),
+    rounds: list(data("chart-rounds", "rounds")),
+    rows: [...document.getElementById("validators").querySelectorAll("tbody tr")].map((tr) => ({
+      address: tr.dataset.address ?? "",
+      stakeWei: tr.dataset.stakeWei ?? "",
+      signed: Number(tr.dataset.signed),
+    })),
+  };
+}
+
+interface RpcPicture {
+  finalized: number;
+  headHash: string;
+  validators: Validator[];
+  records: BlockConsensus[];
+}
+
+/** What JSON-RPC answers for the same figures. */
+async function rpcPicture(url: string, charted: number[]): Promise<RpcPicture> {
+  const [finalized, latest, validators, records] = await Promise.all([
+    rpcCall<{ number: string }>(url, "eth_getBlockByNumber", ["finalized", false]),
+    rpcCall<{ hash: string }>(url, "eth_getBlockByNumber", ["latest", false]),
+    rpcCall<Validator[]>(url, "verity_getValidators"),
+    Promise.all(charted.map((n) => rpcCall<BlockConsensus>(url, "verity_getBlockConsensus", [`0x${n.toString(16)}`]))),
+  ]);
+  return { finalized: Number(BigInt(finalized.number)), headHash: latest.hash, validators, records };
 }
 
 let net: Localnet;
@@ -76,58 +134,52 @@ describe.skipIf(!hasChromium)("the status page in headless Chromium", () => {
       tab.on("pageerror", (e) => pageErrors.push(e.message));
       await tab.goto(`${url}/status`);
       // Live: the page has drawn three heads, at least two of them pushed by newHeads.
-      // (Polled from here: the page's Content-Security-Policy refuses scripts evaluated into it.)
+      // (Polled from here: the page's Content-Security-Policy refuses the string predicates
+      // waitForFunction evaluates in it.)
       await waitUntil("the page to draw three heads", async () => Number((await tab.getAttribute("body", "data-updates")) ?? 0) >= 3, 30_000, 100);
       const pageHead = async () => Number(await tab.getAttribute("#head-number", "data-value"));
       const first = await pageHead();
       await waitUntil("the page to draw a newer head", async () => (await pageHead()) > first, 15_000, 100);
 
-      // The head moves: catch a moment at which the page and JSON-RPC agree (read around it).
-      let agreed = false;
-      for (let attempt = 0; attempt < 40 && !agreed; attempt++) {
+      // The head moves: take the page's figures in one go (a snapshot) and JSON-RPC's around it, until
+      // no block came in between (the same head before and after, and on the page).
+      let seen: { page: PageSnapshot; rpc: RpcPicture } | null = null;
+      for (let attempt = 0; attempt < 40 && seen === null; attempt++) {
         const before = Number(await blockNumber(url));
-        const shown = await pageHead();
+        const page = await tab.evaluate(snapshot);
+        const rpc = await rpcPicture(url, page.charted);
         const after = Number(await blockNumber(url));
-        agreed = before === after && shown === after;
-        if (!agreed) await new Promise((r) => setTimeout(r, 150));
+        if (before === after && page.head === after) seen = { page, rpc };
+        else await new Promise((r) => setTimeout(r, 150));
       }
-      expect(agreed, "the page's head never equalled eth_blockNumber").toBe(true);
-      const head = await pageHead();
+      expect(seen, "the page's head never equalled eth_blockNumber").not.toBeNull();
+      const { page, rpc } = seen!;
+      const head = page.head;
 
-      // Finality: a committed block is final, so "finalized" is the head the page drew.
-      const finalized = await rpcCall<{ number: string }>(url, "eth_getBlockByNumber", ["finalized", false]);
-      expect(Number(await tab.getAttribute("#finalized-number", "data-value"))).toBeGreaterThanOrEqual(head);
-      expect(Number(BigInt(finalized.number))).toBeGreaterThanOrEqual(head);
-      const hash = (await rpcCall<{ hash: string }>(url, "eth_getBlockByNumber", [`0x${head.toString(16)}`, false])).hash;
-      expect(hash.startsWith((await tab.textContent("#head-hash"))!.slice(0, 10))).toBe(true);
+      // Finality: a committed block is final, so "finalized" is the head.
+      expect(page.finalized).toBe(head);
+      expect(rpc.finalized).toBe(head);
+      expect(rpc.headHash.startsWith(page.headHash.slice(0, 10))).toBe(true);
 
       // Validators: the set and each stake, exactly as verity_getValidators gives them.
-      const validators = await rpcCall<Validator[]>(url, "verity_getValidators");
-      expect(validators.length).toBe(3);
-      expect(Number(await tab.getAttribute("#validator-count", "data-value"))).toBe(validators.length);
-      const trs = tab.locator("#validators tbody tr");
-      const rows: Array<{ address: string; stakeWei: string; signed: number }> = [];
-      for (let i = 0; i < (await trs.count()); i++) {
-        const tr = trs.nth(i);
-        rows.push({ address: (await tr.getAttribute("data-address"))!, stakeWei: (await tr.getAttribute("data-stake-wei"))!, signed: Number(await tr.getAttribute("data-signed")) });
-      }
-      expect(rows.map((r) => r.address)).toEqual(validators.map((v) => v.address));
-      expect(rows.map((r) => BigInt(r.stakeWei))).toEqual(validators.map((v) => BigInt(v.stake)));
-      expect(await tab.textContent("#validators tbody tr td.stake")).toBe("1,000");
+      expect(rpc.validators.length).toBe(3);
+      expect(page.validatorCount).toBe(rpc.validators.length);
+      expect(page.rows.map((r) => r.address)).toEqual(rpc.validators.map((v) => v.address));
+      expect(page.rows.map((r) => BigInt(r.stakeWei))).toEqual(rpc.validators.map((v) => BigInt(v.stake)));
+      expect(page.firstStakeText).toBe("1,000");
 
-      // Rounds chart and participation: the blocks the page charts, re-read through verity_getBlockConsensus.
-      const charted = (await tab.getAttribute("#chart-rounds", "data-blocks"))!.split(",").map(Number);
-      expect(charted.length).toBeGreaterThanOrEqual(3);
-      expect(charted.at(-1)).toBe(head);
-      const records = await Promise.all(charted.map((n) => rpcCall<BlockConsensus>(url, "verity_getBlockConsensus", [`0x${n.toString(16)}`])));
-      const rounds = records.map((c) => (c.commit ? c.commit.round : c.round) + 1);
-      expect((await tab.getAttribute("#chart-rounds", "data-rounds"))!.split(",").map(Number)).toEqual(rounds);
-      for (const row of rows) {
-        const signed = records.filter((c) => c.commit?.signers.some((s) => s.toLowerCase() === row.address.toLowerCase())).length;
+      // Rounds chart and participation: the blocks the page charts, as verity_getBlockConsensus gives them.
+      expect(page.charted.length).toBeGreaterThanOrEqual(3);
+      expect(page.charted.at(-1)).toBe(head);
+      expect(page.rounds).toEqual(rpc.records.map((c) => (c.commit ? c.commit.round : c.round) + 1));
+      for (const row of page.rows) {
+        const signed = rpc.records.filter((c) => c.commit?.signers.some((s) => s.toLowerCase() === row.address.toLowerCase())).length;
         expect(row.signed, `precommits of ${row.address}`).toBe(signed);
       }
-      // Every charted block has its certificate, of more than half of three equal stakes at least.
-      for (const c of records) expect(c.commit?.signers.length ?? 0, `signers of block ${c.number}`).toBeGreaterThanOrEqual(2);
+      // Every charted block has its certificate, of more than half of three equal stakes at least;
+      // all but the head's are the ones the next block carries.
+      for (const c of rpc.records) expect(c.commit?.signers.length ?? 0, `signers of block ${c.number}`).toBeGreaterThanOrEqual(2);
+      expect(rpc.records.slice(0, -1).every((c) => c.commit?.carried)).toBe(true);
       expect(await tab.locator("#chart-rounds canvas").count()).toBe(1);
       expect(await tab.locator("#chart-timeouts canvas").count()).toBe(1);
 

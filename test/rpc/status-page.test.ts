@@ -11,6 +11,7 @@ import { isLoopback, parseCli, type StartArgs } from "../../src/cli/args.js";
 import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
 import { devValidatorKeys } from "../../src/chain/validator-keys.js";
 import { HeightTimeouts } from "../../src/node/consensus/height-timeouts.js";
+import { certificateSigners } from "../helpers/localnet.js";
 import { startFixtureServer, type FixtureServer } from "../helpers/rpc-client.js";
 import { startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 import { transfer1559 } from "../helpers/txs.js";
@@ -93,10 +94,23 @@ describe("verity_getBlockConsensus", () => {
       if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.code });
       return body.result as T;
     };
+    type Consensus = { number: string; hash: string; round: number; proposer: string; commit: { round: number; signers: string[]; carried: boolean }; timeouts: Record<string, number> };
+    const mineOne = async (nonce: bigint) => {
+      const before = await call<string>("eth_blockNumber");
+      await call("eth_sendRawTransaction", [bytesToHex(transfer1559(from!.privateKey, { nonce, to: to!.address }).serialize())]);
+      for (let i = 0; i < 100 && (await call<string>("eth_blockNumber")) === before; i++) await new Promise((r) => setTimeout(r, 100));
+    };
     await call("eth_sendRawTransaction", [raw]);
     for (let i = 0; i < 100 && (await call<string>("eth_blockNumber")) === "0x0"; i++) await new Promise((r) => setTimeout(r, 100));
+    // Block 1 is the head: its certificate is the one this node stored (its first quorum).
+    const asHead = await call<Consensus>("verity_getBlockConsensus", ["0x1"]);
+    expect(asHead.commit.carried).toBe(false);
+    // Once block 2 exists, block 1's certificate is the one block 2 carries.
+    await mineOne(1n);
+    const c = await call<Consensus>("verity_getBlockConsensus", ["0x1"]);
+    expect(c.commit.carried).toBe(true);
+    expect(c.commit.signers.map((s) => s.toLowerCase())).toEqual(await certificateSigners(n.url, 31337n, 1n));
     const block = await call<{ hash: string; miner: string }>("eth_getBlockByNumber", ["0x1", false]);
-    const c = await call<{ number: string; hash: string; round: number; proposer: string; commit: { round: number; signers: string[] }; timeouts: Record<string, number> }>("verity_getBlockConsensus", ["0x1"]);
     expect(c.number).toBe("0x1");
     expect(c.hash).toBe(block.hash);
     expect(c.proposer.toLowerCase()).toBe(block.miner.toLowerCase());

@@ -253,9 +253,11 @@ export interface BlockConsensus {
   /** The round its proposal was made in (0: the height's first round). */
   round: number;
   proposer: Address20;
-  /** The commit certificate this node stored with the block: its round and the precommitting
-   * validators (ascending by address); null where the block was committed without one (genesis). */
-  commit: { round: number; signers: Address20[] } | null;
+  /** The block's commit certificate: its round and the precommitting validators (ascending by
+   * address). `carried`: the one the next block carries (with the precommits that came after the
+   * quorum, the same on every node); else (the head) the one this node stored with the block. null
+   * where there is none (genesis). */
+  commit: { round: number; signers: Address20[]; carried: boolean } | null;
   /** Step timeouts that fired at this height on this node, once per round and step; null when this
    * node did not take part in agreeing it (no validator keys, imported by sync, or long ago). */
   timeouts: { propose: number; prevote: number; precommit: number } | null;

@@ -1,5 +1,5 @@
 // verity_getBlockConsensus: how a committed block was agreed (its round, proposer, the validators
-// whose precommits certify it, the step timeouts this node saw at its height). Ethereum's block JSON
+// whose precommits certify it, the step timeouts this node acted on at its height). Ethereum's block JSON
 // has no place for these; the status page charts them.
 import type { BlockSelector, ConsensusInfoSource, RpcBackend } from "../backend/port.js";
 import { UserError } from "../backend/port.js";
@@ -27,7 +27,7 @@ export const verityConsensusMethods: MethodTable = {
       timestamp: quantity(block.header.timestamp),
       round: c.round,
       proposer: checksumAddress(c.proposer),
-      commit: c.commit === null ? null : { round: c.commit.round, signers: c.commit.signers.map((s) => checksumAddress(s)) },
+      commit: c.commit === null ? null : { round: c.commit.round, signers: c.commit.signers.map((s) => checksumAddress(s)), carried: c.commit.carried },
       timeouts: c.timeouts,
     };
   }),

@@ -207,8 +207,13 @@ async function refreshNode(rpc) {
 async function loadBlocks(rpc, head) {
   const from = Math.max(1, head - WINDOW + 1);
   for (const n of state.blocks.keys()) if (n < from) state.blocks.delete(n);
+  // A block read while it was the head has the certificate this node stored (its first quorum);
+  // once a later block carries its certificate, with the late precommits, it is read again.
   const missing = [];
-  for (let n = from; n <= head; n++) if (!state.blocks.has(n)) missing.push(n);
+  for (let n = from; n <= head; n++) {
+    const held = state.blocks.get(n);
+    if (held === undefined || (n < head && held.commit !== null && !held.commit.carried)) missing.push(n);
+  }
   const results = await Promise.all(missing.map((n) => optional(rpc.call("verity_getBlockConsensus", [`0x${n.toString(16)}`]))));
   results.forEach((r, i) => {
     if (r !== null) state.blocks.set(missing[i], r);
