@@ -159,4 +159,11 @@ export default tseslint.config(
     },
   },
   ...importRules,
+  // The status page's module runs in the browser (src/rpc/status-page.ts serves it).
+  {
+    files: ["src/rpc/status-page/**/*.js"],
+    languageOptions: {
+      globals: { window: "readonly", document: "readonly", location: "readonly", WebSocket: "readonly", setTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly" },
+    },
+  },
 );

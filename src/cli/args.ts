@@ -31,6 +31,8 @@ Flags for start (each is also a key of the --config file and a VERITY_* variable
   --http.vhosts LIST       comma-separated Host names accepted, or * (default localhost,127.0.0.1)
   --http.api LIST          namespaces served over HTTP: eth,net,web3,debug,txpool,personal (default: all)
                            (the HTTP port also accepts WebSocket upgrades, as anvil does)
+  --status                 serve the status page at /status on the JSON-RPC port even when --http.addr is
+                           not loopback (on loopback it is always served: http://127.0.0.1:8545/status)
   --ws                     also serve JSON-RPC over WebSocket on a port of its own
   --ws.addr ADDR           WebSocket listen address (default 127.0.0.1)
   --ws.port PORT           WebSocket port (default 8546)
@@ -91,6 +93,8 @@ export interface StartArgs {
   corsDomains: string[];
   vhosts: string[];
   httpApis?: string[];
+  /** The status page at /status on the HTTP port: --status, or --http.addr on loopback. */
+  statusPage: boolean;
   ws?: { host: string; port: number; apis?: string[] };
   rpcGasCap?: bigint;
   rpcTxFeeCap?: bigint;
@@ -193,6 +197,12 @@ function txpoolFlags(values: Partial<Record<`txpool.${string}`, string>>): Parti
   return out;
 }
 
+/** Whether a listen address only accepts connections from this machine. */
+export function isLoopback(addr: string): boolean {
+  const a = addr.toLowerCase();
+  return a === "localhost" || a === "::1" || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(a);
+}
+
 function list(v: string): string[] {
   return v.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
@@ -214,6 +224,7 @@ export function parseCli(argv: string[]): CliArgs {
       "http.vhosts": { type: "string" },
       "http.api": { type: "string" },
       ws: { type: "boolean" },
+      status: { type: "boolean" },
       "ws.addr": { type: "string" },
       "ws.port": { type: "string" },
       "ws.api": { type: "string" },
@@ -301,17 +312,19 @@ export function parseCli(argv: string[]): CliArgs {
   if (!values.ws && wsFlags.some((f) => values[f] !== undefined)) throw new UsageError("--ws.addr, --ws.port and --ws.api need --ws");
   if (!values.metrics && (values["metrics.addr"] !== undefined || values["metrics.port"] !== undefined))
     throw new UsageError("--metrics.addr and --metrics.port need --metrics");
+  const httpAddr = values["http.addr"] ?? "127.0.0.1";
   return {
     command: "start",
     datadir: values.datadir ?? ".verity/dev",
     minFreeDiskMB: positiveInt(values["datadir.minfreedisk"] ?? "256", "--datadir.minfreedisk", 1 << 30, true),
     ...(values.genesis ? { genesisFile: values.genesis } : {}),
     ...(chainId !== undefined ? { chainId } : {}),
-    httpAddr: values["http.addr"] ?? "127.0.0.1",
+    httpAddr,
     httpPort: positiveInt(values["http.port"] ?? "8545", "--http.port", 65535, true),
     corsDomains: list(values["http.corsdomain"] ?? "*"),
     vhosts: list(values["http.vhosts"] ?? "localhost,127.0.0.1"),
     ...(values["http.api"] !== undefined ? { httpApis: list(values["http.api"]) } : {}),
+    statusPage: values.status === true || isLoopback(httpAddr),
     ...(values.ws
       ? {
           ws: {

@@ -31,6 +31,7 @@ export function startArgsToToml(a: StartArgs): string {
     log: { format: a.logFormat },
     "password-file": opt("password-file", a.passwordFile),
     http: { addr: a.httpAddr, port: a.httpPort, corsdomain: a.corsDomains, vhosts: a.vhosts, api: opt("http.api", a.httpApis) },
+    status: a.statusPage,
     ws: a.ws ? { enabled: true, addr: a.ws.host, port: a.ws.port, api: opt("ws.api", a.ws.apis) } : { enabled: false },
     rpc: { gascap: opt("rpc.gascap", a.rpcGasCap !== undefined ? int(a.rpcGasCap) : undefined), txfeecap: opt("rpc.txfeecap", a.rpcTxFeeCap !== undefined ? weiToEther(a.rpcTxFeeCap) : undefined) },
     metrics: a.metrics ? { enabled: true, addr: a.metrics.host, port: a.metrics.port } : { enabled: false },

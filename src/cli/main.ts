@@ -81,11 +81,11 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
   const blockTime = a.blockTime ?? genesis.params.blockTimeSeconds;
   const devAccounts = dev || a.devAccounts ? deriveDevAccounts().map((d) => d.address) : [];
   // Set once the node runs; the node may ask to be stopped (a full disk) through onFatal.
-  const stopper: { shutdown?: (why: string) => void } = {};
+  const stopper: { shutdown?: (why: string) => void; fatal?: boolean } = {};
   const node = await VerityNode.start({
     datadir: resolve(a.datadir),
     genesis,
-    http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts, ...(a.httpApis ? { apis: a.httpApis } : {}) },
+    http: { host: a.httpAddr, port: a.httpPort, corsDomains: a.corsDomains, vhosts: a.vhosts, ...(a.httpApis ? { apis: a.httpApis } : {}), statusPage: a.statusPage },
     ...(a.ws ? { ws: a.ws } : {}),
     rpc: { ...(a.rpcGasCap !== undefined ? { gasCap: a.rpcGasCap } : {}), ...(a.rpcTxFeeCap !== undefined ? { txFeeCap: a.rpcTxFeeCap } : {}) },
     blockTimeMs: Math.round(blockTime * 1000),
@@ -95,15 +95,17 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
     ...(a.p2p ? { p2p: a.p2p } : {}),
     ...(a.metrics ? { metrics: a.metrics } : {}),
     disk: { minFreeBytes: a.minFreeDiskMB * 1024 * 1024 },
-    onFatal: (reason) => {
-      logger.error("stopping", { reason });
+    // The node logged what happened and what to do (one line); stop it and exit non-zero.
+    onFatal: () => {
       process.exitCode = 1;
+      stopper.fatal = true;
       stopper.shutdown?.("disk full");
     },
     txpool: a.txpool,
     logger,
   });
   printBanner(genesis, source, node.wsUrl ? `${node.rpcUrl} (WebSocket: ${node.wsUrl})` : node.rpcUrl, dev || a.devAccounts, blockTime);
+  if (a.statusPage) process.stdout.write(`Status page on ${node.rpcUrl}/status\n\n`);
   if (node.metricsUrl) process.stdout.write(`Metrics on ${node.metricsUrl}/metrics (health: /health, /ready)\n\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -119,6 +121,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
       });
   };
   stopper.shutdown = shutdown;
+  if (stopper.fatal) shutdown("disk full");
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   watchParent(shutdown);

@@ -4,6 +4,9 @@
 import { statfs } from "node:fs/promises";
 import type { Logger } from "../util/logger.js";
 
+/** What the operator does about a full disk: the one line logged when the node stops on it says so. */
+export const DISK_FULL_ACTION = "free space on that disk (or move the data dir to a larger one), then start the node again: it resumes from its last committed block";
+
 export interface DiskWatchOptions {
   datadir: string;
   /** Stop below this many free bytes (0: never stop). */
@@ -37,7 +40,7 @@ export async function watchDisk(o: DiskWatchOptions): Promise<DiskWatch> {
     if (o.stopBelowBytes > 0 && free < o.stopBelowBytes) {
       if (!full) {
         full = true;
-        o.logger.error("disk full: stopping the node cleanly", fields);
+        o.logger.error("disk full: stopping the node cleanly", { ...fields, action: DISK_FULL_ACTION });
         o.onFull(`the disk holding ${o.datadir} has ${fields.freeMB} MB free, less than --datadir.minfreedisk ${fields.minFreeMB} MB`);
       }
     } else if (free < o.warnBelowBytes) {

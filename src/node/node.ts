@@ -26,7 +26,8 @@ import { NodeStakingRpc } from "./staking-rpc.js";
 import { createMetrics, startMetricsServer, type Metrics } from "../metrics/index.js";
 import { nodeHealth } from "./health.js";
 import { reportNodeMetrics } from "./node-metrics.js";
-import { watchDisk, type DiskWatch } from "./disk-watch.js";
+import { DISK_FULL_ACTION, watchDisk, type DiskWatch } from "./disk-watch.js";
+import { NodeConsensusRpc } from "./consensus-rpc.js";
 
 export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}/node${process.versions.node}`;
 
@@ -34,7 +35,8 @@ export interface NodeOptions {
   datadir: string;
   genesis: Genesis;
   /** apis: --http.api namespaces (undefined: all). */
-  http: { host: string; port: number; corsDomains: string[]; vhosts: string[]; apis?: string[] };
+  /** statusPage: serve the status page at /status (the CLI's --status, on by default on loopback). */
+  http: { host: string; port: number; corsDomains: string[]; vhosts: string[]; apis?: string[]; statusPage?: boolean };
   /** --ws: a WebSocket listener of its own (the HTTP port upgrades WebSockets regardless). */
   ws?: { host: string; port: number; apis?: string[] };
   /** --rpc.gascap (gas for eth_call/estimateGas, at most 2^24) and --rpc.txfeecap (wei; 0 = none). */
@@ -109,6 +111,14 @@ export class VerityNode {
         txpool: txPoolConfigOf(o.txpool ?? {}),
       });
       closers.push(close);
+      // A write that fails on a full disk (a block, a signing record) stops the node: nothing written
+      // after it would reach the disk, and everything committed before it is whole (disk-full.ts).
+      // During the start the failed write itself fails the start.
+      let running = false;
+      store.onDiskFull((e) => {
+        log.error("disk full: stopping the node cleanly", { datadir: o.datadir, error: e.message, action: DISK_FULL_ACTION });
+        if (running) o.onFatal?.(e.message);
+      });
       if (o.keysFromDataDir) checkSigningRecordsHaveKeys(await store.signingRecordNames(), o.validators, o.datadir);
       let disk: DiskWatch | null = null;
       if (o.disk) {
@@ -221,6 +231,7 @@ export class VerityNode {
         // 1 gwei, or --txpool.pricelimit if higher: a suggested tip the pool refuses helps no wallet.
         minSuggestedTip: pool.config.minTip > 1_000_000_000n ? pool.config.minTip : 1_000_000_000n,
         staking: new NodeStakingRpc(chain, new StakeLedgerReader(views), new VestingReader(views), evidence, log.child("staking")),
+        consensus: new NodeConsensusRpc(chain, driver.heightTimeouts),
       });
       // Transactions that become executable, from RPC, gossip or pool upkeep, reach pending-transaction
       // filters and subscriptions.
@@ -238,6 +249,7 @@ export class VerityNode {
         logger: log.child("rpc"),
         metrics,
         health,
+        ...(o.http.statusPage ? { statusPage: true } : {}),
       });
       closers.push(() => rpc.close());
       let metricsUrl: string | null = null;
@@ -260,6 +272,7 @@ export class VerityNode {
       closers.push(() => driver.stop());
       network?.attach(driver);
       log.info("JSON-RPC listening", { url: rpc.url });
+      running = true;
       return new VerityNode(chain, pool, rpc.url, rpc.wsUrl, metricsUrl, metrics, closers);
     } catch (e) {
       await closeAll();

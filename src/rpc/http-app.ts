@@ -10,8 +10,9 @@ import type { RpcBackend } from "./backend/port.js";
 import { handleBody, type DispatchOptions } from "./dispatch.js";
 import { ErrorCode } from "./errors.js";
 import { quantity } from "./hex.js";
-import { allowedOrigin, hostAllowed, preflightHeaders } from "./http-guards.js";
+import { allowedOrigin, hostAllowed, preflightHeaders, sameOrigin } from "./http-guards.js";
 import type { RpcLogger } from "./logger.js";
+import { serveStatusPage } from "./status-page.js";
 import { serveWebSocket, type WebSocketOptions } from "./ws.js";
 import { probeResponse, type HealthSource } from "../metrics/index.js";
 
@@ -31,6 +32,8 @@ export interface AppOptions {
   extend?: (app: FastifyInstance, dispatch: DispatchOptions) => Promise<void> | void;
   /** GET /health (liveness) and GET /ready (readiness, 503 with the reasons) for probes. */
   health?: HealthSource;
+  /** GET /status: the node's status page (status-page.ts). */
+  statusPage?: boolean;
 }
 
 function jsonRpcError(code: number, message: string): string {
@@ -65,7 +68,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (!hostAllowed(vhosts, request.headers.host)) return refuse("invalid host specified\n");
     const origin = allowedOrigin(corsDomains, request.headers.origin);
     // Browsers do not apply CORS to WebSockets: the server must refuse foreign pages itself.
-    if (upgrade && request.headers.origin !== undefined && origin === null) return refuse("origin not allowed\n");
+    // The node's own status page (same origin) may always open one.
+    if (upgrade && request.headers.origin !== undefined && origin === null && !(o.statusPage && sameOrigin(request.headers.origin, request.headers.host)))
+      return refuse("origin not allowed\n");
     if (request.method === "OPTIONS") {
       if (origin !== null) {
         const requested = request.headers["access-control-request-headers"];
@@ -118,6 +123,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       });
     }
   }
+
+  if (o.statusPage) serveStatusPage(app);
 
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).type("text/plain").send("not found: JSON-RPC is served at /\n"));
 

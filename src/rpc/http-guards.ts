@@ -42,3 +42,12 @@ export function hostAllowed(vhosts: readonly string[] | undefined, hostHeader: s
   if (isIP(name) !== 0) return true;
   return vhosts.some((vhost) => vhost.toLowerCase() === name);
 }
+
+/**
+ * Whether a page's Origin is the listener it connects to (http://<the Host header>): the node's own
+ * status page, which may open a WebSocket to its port whatever --http.corsdomain allows other pages.
+ */
+export function sameOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
+  if (origin === undefined || hostHeader === undefined) return false;
+  return origin.toLowerCase() === `http://${hostHeader.toLowerCase()}`;
+}

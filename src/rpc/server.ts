@@ -61,6 +61,8 @@ export interface RpcServerOptions {
   metrics?: Metrics | null;
   /** Serves GET /health and GET /ready on the HTTP listeners (absent: those paths are not found). */
   health?: HealthSource;
+  /** Serves the status page at GET /status on the HTTP listener (see status-page.ts). */
+  statusPage?: boolean;
 }
 
 export interface RpcServer {
@@ -107,7 +109,12 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     for (const app of apps.splice(0).reverse()) await app.close();
   };
   try {
-    const httpApp = await buildApp({ ...shared, ws: options.wsOnHttpPort === false ? null : ws, ...(options.extend ? { extend: options.extend } : {}) });
+    const httpApp = await buildApp({
+      ...shared,
+      ws: options.wsOnHttpPort === false ? null : ws,
+      ...(options.extend ? { extend: options.extend } : {}),
+      ...(options.statusPage ? { statusPage: true } : {}),
+    });
     apps.push(httpApp);
     await httpApp.listen({ host: options.host, port: options.port });
     const url = `http://${urlHost(options.host)}:${boundPort(httpApp, options.port)}`;
@@ -119,7 +126,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       await wsApp.listen({ host: options.ws.host, port: options.ws.port });
       wsUrl = `ws://${urlHost(options.ws.host)}:${boundPort(wsApp, options.ws.port)}`;
     }
-    logger.info("JSON-RPC server listening", { url, wsUrl, cors: options.corsDomains, vhosts: options.vhosts ?? ["*"] });
+    logger.info("JSON-RPC server listening", { url, wsUrl, cors: options.corsDomains, vhosts: options.vhosts ?? ["*"], ...(options.statusPage ? { statusPage: `${url}/status` } : {}) });
     return { url, wsUrl, close: closeAll };
   } catch (err) {
     await closeAll();

@@ -9,6 +9,7 @@ import { StateNodeDB } from "./state-db.js";
 import { asPlainBytes } from "./bytes.js";
 import { checkAfterOpen, checkBeforeOpen, damagedRead } from "./integrity.js";
 import { readFileIfExists, writeFileDurably } from "./durable-file.js";
+import { DiskFullError, isDiskFull } from "./disk-full.js";
 import {
   FORMAT_VERSION_KEY,
   GENESIS_KEY,
@@ -56,6 +57,9 @@ type BatchOp = { type: "put"; key: Uint8Array; value: Uint8Array };
 
 export class ChainStore {
   readonly stateDb: StateNodeDB;
+  /** Told once, when the first write fails on a full disk (the node stops on it). */
+  private diskFullListener: ((e: DiskFullError) => void) | null = null;
+  private diskFull: DiskFullError | null = null;
 
   private constructor(
     private readonly db: Level,
@@ -109,6 +113,27 @@ export class ChainStore {
     await this.db.close();
   }
 
+  /** Calls `listener` once when a write fails because the disk is full (see disk-full.ts). */
+  onDiskFull(listener: (e: DiskFullError) => void): void {
+    this.diskFullListener = listener;
+    if (this.diskFull !== null) listener(this.diskFull);
+  }
+
+  /** Runs a write; one that fails on a full disk becomes a DiskFullError naming what was written. */
+  private async write<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      const full = new DiskFullError(`${what} failed: the disk holding ${this.dir} is full (${(e as Error).message})`, { cause: e });
+      if (this.diskFull === null) {
+        this.diskFull = full;
+        this.diskFullListener?.(full);
+      }
+      throw full;
+    }
+  }
+
   private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     try {
       return asPlainBytes(await this.db.get(key));
@@ -143,7 +168,7 @@ export class ChainStore {
     return this.get(metaKey(name));
   }
   async putMeta(name: string, value: Uint8Array): Promise<void> {
-    await this.db.put(metaKey(name), value, { sync: true });
+    await this.write(`writing ${name}`, () => this.db.put(metaKey(name), value, { sync: true }));
   }
   async getSigningRecord(name: string): Promise<Uint8Array | undefined> {
     return this.get(signingKey(name));
@@ -168,8 +193,10 @@ export class ChainStore {
    * again what it signed before.
    */
   async putSigningRecord(name: string, value: Uint8Array): Promise<void> {
-    await this.db.put(signingKey(name), value, { sync: true });
-    await writeFileDurably(this.signingRecordPath(name), value);
+    await this.write(`recording what ${name} signs`, async () => {
+      await this.db.put(signingKey(name), value, { sync: true });
+      await writeFileDurably(this.signingRecordPath(name), value);
+    });
   }
 
   /** Where a signing record's file copy lives. */
@@ -198,7 +225,7 @@ export class ChainStore {
     if (rec.isGenesis) ops.push({ type: "put", key: GENESIS_KEY, value: rec.hash });
     ops.push({ type: "put", key: HEAD_KEY, value: rec.hash });
     try {
-      await this.db.batch(ops, { sync: true });
+      await this.write(`writing block ${rec.number}`, () => this.db.batch(ops, { sync: true }));
     } catch (e) {
       this.stateDb.releaseCommitted(nodes, false);
       throw e;

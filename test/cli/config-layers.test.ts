@@ -55,6 +55,7 @@ log-level = "info,consensus=debug"
 password-file = "/srv/password"
 bootnodes = ["/ip4/10.0.0.2/tcp/30400"]
 maxpeers = 7
+status = true
 
 [log]
 format = "json"
@@ -130,6 +131,7 @@ describe("--config FILE", () => {
       corsDomains: ["https://app.example"],
       vhosts: ["node.example", "localhost"],
       httpApis: ["eth", "net"],
+      statusPage: true,
       ws: { host: "0.0.0.0", port: 9546, apis: ["eth"] },
       rpcGasCap: 1_000_000n,
       rpcTxFeeCap: 250_000_000_000_000_000n,

@@ -17,6 +17,7 @@ import { signingMethods } from "../../src/rpc/methods/signing.js";
 import { subscriptionMethods } from "../../src/rpc/methods/subscribe.js";
 import { txpoolMethods } from "../../src/rpc/methods/txpool.js";
 import { verityMethods } from "../../src/rpc/methods/verity.js";
+import { verityConsensusMethods } from "../../src/rpc/methods/verity-consensus.js";
 import { web3Methods } from "../../src/rpc/methods/web3.js";
 import { DEV, RpcClient, startRpcTestNode, type RpcTestNode } from "../helpers/rpc-node.js";
 import { FuzzTally, fuzzParams } from "./budget.js";
@@ -26,7 +27,7 @@ import { mutatedValid, targeted } from "./rpc-valid-params.js";
 const TABLES = [
   web3Methods, netMethods, ethChainMethods, ethStateMethods, ethBlockMethods, ethLogMethods, ethNodeMethods, ethStorageMethods,
   signingMethods, debugRawMethods, filterMethods, subscriptionMethods, ethProofMethods, debugTraceMethods, accessListMethods,
-  txpoolMethods, verityMethods,
+  txpoolMethods, verityMethods, verityConsensusMethods,
 ];
 const METHODS = TABLES.flatMap((t) => Object.entries(t).map(([name, m]) => ({ name, arity: m.params.length })));
 

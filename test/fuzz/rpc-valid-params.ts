@@ -69,6 +69,7 @@ export function validParams(method: string, c: ChainValues): unknown[] {
     verity_getValidators: ["0x0", "latest"],
     verity_getStakingPositions: [a, "latest"],
     verity_getSupply: ["latest"],
+    verity_getBlockConsensus: ["0x1"],
   };
   return table[method] ?? [];
 }

@@ -23,6 +23,7 @@ import { MessageAdmission } from "./message-admission.js";
 import { CREDENTIAL_WAIT_MS, NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 import type { DriverOptions, FinalizedOutcome, MessageVerdict, ValidatorSets } from "./ports.js";
 import { SerialQueue } from "./serial.js";
+import { HeightTimeouts } from "./height-timeouts.js";
 
 export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 
@@ -55,6 +56,8 @@ export class ConsensusDriver {
   private readonly jobs: BlockJobs;
   private readonly admission: MessageAdmission;
   private readonly imports: FinalizedImport;
+  /** Step timeouts per recent height (the status page's chart, verity_getBlockConsensus). */
+  readonly heightTimeouts = new HeightTimeouts();
 
   constructor(private readonly o: DriverOptions) {
     this.now = o.now ?? Date.now;
@@ -221,6 +224,7 @@ export class ConsensusDriver {
     this.startedHeight = s.height;
     this.waitingForWork = false;
     s.startedAt = Math.min(startedAt, this.now());
+    if (this.engines.length > 0) this.heightTimeouts.began(s.height);
     const event: ConsensusEvent = { type: "StartHeight", height: s.height, validatorSet: s.validatorSet, seed: s.info.seed, previousCommit: s.info.previousCommit };
     for (const e of this.engines) this.dispatch(e, event);
   }
@@ -237,10 +241,20 @@ export class ConsensusDriver {
     e.queue = e.queue
       .then(async () => {
         if (!this.running) return;
+        if (event.type === "TimeoutFired") this.noteTimeout(e, event);
         for (const action of e.engine.handle(event)) await this.perform(e, action);
         if (e.engine.evidence.size > 0) this.reportEvidence(e);
       })
       .catch((err: Error) => this.o.logger.error("consensus step failed", { validator: e.id, event: event.type, error: err }));
+  }
+
+  /**
+   * Records a timeout the engine will act on (engine.ts onTimeout: its height undecided, its round
+   * current, and for propose and prevote its step current); a timer outlived by its step is not one.
+   */
+  private noteTimeout(e: LocalEngine, t: Extract<ConsensusEvent, { type: "TimeoutFired" }>): void {
+    const s = e.engine.status;
+    if (s.height === t.height && !s.decided && s.round === t.round && (t.step === "precommit" || s.step === t.step)) this.heightTimeouts.timedOut(t.height, t.round, t.step);
   }
 
   /** Equivocations our engine saw go to the evidence pool, for our next proposals. */

@@ -14,7 +14,7 @@ import { nextBaseFee } from "../../primitives/fees.js";
 import type { Block, Hash32 } from "../../primitives/types.js";
 import { CallExecutor, EstimateGasError } from "../../evm/call.js";
 import type { BlockEnv } from "../../evm/executor.js";
-import type { BlockProducerInfo, BlockSelector, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, StakingSource, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
+import type { BlockProducerInfo, BlockSelector, ConsensusInfoSource, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, StakingSource, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
 import type { CallRequest, CallResult } from "../../evm/types.js";
 import { UserError } from "./port.js";
 import { silentLogger, type Logger } from "../../util/logger.js";
@@ -50,6 +50,8 @@ export interface BackendDeps {
   producer?: BlockProducerInfo;
   /** The staking layer, for verity_*; absent: those methods are not served. */
   staking?: StakingSource;
+  /** Rounds, certificates and timeouts of committed blocks, for verity_getBlockConsensus. */
+  consensus?: ConsensusInfoSource;
   logger?: Logger;
 }
 
@@ -62,6 +64,7 @@ export class NodeRpcBackend implements RpcBackend {
   readonly txpool?: TxPoolSource;
   readonly producer?: BlockProducerInfo;
   readonly staking?: StakingSource;
+  readonly consensus?: ConsensusInfoSource;
   readonly signer?: DevSigner;
 
   constructor(private readonly d: BackendDeps) {
@@ -74,6 +77,7 @@ export class NodeRpcBackend implements RpcBackend {
     if (d.txpool) this.txpool = poolSource(d.txpool);
     if (d.producer) this.producer = d.producer;
     if (d.staking) this.staking = d.staking;
+    if (d.consensus) this.consensus = d.consensus;
     if (d.devAccounts.length > 0) this.signer = new NodeDevSigner(d.devAccounts, d.chain.common, this);
   }
 

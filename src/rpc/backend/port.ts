@@ -248,6 +248,26 @@ export interface StakingSource {
   vesting(block: Block, account: Address20): Promise<VestingStatus | null>;
 }
 
+/** How a committed block was agreed, as this node holds it (verity_getBlockConsensus). */
+export interface BlockConsensus {
+  /** The round its proposal was made in (0: the height's first round). */
+  round: number;
+  proposer: Address20;
+  /** The block's commit certificate: its round and the precommitting validators (ascending by
+   * address). `carried`: the one the next block carries (with the precommits that came after the
+   * quorum, the same on every node); else (the head) the one this node stored with the block. null
+   * where there is none (genesis). */
+  commit: { round: number; signers: Address20[]; carried: boolean } | null;
+  /** Step timeouts that fired at this height on this node, once per round and step; null when this
+   * node did not take part in agreeing it (no validator keys, imported by sync, or long ago). */
+  timeouts: { propose: number; prevote: number; precommit: number } | null;
+}
+
+/** The consensus layer's record of committed blocks, over JSON-RPC (verity_getBlockConsensus). */
+export interface ConsensusInfoSource {
+  blockConsensus(block: Block): Promise<BlockConsensus>;
+}
+
 export interface RpcBackend {
   readonly chainId: bigint;
   readonly clientVersion: string;
@@ -288,6 +308,7 @@ export interface RpcBackend {
   readonly txpool?: TxPoolSource;
   readonly producer?: BlockProducerInfo;
   readonly staking?: StakingSource;
+  readonly consensus?: ConsensusInfoSource;
   /** Absent on a node without unlocked accounts: signing methods then explain that. */
   readonly signer?: DevSigner;
 }

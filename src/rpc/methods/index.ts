@@ -16,6 +16,7 @@ import { signingMethods } from "./signing.js";
 import { subscriptionMethods } from "./subscribe.js";
 import { txpoolMethods } from "./txpool.js";
 import { verityMethods } from "./verity.js";
+import { verityConsensusMethods } from "./verity-consensus.js";
 import type { MethodTable } from "./types.js";
 import { web3Methods } from "./web3.js";
 
@@ -47,6 +48,7 @@ export function methodsFor(backend: RpcBackend): MethodTable {
   if (backend.tracing) tables.push(debugTraceMethods, accessListMethods);
   if (backend.txpool) tables.push(txpoolMethods);
   if (backend.staking) tables.push(verityMethods);
+  if (backend.consensus) tables.push(verityConsensusMethods);
   return mergeMethodTables(...tables);
 }
 
