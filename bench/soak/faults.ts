@@ -129,3 +129,22 @@ export async function applyFault(c: SoakCluster, f: PlannedFault, hooks: FaultHo
     }
   }
 }
+
+/**
+ * Blocks per second a wiped validator is held to while it syncs back from genesis. Measured with
+ * bench/sync/sync-rate.ts (4 validators' chain, 8 transfers a block, a fresh `verity start` syncing
+ * 1,000 blocks): 19-24 blocks/s on this 2-core machine at load average 6-13, CPU-bound (about 40 % in
+ * ECVRF verification, 20 % in EVM execution and the trie). In the soak the same cores also run four
+ * other nodes, the load and the watcher, so the bound assumes half that.
+ */
+export const WIPE_SYNC_BLOCKS_PER_SECOND = 10;
+
+/**
+ * How long a heal may take to be followed by progress and catch-up. A wiped validator first syncs
+ * every block back: its bound grows with the chain, `blocksBehind` / `syncBlocksPerSecond` on top of
+ * the bound every other kind gets (a fixed bound failed honest wipes once the chain passed ~1,000
+ * heights, and would pass any wipe early in a run).
+ */
+export function recoveryBoundMs(kind: FaultKind, baseMs: number, blocksBehind: number, syncBlocksPerSecond = WIPE_SYNC_BLOCKS_PER_SECOND): number {
+  return kind === "wipe" ? baseMs + Math.ceil((Math.max(0, blocksBehind) / syncBlocksPerSecond) * 1000) : baseMs;
+}

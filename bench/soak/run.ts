@@ -9,7 +9,7 @@ import { fundSenders, signLoad } from "../harness/load-txs.js";
 import { RpcClient } from "../harness/rpc.js";
 import { ChainWatch, type BlockSample, type HeadSample, type Violation } from "./chain-watch.js";
 import { SoakCluster } from "./cluster.js";
-import { applyFault, planFaults, seededRandom, withinF, type FaultKind } from "./faults.js";
+import { applyFault, planFaults, recoveryBoundMs, seededRandom, withinF, WIPE_SYNC_BLOCKS_PER_SECOND, type FaultKind } from "./faults.js";
 import { SigningCheck, type SignedPosition } from "./signing-check.js";
 import { SteadyLoad } from "./steady-load.js";
 import { checkTransactions, type TxOutcome } from "./tx-check.js";
@@ -25,8 +25,10 @@ export interface SoakOptions {
   /** Faults are held this long (ms, drawn uniformly in the range). */
   readonly holdMs: readonly [number, number];
   readonly gapMs: readonly [number, number];
-  /** A heal must be followed by progress and catch-up within this long. */
+  /** A heal must be followed by progress and catch-up within this long (a wipe: plus its sync, see recoveryBoundMs). */
   readonly recoveryBoundMs: number;
+  /** Blocks/s a wiped validator must sync back at (default WIPE_SYNC_BLOCKS_PER_SECOND). */
+  readonly syncBlocksPerSecond?: number;
   readonly rssLimitMiB: number;
   /** After the load stops, accepted transactions get this long to be included. */
   readonly drainMs: number;
@@ -47,6 +49,8 @@ export interface FaultRecord {
   /** Null when the network had not recovered within twice the bound. */
   readonly recoveredMs: number | null;
   readonly recoverySeconds: number | null;
+  /** The recovery bound this fault was held to (a wipe's grows with the blocks it syncs back). */
+  readonly boundSeconds: number;
   readonly heightAtStart: number;
   readonly heightAtHeal: number;
   readonly heightAtRecovery: number | null;
@@ -86,6 +90,7 @@ const RSS_EVERY_MS = 5_000;
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   if (o.validators < 4) throw new Error(`--validators must be at least 4 (f = floor((N-1)/3) must be at least 1 for a fault to be within f), got ${o.validators}`);
   const f = Math.floor((o.validators - 1) / 3);
+  const syncRate = o.syncBlocksPerSecond ?? WIPE_SYNC_BLOCKS_PER_SECOND;
   const wall0 = performance.now();
   mkdirSync(o.workDir, { recursive: true });
   const random = seededRandom(o.seed ^ 0x5eed);
@@ -157,12 +162,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const heightAtHeal = watch.maxHead();
       await heal();
       const healMs = now();
-      const recovered = await waitRecovered(cluster.nodes.map((n) => n.name), isUp, watch, heightAtHeal, 2 * o.recoveryBoundMs);
+      // A wiped validator syncs back every block from genesis to the head at the heal.
+      const boundMs = recoveryBoundMs(p.kind, o.recoveryBoundMs, heightAtHeal, syncRate);
+      const recovered = await waitRecovered(cluster.nodes.map((n) => n.name), isUp, watch, heightAtHeal, 2 * boundMs);
       const recoveredMs = recovered ? now() : null;
       const recoverySeconds = recoveredMs === null ? null : (recoveredMs - healMs) / 1000;
-      if (recoverySeconds === null || recoverySeconds * 1000 > o.recoveryBoundMs)
-        watch.violate("recovery", `${p.kind} ${target}: ${recoverySeconds === null ? "no recovery" : `recovered after ${recoverySeconds.toFixed(1)} s`} (bound ${o.recoveryBoundMs / 1000} s)`);
-      faults.push({ kind: p.kind, target, withinF: withinF(p.kind), startMs, healMs, recoveredMs, recoverySeconds, heightAtStart, heightAtHeal, heightAtRecovery: recovered ? watch.maxHead() : null, ...(p.clockOffsetMs ? { clockOffsetMs: p.clockOffsetMs } : {}) });
+      if (recoverySeconds === null || recoverySeconds * 1000 > boundMs)
+        watch.violate("recovery", `${p.kind} ${target}: ${recoverySeconds === null ? "no recovery" : `recovered after ${recoverySeconds.toFixed(1)} s`} (bound ${(boundMs / 1000).toFixed(1)} s)`);
+      faults.push({ kind: p.kind, target, withinF: withinF(p.kind), startMs, healMs, recoveredMs, recoverySeconds, boundSeconds: boundMs / 1000, heightAtStart, heightAtHeal, heightAtRecovery: recovered ? watch.maxHead() : null, ...(p.clockOffsetMs ? { clockOffsetMs: p.clockOffsetMs } : {}) });
       o.log(`  healed at height ${heightAtHeal}; ${recoverySeconds === null ? "NOT recovered" : `recovered in ${recoverySeconds.toFixed(1)} s`}`);
       // Faults piled on a network that did not recover would say nothing more: the load goes on
       // to the end and the checks run, with no further faults.
@@ -204,7 +211,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       { invariant: "nonces" as const, checked: `${o.senders} senders' nonces`, passed: passes("nonces") },
       { invariant: "no-vanished-tx" as const, checked: `${steady.accepted.length} accepted transactions: ${txs.included} included, ${txs.pending} pending, ${txs.vanished} vanished`, passed: passes("no-vanished-tx") },
       { invariant: "double-sign" as const, checked: `${signing.samples.length} signing records read, ${cluster.logFiles().length} logs searched for equivocations`, passed: passes("double-sign") },
-      { invariant: "recovery" as const, checked: `${faults.length} heals, bound ${o.recoveryBoundMs / 1000} s`, passed: passes("recovery") },
+      { invariant: "recovery" as const, checked: `${faults.length} heals, bound ${o.recoveryBoundMs / 1000} s (a wipe: plus ${syncRate} blocks/s of sync back)`, passed: passes("recovery") },
       { invariant: "memory" as const, checked: `${rss.length} RSS samples, limit ${o.rssLimitMiB} MiB`, passed: passes("memory") },
       { invariant: "node-exit" as const, checked: "no node exited unless stopped", passed: passes("node-exit") },
     ];

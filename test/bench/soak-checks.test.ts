@@ -1,7 +1,7 @@
 // The soak's pure parts: the seeded fault plan, the split's halves, and the double-signing check
 // over signing records, which must flag two different messages for one (height, round, step).
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FAULT_KINDS, FAULT_KINDS, planFaults, splitHalves } from "../../bench/soak/faults.js";
+import { DEFAULT_FAULT_KINDS, FAULT_KINDS, planFaults, recoveryBoundMs, splitHalves } from "../../bench/soak/faults.js";
 import { SigningCheck } from "../../bench/soak/signing-check.js";
 import { encodePersistedState } from "../../src/consensus/signing-record.js";
 import type { Vote } from "../../src/consensus/messages.js";
@@ -21,6 +21,16 @@ function voteRecord(height: number, round: number, value: number | null): Uint8A
   };
   return encodePersistedState({ lastSigned: vote, roundState: null });
 }
+
+describe("soak recovery bound", () => {
+  it("is the fixed bound for every kind but a wipe, whose bound grows with the blocks it syncs back", () => {
+    for (const kind of FAULT_KINDS.filter((k) => k !== "wipe")) expect(recoveryBoundMs(kind, 60_000, 1263, 10)).toBe(60_000);
+    // The 30-minute run's slowest wipe: 1,263 blocks to sync back at 10 blocks/s on top of 60 s.
+    expect(recoveryBoundMs("wipe", 60_000, 1263, 10)).toBe(186_300);
+    expect(recoveryBoundMs("wipe", 60_000, 0, 10)).toBe(60_000);
+    expect(recoveryBoundMs("wipe", 60_000, 100, 20)).toBe(65_000);
+  });
+});
 
 describe("soak fault plan", () => {
   it("replays the same schedule for a seed and covers every kind once per pass", () => {

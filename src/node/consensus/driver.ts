@@ -72,7 +72,8 @@ export class ConsensusDriver {
     this.proposerRace = new ProposerRace(o.validators.length, o.transport ? (o.credentialWaitMs ?? CREDENTIAL_WAIT_MS) : 0);
     const { common, chain, producer, candidates, params, logger } = o;
     const crypto = this.crypto;
-    this.jobs = new BlockJobs({ common, chain, producer, candidates, params, crypto, exec: new SerialQueue(), logger, now: this.now, ...(o.evidence ? { evidence: o.evidence } : {}) });
+    const verifier = this.verifier;
+    this.jobs = new BlockJobs({ common, chain, producer, candidates, params, crypto, verifier, exec: new SerialQueue(), logger, now: this.now, ...(o.evidence ? { evidence: o.evidence } : {}) });
     this.admission = new MessageAdmission(
       {
         running: () => this.running,
@@ -84,7 +85,7 @@ export class ConsensusDriver {
       },
       { validatorSetOf: (height) => this.sets.knownFor(height), verifier: this.verifier, params, crypto, now: this.now },
     );
-    const { sets, verifier } = this;
+    const { sets } = this;
     this.imports = new FinalizedImport(this.jobs, { common, chain, params, crypto, sets, verifier, currentSession: () => this.session });
   }
 
