@@ -26,6 +26,7 @@ const USAGE = `npm run soak -- [options]
   --every-kind          go on past --minutes until every kind was injected once
   --out DIR             report directory (default bench/results/soak)
   --keep-data           keep the data dirs and logs (printed at the end)
+  --node-log-level L    the nodes' --log-level (default warn), e.g. info,consensus=debug with --keep-data
 `;
 
 function range(v: string, name: string): [number, number] {
@@ -61,6 +62,7 @@ async function main(): Promise<number> {
       "rss-limit": { type: "string", default: "1024" },
       out: { type: "string" },
       "keep-data": { type: "boolean", default: false },
+      "node-log-level": { type: "string" },
       "every-kind": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -89,6 +91,7 @@ async function main(): Promise<number> {
     everyKind: values["every-kind"],
     workDir,
     keepData: values["keep-data"],
+    ...(values["node-log-level"] ? { nodeLogLevel: values["node-log-level"] } : {}),
     log: (line) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   const md = await writeSoakReport(resolve(values.out ?? join(import.meta.dirname, "../results/soak")), result, `npm run soak -- ${process.argv.slice(2).join(" ")}`, startedAt);

@@ -61,7 +61,7 @@ export function soakTables(r: SoakResult): Table[] {
   const perFault: Table = {
     title: "Every fault",
     columns: ["#", "kind", "target", "start s", "held s", "height at start", "height at heal", "recovery s", "bound s", "height at recovery"],
-    rows: r.faults.map((f, i) => [String(i + 1), `${f.kind}${f.clockOffsetMs ? ` (${f.clockOffsetMs > 0 ? "+" : ""}${f.clockOffsetMs / 1000} s)` : ""}`, f.target, fmt(f.startMs / 1000), fmt((f.healMs - f.startMs) / 1000), String(f.heightAtStart), String(f.heightAtHeal), f.recoverySeconds === null ? "NOT RECOVERED" : fmt(f.recoverySeconds), fmt(f.boundSeconds ?? null), f.heightAtRecovery === null ? "—" : String(f.heightAtRecovery)]),
+    rows: r.faults.map((f, i) => [String(i + 1), `${f.kind}${f.clockOffsetMs ? ` (${f.clockOffsetMs > 0 ? "+" : ""}${f.clockOffsetMs / 1000} s)` : ""}${f.disk ? ` (${f.disk})` : ""}`, f.target, fmt(f.startMs / 1000), fmt((f.healMs - f.startMs) / 1000), String(f.heightAtStart), String(f.heightAtHeal), f.recoverySeconds === null ? "NOT RECOVERED" : fmt(f.recoverySeconds), fmt(f.boundSeconds ?? null), f.heightAtRecovery === null ? "—" : String(f.heightAtRecovery)]),
   };
   const checks: Table = { title: "Invariants", columns: ["invariant", "checked", "result"], rows: r.checks.map((c) => [c.invariant, c.checked, c.passed ? "passed" : "FAILED"]) };
   const nodes = [...new Set(r.rss.map((s) => s.node))];
