@@ -10,7 +10,7 @@ import type { ClusterNode } from "./cluster.js";
 
 export interface Violation {
   readonly atMs: number;
-  readonly invariant: "one-chain" | "receipts" | "nonces" | "no-vanished-tx" | "double-sign" | "recovery" | "memory" | "node-exit";
+  readonly invariant: "one-chain" | "receipts" | "nonces" | "no-vanished-tx" | "double-sign" | "recovery" | "memory" | "node-exit" | "disk-full";
   readonly detail: string;
 }
 

@@ -13,6 +13,7 @@ import { freePortRange } from "../../test/helpers/localnet.js";
 import { spawnService, waitForRpc, type Service } from "../harness/processes.js";
 import { PROJECT_ROOT } from "../harness/nodes.js";
 import { LinkMesh } from "./link-proxy.js";
+import { canMountTmpfs, moveToSmallDisk, release, type SmallDisk } from "./small-disk.js";
 
 const CLOCK_OFFSET_MODULE = fileURLToPath(new URL("./clock-offset.ts", import.meta.url));
 const MAIN = join(PROJECT_ROOT, "src/cli/main.ts");
@@ -36,6 +37,9 @@ export class SoakCluster {
   private readonly paused = new Set<string>();
   /** Being killed or stopped by the soak: their exit is expected. */
   private readonly stopping = new Set<string>();
+  /** Under a fault that allows the node to stop on its own (a full disk). */
+  private readonly mayExit = new Set<string>();
+  private readonly disks = new Map<string, SmallDisk>();
   private starts = 0;
 
   private constructor(
@@ -44,7 +48,8 @@ export class SoakCluster {
     readonly mesh: LinkMesh,
   ) {}
 
-  static async create(o: { dir: string; validators: number; random: () => number; logLevel?: string }): Promise<SoakCluster> {
+  /** smallDisks: each validator's data dir on a tmpfs of its own (the disk fault; needs mount). */
+  static async create(o: { dir: string; validators: number; random: () => number; logLevel?: string; smallDisks?: boolean }): Promise<SoakCluster> {
     mkdirSync(o.dir, { recursive: true });
     const count = o.validators + 1;
     const httpPort = await freePortRange(2 * count);
@@ -56,7 +61,42 @@ export class SoakCluster {
       return { ...n, args, index, url: `http://127.0.0.1:${n.httpPort}` };
     });
     mkdirSync(join(o.dir, "logs"), { recursive: true });
-    return new SoakCluster(resolve(o.dir), nodes, mesh);
+    const cluster = new SoakCluster(resolve(o.dir), nodes, mesh);
+    if (o.smallDisks) {
+      const probe = canMountTmpfs(join(o.dir, "disks", "probe"));
+      if (!probe.ok) {
+        await mesh.close();
+        throw new Error(`the disk fault needs a small filesystem, and mount -t tmpfs is refused here: ${probe.reason}`);
+      }
+      for (const n of cluster.validators) cluster.disks.set(n.name, moveToSmallDisk(n.datadir, join(o.dir, "disks", n.name)));
+    }
+    return cluster;
+  }
+
+  /** The validator's small filesystem (created with smallDisks), if any. */
+  smallDisk(name: string): SmallDisk | undefined {
+    return this.disks.get(name);
+  }
+
+  /** Puts the data dirs back on the usual disk and unmounts the small ones (nodes stopped). */
+  releaseDisks(): void {
+    for (const [name, disk] of this.disks) {
+      release(disk);
+      this.disks.delete(name);
+    }
+  }
+
+  /** While set, the node stopping on its own is not a crash (a full disk may stop it cleanly). */
+  allowExit(name: string, allowed: boolean): void {
+    if (allowed) this.mayExit.add(name);
+    else this.mayExit.delete(name);
+  }
+
+  /** How a node's process ended (null while it runs or was never started), and its log's tail. */
+  exitOf(name: string): { code: number | null; signal: string | null; log: string } | null {
+    const s = this.running.get(name);
+    if (!s || this.isRunning(name)) return null;
+    return { code: s.child.exitCode, signal: s.child.signalCode, log: s.logTail(20_000) };
   }
 
   get validators(): ClusterNode[] {
@@ -84,7 +124,7 @@ export class SoakCluster {
 
   /** Nodes that exited without the soak stopping them (a crash). */
   exitedUnexpectedly(): string[] {
-    return [...this.running.keys()].filter((n) => !this.isRunning(n) && !this.stopping.has(n));
+    return [...this.running.keys()].filter((n) => !this.isRunning(n) && !this.stopping.has(n) && !this.mayExit.has(n));
   }
 
   /** Forgets a crashed node's process, so it can be started again. */

@@ -4,8 +4,9 @@
 // `split` cuts the network in halves, beyond f: the claim is only that nothing forks and progress
 // resumes after the heal.
 import type { SoakCluster } from "./cluster.js";
+import { empty, fill } from "./small-disk.js";
 
-export const FAULT_KINDS = ["kill", "pause", "partition", "latency", "wipe", "clock", "split"] as const;
+export const FAULT_KINDS = ["kill", "pause", "partition", "latency", "wipe", "clock", "split", "disk"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = ["kill", "pause", "partition", "latency", "wipe", "clock"];
 
@@ -17,7 +18,11 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   wipe: "SIGKILL, chain data deleted (genesis, keys, p2p identity and signing record kept), restarted: it must sync back",
   clock: "restarted with its wall clock 30 s ahead or behind (a preload shifts Date; verity has no flag for it), then restarted on the true clock",
   split: "the network cut in two halves (beyond f: no quorum on either side), then healed",
+  disk: "the validator's data dir filesystem (a tmpfs of its own) filled to 1 MiB free while it runs, emptied at the heal and the node restarted if it stopped: it must stop cleanly or keep going, and restart on its data dir",
 };
+
+/** A full disk is noticed by the node's free-disk check (every 30 s) or by its next write: hold it longer. */
+export const DISK_MIN_HOLD_MS = 40_000;
 
 /** mulberry32: a small seeded PRNG, so a seed replays the same schedule. */
 export function seededRandom(seed: number): () => number {
@@ -59,7 +64,8 @@ export function planFaults(o: { seed: number; kinds: readonly FaultKind[]; valid
     for (const kind of pass) {
       if (out.length >= o.count) break;
       const target = kind === "split" ? 0 : Math.floor(random() * o.validators);
-      const fault: PlannedFault = { kind, target, holdMs: between(o.holdMs), gapMs: between(o.gapMs) };
+      const holdMs = kind === "disk" ? Math.max(DISK_MIN_HOLD_MS, between(o.holdMs)) : between(o.holdMs);
+      const fault: PlannedFault = { kind, target, holdMs, gapMs: between(o.gapMs) };
       out.push(kind === "clock" ? { ...fault, clockOffsetMs: (random() < 0.5 ? -1 : 1) * 30_000 } : fault);
     }
   }
@@ -84,6 +90,16 @@ export interface FaultHooks {
   onDown(name: string): Promise<void>;
   /** A validator's data was wiped: its chain is checked again from height 1. */
   onWiped(name: string): void;
+  /** The disk fault's heal: how the node fared on the full disk, and whether it restarted on its data dir. */
+  onDiskHealed?(name: string, outcome: DiskOutcome): void;
+}
+
+export interface DiskOutcome {
+  readonly filledBytes: number;
+  /** How the process ended while the disk was full; null: it kept running. */
+  readonly exit: { code: number | null; signal: string | null; log: string } | null;
+  /** Why the restart on its data dir failed (null: it restarted, or never stopped). */
+  readonly restartError: string | null;
 }
 
 /** Applies a fault; returns how to heal it. */
@@ -122,10 +138,47 @@ export async function applyFault(c: SoakCluster, f: PlannedFault, hooks: FaultHo
         await hooks.onDown(v.name);
         await c.start(v.name);
       };
+    case "disk": {
+      const disk = c.smallDisk(v.name);
+      if (!disk) throw new Error("the disk fault needs the validators' data dirs on small filesystems (SoakCluster.create smallDisks)");
+      c.allowExit(v.name, true);
+      const filledBytes = fill(disk);
+      return async () => {
+        empty(disk);
+        const exit = c.exitOf(v.name);
+        let restartError: string | null = null;
+        if (exit !== null) {
+          c.forget(v.name);
+          await hooks.onDown(v.name);
+          await c.start(v.name).catch((e: Error) => (restartError = e.message));
+        }
+        c.allowExit(v.name, false);
+        hooks.onDiskHealed?.(v.name, { filledBytes, exit, restartError });
+      };
+    }
     case "split": {
       const [a, b] = splitHalves(c.validators.length);
       c.mesh.partition(a, b, true);
       return async () => c.mesh.partition(a, b, false);
     }
   }
+}
+
+/**
+ * Blocks per second a wiped validator is held to while it syncs back from genesis. Measured with
+ * bench/sync/sync-rate.ts (4 validators' chain, 8 transfers a block, a fresh `verity start` syncing
+ * 1,000 blocks): 19-24 blocks/s on this 2-core machine at load average 6-13, CPU-bound (about 40 % in
+ * ECVRF verification, 20 % in EVM execution and the trie). In the soak the same cores also run four
+ * other nodes, the load and the watcher, so the bound assumes half that.
+ */
+export const WIPE_SYNC_BLOCKS_PER_SECOND = 10;
+
+/**
+ * How long a heal may take to be followed by progress and catch-up. A wiped validator first syncs
+ * every block back: its bound grows with the chain, `blocksBehind` / `syncBlocksPerSecond` on top of
+ * the bound every other kind gets (a fixed bound failed honest wipes once the chain passed ~1,000
+ * heights, and would pass any wipe early in a run).
+ */
+export function recoveryBoundMs(kind: FaultKind, baseMs: number, blocksBehind: number, syncBlocksPerSecond = WIPE_SYNC_BLOCKS_PER_SECOND): number {
+  return kind === "wipe" ? baseMs + Math.ceil((Math.max(0, blocksBehind) / syncBlocksPerSecond) * 1000) : baseMs;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_FAULT_KINDS, FAULT_KINDS, type FaultKind } from "./faults.js";
+import { DEFAULT_FAULT_KINDS, FAULT_KINDS, WIPE_SYNC_BLOCKS_PER_SECOND, type FaultKind } from "./faults.js";
 import { writeSoakReport } from "./report.js";
 import { runSoak } from "./run.js";
 
@@ -20,10 +20,13 @@ const USAGE = `npm run soak -- [options]
   --hold A-B            seconds each fault is held, drawn in [A, B] (default 10-30)
   --gap A-B             quiet seconds after a recovery (default 5-15)
   --recovery-bound S    seconds a heal may take to progress and catch up (default 60)
+  --sync-rate B         blocks/s a wiped validator must sync back at: its bound is the recovery
+                        bound plus the height at the heal / B (default ${WIPE_SYNC_BLOCKS_PER_SECOND})
   --rss-limit MIB       resident memory bound per process (default 1024)
   --every-kind          go on past --minutes until every kind was injected once
   --out DIR             report directory (default bench/results/soak)
   --keep-data           keep the data dirs and logs (printed at the end)
+  --node-log-level L    the nodes' --log-level (default warn), e.g. info,consensus=debug with --keep-data
 `;
 
 function range(v: string, name: string): [number, number] {
@@ -55,9 +58,11 @@ async function main(): Promise<number> {
       hold: { type: "string", default: "10-30" },
       gap: { type: "string", default: "5-15" },
       "recovery-bound": { type: "string", default: "60" },
+      "sync-rate": { type: "string", default: String(WIPE_SYNC_BLOCKS_PER_SECOND) },
       "rss-limit": { type: "string", default: "1024" },
       out: { type: "string" },
       "keep-data": { type: "boolean", default: false },
+      "node-log-level": { type: "string" },
       "every-kind": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -80,11 +85,13 @@ async function main(): Promise<number> {
     holdMs: range(values.hold, "hold"),
     gapMs: range(values.gap, "gap"),
     recoveryBoundMs: positive(values["recovery-bound"], "recovery-bound") * 1000,
+    syncBlocksPerSecond: positive(values["sync-rate"], "sync-rate"),
     rssLimitMiB: positive(values["rss-limit"], "rss-limit"),
     drainMs: 60_000,
     everyKind: values["every-kind"],
     workDir,
     keepData: values["keep-data"],
+    ...(values["node-log-level"] ? { nodeLogLevel: values["node-log-level"] } : {}),
     log: (line) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   const md = await writeSoakReport(resolve(values.out ?? join(import.meta.dirname, "../results/soak")), result, `npm run soak -- ${process.argv.slice(2).join(" ")}`, startedAt);

@@ -7,7 +7,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { machineInfo } from "../lib/machine.js";
 import { renderSvg } from "../harness/charts.js";
 import { fileStamp, markdownTable, toJson, type Table } from "../harness/results.js";
-import { FAULT_DESCRIPTIONS, type FaultKind } from "./faults.js";
+import { FAULT_DESCRIPTIONS, WIPE_SYNC_BLOCKS_PER_SECOND, type FaultKind } from "./faults.js";
 import type { SoakResult } from "./run.js";
 
 const BUCKET_S = 10;
@@ -60,8 +60,8 @@ export function soakTables(r: SoakResult): Table[] {
   };
   const perFault: Table = {
     title: "Every fault",
-    columns: ["#", "kind", "target", "start s", "held s", "height at start", "height at heal", "recovery s", "height at recovery"],
-    rows: r.faults.map((f, i) => [String(i + 1), `${f.kind}${f.clockOffsetMs ? ` (${f.clockOffsetMs > 0 ? "+" : ""}${f.clockOffsetMs / 1000} s)` : ""}`, f.target, fmt(f.startMs / 1000), fmt((f.healMs - f.startMs) / 1000), String(f.heightAtStart), String(f.heightAtHeal), f.recoverySeconds === null ? "NOT RECOVERED" : fmt(f.recoverySeconds), f.heightAtRecovery === null ? "—" : String(f.heightAtRecovery)]),
+    columns: ["#", "kind", "target", "start s", "held s", "height at start", "height at heal", "recovery s", "bound s", "height at recovery"],
+    rows: r.faults.map((f, i) => [String(i + 1), `${f.kind}${f.clockOffsetMs ? ` (${f.clockOffsetMs > 0 ? "+" : ""}${f.clockOffsetMs / 1000} s)` : ""}${f.disk ? ` (${f.disk})` : ""}`, f.target, fmt(f.startMs / 1000), fmt((f.healMs - f.startMs) / 1000), String(f.heightAtStart), String(f.heightAtHeal), f.recoverySeconds === null ? "NOT RECOVERED" : fmt(f.recoverySeconds), fmt(f.boundSeconds ?? null), f.heightAtRecovery === null ? "—" : String(f.heightAtRecovery)]),
   };
   const checks: Table = { title: "Invariants", columns: ["invariant", "checked", "result"], rows: r.checks.map((c) => [c.invariant, c.checked, c.passed ? "passed" : "FAILED"]) };
   const nodes = [...new Set(r.rss.map((s) => s.node))];
@@ -102,7 +102,7 @@ export function soakMarkdown(r: SoakResult, command: string, startedAt: Date, ch
     `**${passed ? "All invariants held" : "INVARIANTS VIOLATED"}.** ${r.options.validators} validators (f = ${r.f}) and one RPC node; ${r.faults.length} faults (${r.faults.filter((f) => f.withinF).length} within f); final height ${r.finalHeight}; longest recovery ${fmt(recoveries.length ? Math.max(...recoveries) : null)} s; ${r.txs.vanished} of ${r.txs.accepted} accepted transactions lost, ${r.txs.pending} still pending at the end.`,
     "",
     "- Links: every p2p connection goes through a user-space TCP proxy per directed link (partitions, latency, loss); network namespaces were not used. Loss is emulated as a 200 ms retransmission hold on a chunk, since TCP never drops bytes.",
-    "- Recovery: from the heal until every running node's head is above the highest head at the heal (the network made progress and the healed node caught up); heads are polled every second.",
+    `- Recovery: from the heal until every running node's head is above the highest head at the heal (the network made progress and the healed node caught up); heads are polled every second. Bound: ${r.options.recoveryBoundMs / 1000} s; a wiped validator syncs back every block first, so its bound adds the height at the heal over ${r.options.syncBlocksPerSecond ?? WIPE_SYNC_BLOCKS_PER_SECOND} blocks/s (half the sync rate bench/sync/sync-rate.ts measured on this machine).`,
     "- Double signing: each validator's signing record is read from its data dir whenever it is down and after the run; the nodes' logs are searched for the engines' `equivocation seen`.",
     `- Load: ${r.options.rate} tx/s offered on the RPC node from ${r.options.senders} senders, one worker per sender retrying until the node takes the transaction; ${r.linkConnectionsRefused} connections refused by cut links.`,
   ];

@@ -9,8 +9,9 @@ import { fundSenders, signLoad } from "../harness/load-txs.js";
 import { RpcClient } from "../harness/rpc.js";
 import { ChainWatch, type BlockSample, type HeadSample, type Violation } from "./chain-watch.js";
 import { SoakCluster } from "./cluster.js";
-import { applyFault, planFaults, seededRandom, withinF, type FaultKind } from "./faults.js";
+import { applyFault, planFaults, type DiskOutcome, recoveryBoundMs, seededRandom, withinF, WIPE_SYNC_BLOCKS_PER_SECOND, type FaultKind } from "./faults.js";
 import { SigningCheck, type SignedPosition } from "./signing-check.js";
+import { diskOutcomeLabel, diskProblem } from "./disk-check.js";
 import { SteadyLoad } from "./steady-load.js";
 import { checkTransactions, type TxOutcome } from "./tx-check.js";
 
@@ -25,8 +26,10 @@ export interface SoakOptions {
   /** Faults are held this long (ms, drawn uniformly in the range). */
   readonly holdMs: readonly [number, number];
   readonly gapMs: readonly [number, number];
-  /** A heal must be followed by progress and catch-up within this long. */
+  /** A heal must be followed by progress and catch-up within this long (a wipe: plus its sync, see recoveryBoundMs). */
   readonly recoveryBoundMs: number;
+  /** Blocks/s a wiped validator must sync back at (default WIPE_SYNC_BLOCKS_PER_SECOND). */
+  readonly syncBlocksPerSecond?: number;
   readonly rssLimitMiB: number;
   /** After the load stops, accepted transactions get this long to be included. */
   readonly drainMs: number;
@@ -35,6 +38,8 @@ export interface SoakOptions {
   /** The run's directory (data dirs and logs); removed at the end unless keepData. */
   readonly workDir: string;
   readonly keepData: boolean;
+  /** The nodes' --log-level (default warn; e.g. "info,consensus=debug" to read a stall afterwards). */
+  readonly nodeLogLevel?: string;
   readonly log: (line: string) => void;
 }
 
@@ -47,10 +52,14 @@ export interface FaultRecord {
   /** Null when the network had not recovered within twice the bound. */
   readonly recoveredMs: number | null;
   readonly recoverySeconds: number | null;
+  /** The recovery bound this fault was held to (a wipe's grows with the blocks it syncs back). */
+  readonly boundSeconds: number;
   readonly heightAtStart: number;
   readonly heightAtHeal: number;
   readonly heightAtRecovery: number | null;
   readonly clockOffsetMs?: number;
+  /** disk: how the validator fared ("kept running", "stopped cleanly ..."). */
+  readonly disk?: string;
 }
 
 export interface RssSample {
@@ -86,10 +95,11 @@ const RSS_EVERY_MS = 5_000;
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   if (o.validators < 4) throw new Error(`--validators must be at least 4 (f = floor((N-1)/3) must be at least 1 for a fault to be within f), got ${o.validators}`);
   const f = Math.floor((o.validators - 1) / 3);
+  const syncRate = o.syncBlocksPerSecond ?? WIPE_SYNC_BLOCKS_PER_SECOND;
   const wall0 = performance.now();
   mkdirSync(o.workDir, { recursive: true });
   const random = seededRandom(o.seed ^ 0x5eed);
-  const cluster = await SoakCluster.create({ dir: o.workDir, validators: o.validators, random });
+  const cluster = await SoakCluster.create({ dir: o.workDir, validators: o.validators, random, smallDisks: o.kinds.includes("disk"), ...(o.nodeLogLevel ? { logLevel: o.nodeLogLevel } : {}) });
   const t0 = performance.now();
   const now = () => performance.now() - t0;
   const watch = new ChainWatch(cluster.nodes, cluster.rpc.name, t0);
@@ -140,9 +150,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const loadStart = now();
     o.log(`load: ${o.rate} tx/s offered on ${cluster.rpc.url}`);
     await sleep(Math.min(10_000, loadMs / 10));
+    let diskLabel: string | undefined;
     const hooks = {
       onDown: async (name: string) => signing.add(name, await cluster.readSigningRecord(name), now()),
       onWiped: (name: string) => watch.restartFromGenesis(name),
+      onDiskHealed: (name: string, outcome: DiskOutcome) => {
+        const problem = diskProblem(name, outcome);
+        if (problem !== null) watch.violate("disk-full", problem);
+        diskLabel = diskOutcomeLabel(outcome);
+        o.log(`  ${name} on a full disk (${(outcome.filledBytes / 2 ** 20).toFixed(0)} MiB filler): ${diskLabel}`);
+      },
     };
     const plan = planFaults({ seed: o.seed, kinds: o.kinds, validators: o.validators, count: 10_000, holdMs: o.holdMs, gapMs: o.gapMs });
     const covered = () => o.kinds.every((k) => faults.some((f) => f.kind === k));
@@ -155,14 +172,19 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const heal = await applyFault(cluster, p, hooks);
       await sleep(p.holdMs);
       const heightAtHeal = watch.maxHead();
+      // The other validators (N - 1 >= 2f + 1) go on committing while one's disk is full.
+      if (p.kind === "disk" && heightAtHeal <= heightAtStart) watch.violate("disk-full", `the network committed nothing in ${(p.holdMs / 1000).toFixed(0)} s while ${target}'s disk was full`);
+      diskLabel = undefined;
       await heal();
       const healMs = now();
-      const recovered = await waitRecovered(cluster.nodes.map((n) => n.name), isUp, watch, heightAtHeal, 2 * o.recoveryBoundMs);
+      // A wiped validator syncs back every block from genesis to the head at the heal.
+      const boundMs = recoveryBoundMs(p.kind, o.recoveryBoundMs, heightAtHeal, syncRate);
+      const recovered = await waitRecovered(cluster.nodes.map((n) => n.name), isUp, watch, heightAtHeal, 2 * boundMs);
       const recoveredMs = recovered ? now() : null;
       const recoverySeconds = recoveredMs === null ? null : (recoveredMs - healMs) / 1000;
-      if (recoverySeconds === null || recoverySeconds * 1000 > o.recoveryBoundMs)
-        watch.violate("recovery", `${p.kind} ${target}: ${recoverySeconds === null ? "no recovery" : `recovered after ${recoverySeconds.toFixed(1)} s`} (bound ${o.recoveryBoundMs / 1000} s)`);
-      faults.push({ kind: p.kind, target, withinF: withinF(p.kind), startMs, healMs, recoveredMs, recoverySeconds, heightAtStart, heightAtHeal, heightAtRecovery: recovered ? watch.maxHead() : null, ...(p.clockOffsetMs ? { clockOffsetMs: p.clockOffsetMs } : {}) });
+      if (recoverySeconds === null || recoverySeconds * 1000 > boundMs)
+        watch.violate("recovery", `${p.kind} ${target}: ${recoverySeconds === null ? "no recovery" : `recovered after ${recoverySeconds.toFixed(1)} s`} (bound ${(boundMs / 1000).toFixed(1)} s)`);
+      faults.push({ kind: p.kind, target, withinF: withinF(p.kind), startMs, healMs, recoveredMs, recoverySeconds, boundSeconds: boundMs / 1000, heightAtStart, heightAtHeal, heightAtRecovery: recovered ? watch.maxHead() : null, ...(p.clockOffsetMs ? { clockOffsetMs: p.clockOffsetMs } : {}), ...(diskLabel ? { disk: diskLabel } : {}) });
       o.log(`  healed at height ${heightAtHeal}; ${recoverySeconds === null ? "NOT recovered" : `recovered in ${recoverySeconds.toFixed(1)} s`}`);
       // Faults piled on a network that did not recover would say nothing more: the load goes on
       // to the end and the checks run, with no further faults.
@@ -193,6 +215,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const finalHeight = watch.maxHead();
     await cluster.stopAll();
     for (const v of cluster.validators) signing.add(v.name, await cluster.readSigningRecord(v.name).catch(() => null), now());
+    cluster.releaseDisks();
     const equivocations = SigningCheck.equivocationsLogged(cluster.logFiles());
     for (const p of [...signing.problems, ...equivocations]) watch.violate("double-sign", p);
     for (const s of rss) if (s.rssMiB > o.rssLimitMiB) watch.violate("memory", `${s.node} at ${s.rssMiB.toFixed(0)} MiB (limit ${o.rssLimitMiB} MiB) at ${(s.atMs / 1000).toFixed(0)} s`);
@@ -204,9 +227,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       { invariant: "nonces" as const, checked: `${o.senders} senders' nonces`, passed: passes("nonces") },
       { invariant: "no-vanished-tx" as const, checked: `${steady.accepted.length} accepted transactions: ${txs.included} included, ${txs.pending} pending, ${txs.vanished} vanished`, passed: passes("no-vanished-tx") },
       { invariant: "double-sign" as const, checked: `${signing.samples.length} signing records read, ${cluster.logFiles().length} logs searched for equivocations`, passed: passes("double-sign") },
-      { invariant: "recovery" as const, checked: `${faults.length} heals, bound ${o.recoveryBoundMs / 1000} s`, passed: passes("recovery") },
+      { invariant: "recovery" as const, checked: `${faults.length} heals, bound ${o.recoveryBoundMs / 1000} s (a wipe: plus ${syncRate} blocks/s of sync back)`, passed: passes("recovery") },
       { invariant: "memory" as const, checked: `${rss.length} RSS samples, limit ${o.rssLimitMiB} MiB`, passed: passes("memory") },
       { invariant: "node-exit" as const, checked: "no node exited unless stopped", passed: passes("node-exit") },
+      ...(o.kinds.includes("disk")
+        ? [{ invariant: "disk-full" as const, checked: `${faults.filter((x) => x.kind === "disk").length} full disks: stopped cleanly or kept going, restarted on their data dirs, the others committing`, passed: passes("disk-full") }]
+        : []),
     ];
     const { log: _log, ...options } = o;
     return {
@@ -233,6 +259,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await watcher.catch(() => undefined);
     watch.close();
     await cluster.stopAll().catch(() => undefined);
+    try {
+      cluster.releaseDisks();
+    } catch (e) {
+      o.log(`could not release the small disks: ${(e as Error).message}`);
+    }
     if (!o.keepData) rmSync(join(o.workDir), { recursive: true, force: true });
   }
 }

@@ -13,7 +13,7 @@ import { commitCertificateHash, decodeCommitCertificate, verifyCommitCertificate
 import type { ConsensusCrypto } from "./crypto.js";
 import { HASH_LENGTH, type ConsensusParams, type ValidatorSet } from "./types.js";
 import { validatorSetHash } from "./validator-set-hash.js";
-import { verifyProposerCredential, type HeightContext } from "./verify.js";
+import { verifyProposerCredential, type HeightContext, type MessageVerifier } from "./verify.js";
 
 /** The consensus fields of a block header. */
 export interface ConsensusHeader {
@@ -85,6 +85,7 @@ export function checkConsensusFields(
   crypto: ConsensusCrypto,
   parentSet: ValidatorSet = ctx.validatorSet,
   nextSet: ValidatorSet = ctx.validatorSet,
+  verifier?: MessageVerifier,
 ): string | null {
   const h = block.header;
   return (
@@ -92,7 +93,7 @@ export function checkConsensusFields(
     checkSeed(h, ctx) ??
     checkProposerCredential(h, ctx) ??
     checkNextValidators(h, nextSet) ??
-    checkLastCommit(block, parentSet, parent, params, crypto)
+    checkLastCommit(block, parentSet, parent, params, crypto, verifier)
   );
 }
 
@@ -132,6 +133,7 @@ export function checkLastCommit(
   parent: ConsensusBlockView,
   params: ConsensusParams,
   crypto: ConsensusCrypto,
+  verifier?: MessageVerifier,
 ): string | null {
   const h = block.header;
   if (parent.header.number === 0n) {
@@ -143,7 +145,7 @@ export function checkLastCommit(
   const cert = decoded.value;
   if (!bytesEqual(commitCertificateHash(cert), h.lastCommitHash)) return "lastCommitHash is not the hash of the carried parent certificate";
   if (BigInt(cert.height) !== parent.header.number || !bytesEqual(cert.valueHash, parent.hash)) return "the carried certificate is not for the parent";
-  const verdict = verifyCommitCertificate(cert, parentSet, parent.header.seed, params, crypto);
+  const verdict = verifyCommitCertificate(cert, parentSet, parent.header.seed, params, crypto, verifier ? { verifier } : {});
   if (!verdict.ok) return `the carried parent certificate does not verify: ${verdict.reason}${verdict.voter ? ` (voter ${verdict.voter})` : ""}`;
   return null;
 }

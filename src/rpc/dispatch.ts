@@ -5,6 +5,7 @@ import { ErrorCode, invalidRequest, methodNotFound, toErrorObject, type JsonRpcE
 import type { Json } from "../util/json.js";
 import type { MethodContext, MethodTable } from "./methods/types.js";
 import type { Metrics } from "../metrics/index.js";
+import { SHUTTING_DOWN, type InFlightRequests } from "./in-flight.js";
 
 export type JsonRpcId = string | number | null;
 
@@ -18,6 +19,8 @@ export interface DispatchOptions {
   maxBatchSize: number;
   /** Requests and latency by method are counted here (null or absent: nowhere). */
   metrics?: Metrics | null;
+  /** The server's running requests: while it stops, requests are refused or cut off (absent: untracked). */
+  inFlight?: InFlightRequests;
 }
 
 function errorResponse(id: JsonRpcId, error: JsonRpcErrorObject): JsonRpcResponse {
@@ -66,8 +69,10 @@ export async function handleRequest(request: unknown, options: DispatchOptions):
     response = errorResponse(id, methodNotFound(methodLabel(method)).toObject());
   } else {
     try {
-      const result = await handler.invoke(request.params, options.context);
-      response = { jsonrpc: "2.0", id, result };
+      const invoke = () => handler.invoke(request.params, options.context);
+      const outcome = options.inFlight ? await options.inFlight.run(invoke) : { value: await invoke() };
+      if (outcome === null || "aborted" in outcome) response = errorResponse(id, SHUTTING_DOWN);
+      else response = { jsonrpc: "2.0", id, result: outcome.value };
     } catch (err) {
       const { error, internal } = toErrorObject(err);
       if (internal) {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type { RpcBackend } from "./backend/port.js";
 import type { DispatchOptions } from "./dispatch.js";
 import { FilterManager } from "./filters.js";
+import { InFlightRequests } from "./in-flight.js";
 import { buildApp } from "./http-app.js";
 import type { RpcLogger } from "./logger.js";
 import { mergeMethodTables, methodsFor, restrictToNamespaces } from "./methods/index.js";
@@ -24,6 +25,12 @@ export const DEFAULT_MAX_BATCH_SIZE = 1000;
 export const DEFAULT_MAX_CONNECTIONS = 4096;
 /** geth's default WebSocket port. */
 export const DEFAULT_WS_PORT = 8546;
+/**
+ * How long close() lets running requests finish before it answers them "node is shutting down" and
+ * closes the listeners (the node closes its database after that). Handlers are bounded by the RPC
+ * limits (log ranges, gas cap), so on a healthy node they finish well within it.
+ */
+export const DEFAULT_DRAIN_MS = 5_000;
 
 export interface RpcServerOptions {
   backend: RpcBackend;
@@ -63,6 +70,8 @@ export interface RpcServerOptions {
   health?: HealthSource;
   /** Serves the status page at GET /status on the HTTP listener (see status-page.ts). */
   statusPage?: boolean;
+  /** close() waits this long for running requests (default DEFAULT_DRAIN_MS). */
+  drainMs?: number;
 }
 
 export interface RpcServer {
@@ -93,9 +102,11 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const methods = mergeMethodTables(methodsFor(backend), ...(options.extraMethods ?? []));
   const context = (transport: "http" | "ws"): MethodContext => ({ backend, logger, limits, transport, ...(filters ? { filters } : {}) });
   const metrics = options.metrics ?? null;
-  const http: DispatchOptions = { methods: restrictToNamespaces(methods, options.apis), context: context("http"), maxBatchSize, metrics };
+  // One tracker for both transports: close() drains HTTP requests and WebSocket messages alike.
+  const inFlight = new InFlightRequests();
+  const http: DispatchOptions = { methods: restrictToNamespaces(methods, options.apis), context: context("http"), maxBatchSize, metrics, inFlight };
   const ws: WebSocketOptions = {
-    dispatch: { methods: restrictToNamespaces(methods, options.ws?.apis ?? options.apis), context: context("ws"), maxBatchSize, metrics },
+    dispatch: { methods: restrictToNamespaces(methods, options.ws?.apis ?? options.apis), context: context("ws"), maxBatchSize, metrics, inFlight },
     ...(backend.events ? { events: backend.events } : {}),
     maxSubscriptions: limits.maxSubscriptionsPerConnection,
     logger,
@@ -105,6 +116,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
   const apps: FastifyInstance[] = [];
   const closeAll = async () => {
+    // Stop in order: refuse new requests, let running ones finish (or cut them off at the bound), and
+    // only then close the listeners; the node closes its database after this returns.
+    const cut = await inFlight.drain(options.drainMs ?? DEFAULT_DRAIN_MS);
+    if (cut > 0) logger.warn("JSON-RPC requests still running at shutdown were answered 'node is shutting down'", { requests: cut });
     filters?.close();
     for (const app of apps.splice(0).reverse()) await app.close();
   };

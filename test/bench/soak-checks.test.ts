@@ -1,12 +1,13 @@
 // The soak's pure parts: the seeded fault plan, the split's halves, and the double-signing check
 // over signing records, which must flag two different messages for one (height, round, step).
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FAULT_KINDS, FAULT_KINDS, planFaults, splitHalves } from "../../bench/soak/faults.js";
+import { DEFAULT_FAULT_KINDS, FAULT_KINDS, planFaults, recoveryBoundMs, splitHalves } from "../../bench/soak/faults.js";
 import { SigningCheck } from "../../bench/soak/signing-check.js";
+import { diskOutcomeLabel, diskProblem } from "../../bench/soak/disk-check.js";
 import { encodePersistedState } from "../../src/consensus/signing-record.js";
 import type { Vote } from "../../src/consensus/messages.js";
 
-const plan = (seed: number) => planFaults({ seed, kinds: FAULT_KINDS, validators: 4, count: 21, holdMs: [1000, 5000], gapMs: [100, 200] });
+const plan = (seed: number) => planFaults({ seed, kinds: FAULT_KINDS, validators: 4, count: 3 * FAULT_KINDS.length, holdMs: [1000, 5000], gapMs: [100, 200] });
 
 function voteRecord(height: number, round: number, value: number | null): Uint8Array {
   const vote: Vote = {
@@ -22,17 +23,45 @@ function voteRecord(height: number, round: number, value: number | null): Uint8A
   return encodePersistedState({ lastSigned: vote, roundState: null });
 }
 
+describe("soak recovery bound", () => {
+  it("is the fixed bound for every kind but a wipe, whose bound grows with the blocks it syncs back", () => {
+    for (const kind of FAULT_KINDS.filter((k) => k !== "wipe")) expect(recoveryBoundMs(kind, 60_000, 1263, 10)).toBe(60_000);
+    // The 30-minute run's slowest wipe: 1,263 blocks to sync back at 10 blocks/s on top of 60 s.
+    expect(recoveryBoundMs("wipe", 60_000, 1263, 10)).toBe(186_300);
+    expect(recoveryBoundMs("wipe", 60_000, 0, 10)).toBe(60_000);
+    expect(recoveryBoundMs("wipe", 60_000, 100, 20)).toBe(65_000);
+  });
+});
+
+describe("soak disk-full check", () => {
+  const clean = "... ERROR [node] disk full: stopping the node cleanly reason=...\n... INFO [node] shutting down signal=\"disk full\"\n";
+  it("accepts a node that kept running or stopped cleanly and restarted", () => {
+    expect(diskProblem("validator-1", { filledBytes: 1, exit: null, restartError: null })).toBeNull();
+    const stopped = { filledBytes: 1, exit: { code: 1, signal: null, log: clean }, restartError: null };
+    expect(diskProblem("validator-1", stopped)).toBeNull();
+    expect(diskOutcomeLabel(stopped)).toBe("stopped cleanly (exit 1), restarted");
+  });
+  it("flags a crash, a kill, an exit without the clean-stop line, and a failed restart", () => {
+    const crash = "Error: IO error: No space left on device\n    at ...\n\nNode.js v22.23.3\n";
+    expect(diskProblem("v", { filledBytes: 1, exit: { code: 1, signal: null, log: crash }, restartError: null })).toMatch(/without a clean stop/);
+    expect(diskProblem("v", { filledBytes: 1, exit: { code: 7, signal: null, log: "" }, restartError: null })).toMatch(/without a clean stop/);
+    expect(diskProblem("v", { filledBytes: 1, exit: { code: null, signal: "SIGABRT", log: clean }, restartError: null })).toMatch(/killed by SIGABRT/);
+    expect(diskProblem("v", { filledBytes: 1, exit: { code: 1, signal: null, log: clean }, restartError: "DATABASE-DAMAGED" })).toMatch(/did not restart/);
+  });
+});
+
 describe("soak fault plan", () => {
   it("replays the same schedule for a seed and covers every kind once per pass", () => {
     expect(plan(5)).toEqual(plan(5));
     expect(plan(5)).not.toEqual(plan(6));
     const p = plan(5);
-    for (let pass = 0; pass < 3; pass++) expect(new Set(p.slice(pass * 7, pass * 7 + 7).map((f) => f.kind))).toEqual(new Set(FAULT_KINDS));
+    for (let pass = 0; pass < 3; pass++) expect(new Set(p.slice(pass * FAULT_KINDS.length, (pass + 1) * FAULT_KINDS.length).map((f) => f.kind))).toEqual(new Set(FAULT_KINDS));
     for (const f of p) {
       expect(f.target).toBeGreaterThanOrEqual(0);
       expect(f.target).toBeLessThan(4);
       expect(f.holdMs).toBeGreaterThanOrEqual(1000);
-      expect(f.holdMs).toBeLessThanOrEqual(5000);
+      // A full disk is held long enough for the node's 30 s free-disk check to look.
+      expect(f.holdMs).toBeLessThanOrEqual(f.kind === "disk" ? 40_000 : 5000);
       if (f.kind === "clock") expect(Math.abs(f.clockOffsetMs!)).toBe(30_000);
     }
     expect(DEFAULT_FAULT_KINDS).not.toContain("split");

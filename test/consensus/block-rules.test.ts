@@ -16,6 +16,8 @@ import { drawRole, expectedCommitteeWeight, seedForNextHeight } from "../../src/
 import { createEd25519EcvrfCrypto } from "../../src/consensus/ed25519-ecvrf-crypto.js";
 import { nextHeightInfo, seedAfter } from "../../src/consensus/seed-chain.js";
 import { makeHeightContext, verifyProposerCredential, type HeightContext } from "../../src/consensus/verify.js";
+import { MemoizingMessageVerifier } from "../../src/consensus/memo-verifier.js";
+import { verifyCommitCertificate } from "../../src/consensus/certificate.js";
 import { ValidatorSet } from "../../src/consensus/types.js";
 import { validatorSetHash } from "../../src/consensus/validator-set-hash.js";
 import { VoteSet } from "../../src/consensus/vote-set.js";
@@ -164,6 +166,19 @@ describe("the next validator set in the header", () => {
       `nextValidatorsHash ${bytesToHex(NEXT)} is not the next height's validator set (${bytesToHex(validatorSetHash(changed))})`,
     );
     expect(checkConsensusFields(with2({ nextValidatorsHash: validatorSetHash(changed) }), ctx2, b1, params, crypto, vals.set, changed)).toBeNull();
+  });
+
+  it("checks the parent certificate's votes through the verifier it is given (the node's memo: they were verified as the parent's certificate)", () => {
+    const verifier = new MemoizingMessageVerifier();
+    expect(verifyCommitCertificate(cert1, vals.set, seed1, params, crypto, { verifier }).ok).toBe(true);
+    expect({ hits: verifier.hits, misses: verifier.misses }).toEqual({ hits: 0, misses: 3 });
+    expect(checkConsensusFields(b2, ctx2, b1, params, crypto, vals.set, vals.set, verifier)).toBeNull();
+    expect({ hits: verifier.hits, misses: verifier.misses }).toEqual({ hits: 3, misses: 3 });
+    // A parent certificate whose votes the verifier rejects is refused as before.
+    const forged = certificate(1, seed1, b1.hash, [0, 1, 2]);
+    const badSig = { ...forged, precommits: forged.precommits.map((p, i) => (i === 0 ? { ...p, signature: new Uint8Array(64) } : p)) };
+    const bad = with2({ lastCommitHash: commitCertificateHash(badSig) }, encodeCommitCertificate(badSig));
+    expect(checkConsensusFields(bad, ctx2, b1, params, crypto, vals.set, vals.set, verifier)).toMatch(/the carried parent certificate does not verify/);
   });
 
   it("a light client steps from a trusted header to the next block with the named set and a certificate", () => {

@@ -7,6 +7,7 @@ import { bytesToHex } from "@ethereumjs/util";
 import { encodeCommitCertificate, type CommitCertificate } from "../../consensus/certificate.js";
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 import type { ConsensusParams } from "../../consensus/types.js";
+import type { MessageVerifier } from "../../consensus/verify.js";
 import { MAX_BLOCK_BYTES } from "../../primitives/limits.js";
 import { decodeBlock } from "../../primitives/encoding.js";
 import { keccak256 } from "../../primitives/hash.js";
@@ -45,6 +46,8 @@ export interface BlockJobsOptions {
   evidence?: EvidencePort;
   /** Our proposals carry no more gas than this node executes in this many ms (absent: no bound). */
   maxBuildMs?: number;
+  /** The node's memoizing verifier, for the votes of a block's parent certificate (most already checked). */
+  verifier?: MessageVerifier;
 }
 
 export class BlockJobs {
@@ -125,7 +128,7 @@ export class BlockJobs {
         this.o.logger.debug("proposed block not validated: its height is already decided", { hash: key, height: block.header.number, head: next - 1n });
         return { ok: false, reason: "height already decided", stale: true };
       }
-      const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto, s.parentValidatorSet, s.nextValidatorSet);
+      const problem = checkConsensusFields(block, s.ctx, this.o.chain.head, this.o.params, this.o.crypto, s.parentValidatorSet, s.nextValidatorSet, this.o.verifier);
       if (problem) throw new Error(problem);
       if (block.evidence.length > 0) {
         const bad = this.o.evidence

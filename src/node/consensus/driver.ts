@@ -80,7 +80,7 @@ export class ConsensusDriver {
     // propose timeout: each execution gets at most 40 % of it (a lone validator has no such race).
     const maxBuildMs = o.transport ? Math.floor(this.timeouts().proposeMs * 0.4) : undefined;
     this.jobs = new BlockJobs({
-      common, chain, producer, candidates, params, crypto, exec: new SerialQueue(), logger, now: this.now,
+      common, chain, producer, candidates, params, crypto, verifier: this.verifier, exec: new SerialQueue(), logger, now: this.now,
       ...(o.evidence ? { evidence: o.evidence } : {}),
       ...(maxBuildMs !== undefined ? { maxBuildMs } : {}),
     });
