@@ -31,6 +31,7 @@ import type { ConsensusAction, ConsensusEvent } from "./engine-types.js";
 import { EngineCore } from "./engine-core.js";
 import type { HeightState, ProposalCandidate } from "./height-state.js";
 import type { ConsensusMessage, Proposal } from "./messages.js";
+import { signerHex } from "./message-keys.js";
 import type { HashedValue } from "./signing-record.js";
 import type { Step } from "./types.js";
 
@@ -82,7 +83,7 @@ export class ConsensusEngine extends EngineCore {
       this.counters.stale++;
       return;
     }
-    const sender = toHex(m.kind === "proposal" ? m.proposer : m.voter);
+    const sender = signerHex(m);
     if (!hs.admitsRound(sender, m.round, this.round, this.limits.catchupRoundsPerSender)) {
       this.counters.farFuture++;
       return;

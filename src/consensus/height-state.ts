@@ -7,6 +7,7 @@ import { comparePriorities, expectedCommitteeWeight } from "./committee.js";
 import type { EngineCounters } from "./engine-types.js";
 import { EvidencePool, proposalsEvidence, votesEvidence } from "./evidence.js";
 import type { Proposal, Vote } from "./messages.js";
+import { signerHex } from "./message-keys.js";
 import type { HeightContext, MessageVerifier, RejectReason } from "./verify.js";
 import { VoteSet } from "./vote-set.js";
 import type { VoteStep } from "./types.js";
@@ -101,7 +102,7 @@ export class HeightState {
   /** Verifies and counts a received vote; reports why it was dropped through the counters. */
   intakeVote(vote: Vote, verifier: MessageVerifier, evidence: EvidencePool, counters: EngineCounters): IntakeOutcome {
     const set = this.roundMessages(vote.round).votes(vote.step);
-    const voterHex = toHex(vote.voter);
+    const voterHex = signerHex(vote);
     if (set.isDuplicate(vote, voterHex)) {
       counters.duplicate++;
       return "dropped";
@@ -128,9 +129,9 @@ export class HeightState {
   /** Verifies and stores a received proposal as a candidate; its block still needs validation. */
   intakeProposal(proposal: Proposal, verifier: MessageVerifier, evidence: EvidencePool, counters: EngineCounters): ProposalCandidate | null {
     const rm = this.roundMessages(proposal.round);
-    const proposerHex = toHex(proposal.proposer);
+    const proposerHex = signerHex(proposal);
     const hashHex = toHex(proposal.valueHash);
-    const mine = rm.candidates.filter((c) => toHex(c.proposal.proposer) === proposerHex);
+    const mine = rm.candidates.filter((c) => signerHex(c.proposal) === proposerHex);
     if (mine.some((c) => c.hashHex === hashHex && c.proposal.validRound === proposal.validRound)) {
       counters.duplicate++;
       return null;

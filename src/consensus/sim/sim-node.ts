@@ -15,7 +15,7 @@ import type { ConsensusParams, Step, ValidatorSet } from "../types.js";
 import { type HeightContext, type MessageVerifier, makeHeightContext } from "../verify.js";
 import type { NextSeedFunction } from "../memo-verifier.js";
 import type { SeededRandom } from "./rng.js";
-import { type SimCommittedBlock, SimChain, encodeSimBlock, simBlockHash } from "./sim-chain.js";
+import { type SimBlockFacts, type SimCommittedBlock, SimChain, encodeSimBlock, simBlockHash } from "./sim-chain.js";
 
 export type ByzantineBehavior =
   /** Sends two different blocks for one round, each to part of the network. */
@@ -40,6 +40,8 @@ export interface SimEnvironment {
   readonly verifier: MessageVerifier;
   readonly sortition: SortitionFunction;
   readonly nextSeed: NextSeedFunction;
+  /** Block hashes, decodings and credential verdicts, shared by the nodes or not (see SimBlockFacts). */
+  readonly blockFacts: SimBlockFacts;
   readonly rng: SeededRandom;
   readonly nodeCount: number;
   readonly payloadBytes: number;
@@ -80,7 +82,7 @@ export class SimNode {
     private readonly env: SimEnvironment,
     genesisSeed: Uint8Array,
   ) {
-    this.chain = new SimChain(genesisSeed, env.nextSeed);
+    this.chain = new SimChain(genesisSeed, env.nextSeed, env.blockFacts);
   }
 
   get up(): boolean {

@@ -24,7 +24,7 @@ import type { SimulationConfig } from "./sim-config.js";
 import { MemoizingMessageVerifier, memoizedNextSeed, memoizedSortition } from "../memo-verifier.js";
 import { SimNetwork } from "./network.js";
 import { SeededRandom } from "./rng.js";
-import { simGenesisSeed } from "./sim-chain.js";
+import { SimBlockFacts, simGenesisSeed } from "./sim-chain.js";
 import { type NodeTimer, type SimEnvironment, SimNode, type SyncPayload } from "./sim-node.js";
 import { simulatedKeys, summarize, TraceHash, type SimulationReport } from "./sim-report.js";
 
@@ -117,6 +117,7 @@ export class Simulation {
       verifier: shared ? new MemoizingMessageVerifier() : directMessageVerifier,
       sortition,
       nextSeed: shared ? memoizedNextSeed(seedForNextHeight) : seedForNextHeight,
+      blockFacts: new SimBlockFacts(shared),
       rng,
       nodeCount: config.validators,
       payloadBytes: config.payloadBytes ?? 256,
