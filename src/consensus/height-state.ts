@@ -31,7 +31,11 @@ export class RoundMessages {
   /** Sorted best first. At most two per proposer (a third conflicting one only adds evidence). */
   readonly candidates: ProposalCandidate[] = [];
 
-  constructor(height: number, round: number, expectedWeight: bigint) {
+  constructor(
+    height: number,
+    readonly round: number,
+    expectedWeight: bigint,
+  ) {
     this.prevotes = new VoteSet(height, round, "prevote", expectedWeight);
     this.precommits = new VoteSet(height, round, "precommit", expectedWeight);
   }
@@ -51,6 +55,8 @@ export class HeightState {
   readonly height: number;
   readonly expectedWeight: bigint;
   readonly rounds = new Map<number, RoundMessages>();
+  /** The same rounds in the order they were opened (the map's order): the rule checks after every event walk this without an iterator. */
+  readonly openedRounds: RoundMessages[] = [];
   /** Block bytes by hash hex, from proposals (or a synced decision): the version under validation or validated. */
   readonly values = new Map<string, Uint8Array>();
   /**
@@ -73,6 +79,7 @@ export class HeightState {
     if (rm === undefined) {
       rm = new RoundMessages(this.height, round, this.expectedWeight);
       this.rounds.set(round, rm);
+      this.openedRounds.push(rm);
     }
     return rm;
   }

@@ -72,6 +72,8 @@ export class SimNode {
   /** Heights this node committed through a sync response (DecisionReceived), not by taking part. Survives crashes. */
   commitsFromSync = 0;
   private readonly contexts = new Map<number, HeightContext>();
+  /** dispatch()'s event queue, reused. */
+  private readonly pending: ConsensusEvent[] = [];
   /** Last block hash seen per round, used by the double voter to vote for something real. */
   private readonly seenHashes = new Map<string, Uint8Array>();
 
@@ -148,7 +150,8 @@ export class SimNode {
   onMessage(from: number, m: ConsensusMessage): void {
     const engine = this.engine;
     if (engine === null) return;
-    const { height, decided } = engine.status;
+    const height = engine.currentHeight;
+    const decided = engine.hasDecided;
     // A peer ahead of us: if we have been stuck at our height for a while, fetch the blocks we miss.
     const stuck = this.env.now() - this.heightStartedAt > this.env.syncRetryMs;
     if (stuck && (m.height > height + 1 || (m.height === height + 1 && !decided))) this.requestSync(from);
@@ -181,11 +184,18 @@ export class SimNode {
 
   /** Runs one event and everything it sets off locally (driver answers are immediate). */
   private dispatch(first: ConsensusEvent): void {
-    const queue: ConsensusEvent[] = [first];
-    for (let i = 0; i < queue.length; i++) {
-      const engine = this.engine;
-      if (engine === null) return;
-      for (const action of engine.handle(queue[i] as ConsensusEvent)) this.execute(action, queue);
+    // One array for every dispatch (it runs once per delivered message): nothing the actions do
+    // calls back into this node before dispatch returns, so it is never in use twice.
+    const queue = this.pending;
+    queue.push(first);
+    try {
+      for (let i = 0; i < queue.length; i++) {
+        const engine = this.engine;
+        if (engine === null) return;
+        for (const action of engine.handle(queue[i] as ConsensusEvent)) this.execute(action, queue);
+      }
+    } finally {
+      queue.length = 0;
     }
   }
 

@@ -145,10 +145,11 @@ export class Simulation {
     for (const n of this.nodes) n.start();
     for (;;) {
       if (this.finished()) break;
-      const next = this.queue.pop();
-      if (next === undefined || next.time > this.config.maxVirtualMs) break;
-      this.now = next.time;
-      this.process(next.item);
+      const time = this.queue.peekTime();
+      if (time === undefined || time > this.config.maxVirtualMs) break;
+      const item = this.queue.pop() as SimEvent;
+      this.now = time;
+      this.process(item);
     }
     return this.report();
   }
@@ -163,7 +164,7 @@ export class Simulation {
     switch (e.kind) {
       case "fanout": {
         const to = e.recipients[e.index] as number;
-        this.trace.add(Math.round(this.now * 1000), e.from, to, e.message.height, e.message.round);
+        this.trace.add5(Math.round(this.now * 1000), e.from, to, e.message.height, e.message.round);
         this.stats.deliveries++;
         this.stats.bytes += e.size;
         e.index++;
