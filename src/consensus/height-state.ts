@@ -15,6 +15,8 @@ import type { VoteStep } from "./types.js";
 export interface ProposalCandidate {
   readonly proposal: Proposal;
   readonly hashHex: string;
+  /** The proposer's address in hex: each new proposal is checked against the round's candidates by proposer. */
+  readonly proposerHex: string;
   readonly priority: Uint8Array;
   /** Arrival order inside the height: the propose window freezes the candidates seen before it closed. */
   readonly arrival: number;
@@ -138,7 +140,7 @@ export class HeightState {
     const rm = this.roundMessages(proposal.round);
     const proposerHex = signerHex(proposal);
     const hashHex = toHex(proposal.valueHash);
-    const mine = rm.candidates.filter((c) => signerHex(c.proposal) === proposerHex);
+    const mine = rm.candidates.filter((c) => c.proposerHex === proposerHex);
     if (mine.some((c) => c.hashHex === hashHex && c.proposal.validRound === proposal.validRound)) {
       counters.duplicate++;
       return null;
@@ -162,7 +164,7 @@ export class HeightState {
   /** Adds a proposal known to be genuine (received and verified, or our own). */
   addCandidate(proposal: Proposal, priority: Uint8Array): ProposalCandidate {
     const rm = this.roundMessages(proposal.round);
-    const candidate: ProposalCandidate = { proposal, hashHex: toHex(proposal.valueHash), priority, arrival: this.nextArrival() };
+    const candidate: ProposalCandidate = { proposal, hashHex: toHex(proposal.valueHash), proposerHex: signerHex(proposal), priority, arrival: this.nextArrival() };
     let at = rm.candidates.length;
     while (at > 0 && compareCandidates(rm.candidates[at - 1] as ProposalCandidate, candidate) > 0) at--;
     rm.candidates.splice(at, 0, candidate);
