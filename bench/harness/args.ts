@@ -14,6 +14,8 @@ Options:
   --quick                 small and fast (the CI smoke run; never asserts a speed)
   --runs R                repetitions per configuration (figures: median, min, max)
   --validators LIST       consensus: simulated N (default 4,16,64,256,1000); localnet: processes (default 1,4,7)
+  --sampled-validators L  consensus: further N run with sampled committees only, where messages per
+                          validator plateau (default 2000,4000; everyone voting would be O(N^2) there)
   --heights H             consensus: heights per simulator run (default by N)
   --block-txs LIST        consensus: synthetic block sizes in transfers (default 100,1000,4000)
   --txs N                 peers/localnet: transfers per saturation run (default 5000); execution: per run (10000);
@@ -53,6 +55,7 @@ export function parseBenchArgs(argv: readonly string[], scenarios: readonly stri
       runs: { type: "string" },
       validators: { type: "string" },
       n: { type: "string" },
+      "sampled-validators": { type: "string" },
       heights: { type: "string" },
       "block-txs": { type: "string" },
       txs: { type: "string" },
@@ -79,6 +82,7 @@ export function parseBenchArgs(argv: readonly string[], scenarios: readonly stri
     outDir: resolve(values.out ?? defaultOutDir),
     ...opt(values.runs !== undefined ? { runs: num(values.runs, "runs")! } : undefined),
     ...opt(validators !== undefined ? { validators } : undefined),
+    ...opt(values["sampled-validators"] !== undefined ? { sampledValidators: list(values["sampled-validators"], "sampled-validators")! } : undefined),
     ...opt(values.heights !== undefined ? { heights: num(values.heights, "heights")! } : undefined),
     ...opt(values["block-txs"] !== undefined ? { blockTxs: list(values["block-txs"], "block-txs")! } : undefined),
     ...opt(values.txs !== undefined ? { txs: num(values.txs, "txs")! } : undefined),

@@ -7,6 +7,8 @@ export interface BenchOptions {
   readonly runs?: number;
   /** Validator counts (consensus: simulated; localnet: processes). */
   readonly validators?: readonly number[];
+  /** Consensus: further validator counts run with sampled committees only (the plateau of messages per validator). */
+  readonly sampledValidators?: readonly number[];
   readonly heights?: number;
   readonly blockTxs?: readonly number[];
   /** Transactions per load run (peers) and per execution run. */

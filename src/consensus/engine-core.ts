@@ -92,6 +92,16 @@ export abstract class EngineCore {
     return { height, round, step, lockedRound, validRound, decided };
   }
 
+  /** status.height without building the status object (drivers read it for every received message). */
+  get currentHeight(): number {
+    return this.height;
+  }
+
+  /** status.decided, likewise. */
+  get hasDecided(): boolean {
+    return this.decided;
+  }
+
   get lastCommit(): CommitCertificate | null {
     return this.previousCommit;
   }

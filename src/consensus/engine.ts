@@ -29,8 +29,9 @@ import { bytesEqual, fromHex, toHex } from "./bytes.js";
 import { buildCommitCertificate, verifyCommitCertificate, type CommitCertificate } from "./certificate.js";
 import type { ConsensusAction, ConsensusEvent } from "./engine-types.js";
 import { EngineCore } from "./engine-core.js";
-import type { HeightState, ProposalCandidate } from "./height-state.js";
+import type { HeightState, ProposalCandidate, RoundMessages } from "./height-state.js";
 import type { ConsensusMessage, Proposal } from "./messages.js";
+import { signerHex } from "./message-keys.js";
 import type { HashedValue } from "./signing-record.js";
 import type { Step } from "./types.js";
 
@@ -82,7 +83,7 @@ export class ConsensusEngine extends EngineCore {
       this.counters.stale++;
       return;
     }
-    const sender = toHex(m.kind === "proposal" ? m.proposer : m.voter);
+    const sender = signerHex(m);
     if (!hs.admitsRound(sender, m.round, this.round, this.limits.catchupRoundsPerSender)) {
       this.counters.farFuture++;
       return;
@@ -185,10 +186,16 @@ export class ConsensusEngine extends EngineCore {
     if (windowMs === undefined || hs === null || this.decided || this.step !== "propose") return;
     const f = this.roundFlags(this.round);
     if (f.proposeWindowScheduled || f.proposeWindowClosedAt !== null) return;
-    const hasValid = hs.roundMessages(this.round).candidates.some((c) => hs.blockStatus.get(c.hashHex) === "valid");
-    if (!hasValid) return;
+    if (!this.holdsValidCandidate(hs)) return;
     f.proposeWindowScheduled = true;
     out.push({ type: "ScheduleTimeout", height: this.height, round: this.round, step: "propose", durationMs: windowMs });
+  }
+
+  /** A plain loop: this runs after every event of the propose step. */
+  private holdsValidCandidate(hs: HeightState): boolean {
+    const candidates = hs.roundMessages(this.round).candidates;
+    for (let i = 0; i < candidates.length; i++) if (hs.blockStatus.get((candidates[i] as ProposalCandidate).hashHex) === "valid") return true;
+    return false;
   }
 
   /** Applies the first enabled rule and returns true, or returns false when none is enabled. */
@@ -205,8 +212,12 @@ export class ConsensusEngine extends EngineCore {
       this.commit(synced, out);
       return true;
     }
-    for (const rm of hs.rounds.values()) {
-      for (const key of rm.precommits.quorumKeys()) {
+    const rounds = hs.openedRounds;
+    for (let r = 0; r < rounds.length; r++) {
+      const rm = rounds[r] as RoundMessages;
+      const keys = rm.precommits.quorumKeys();
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k] as string;
         if (key === "nil") continue;
         const status = hs.blockStatus.get(key);
         if (status === "valid") {
@@ -232,7 +243,10 @@ export class ConsensusEngine extends EngineCore {
   /** Line 55: more than 1/3 of the committee weight in a higher round brings us there. */
   private trySkipRound(hs: HeightState, out: ConsensusAction[]): boolean {
     let target = -1;
-    for (const [round, rm] of hs.rounds) {
+    const rounds = hs.openedRounds;
+    for (let r = 0; r < rounds.length; r++) {
+      const rm = rounds[r] as RoundMessages;
+      const round = rm.round;
       if (round > this.round && round > target && (rm.prevotes.hasOneThirdAny() || rm.precommits.hasOneThirdAny())) target = round;
     }
     if (target < 0) return false;

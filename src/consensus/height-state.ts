@@ -7,6 +7,7 @@ import { comparePriorities, expectedCommitteeWeight } from "./committee.js";
 import type { EngineCounters } from "./engine-types.js";
 import { EvidencePool, proposalsEvidence, votesEvidence } from "./evidence.js";
 import type { Proposal, Vote } from "./messages.js";
+import { signerHex } from "./message-keys.js";
 import type { HeightContext, MessageVerifier, RejectReason } from "./verify.js";
 import { VoteSet } from "./vote-set.js";
 import type { VoteStep } from "./types.js";
@@ -14,6 +15,8 @@ import type { VoteStep } from "./types.js";
 export interface ProposalCandidate {
   readonly proposal: Proposal;
   readonly hashHex: string;
+  /** The proposer's address in hex: each new proposal is checked against the round's candidates by proposer. */
+  readonly proposerHex: string;
   readonly priority: Uint8Array;
   /** Arrival order inside the height: the propose window freezes the candidates seen before it closed. */
   readonly arrival: number;
@@ -30,7 +33,11 @@ export class RoundMessages {
   /** Sorted best first. At most two per proposer (a third conflicting one only adds evidence). */
   readonly candidates: ProposalCandidate[] = [];
 
-  constructor(height: number, round: number, expectedWeight: bigint) {
+  constructor(
+    height: number,
+    readonly round: number,
+    expectedWeight: bigint,
+  ) {
     this.prevotes = new VoteSet(height, round, "prevote", expectedWeight);
     this.precommits = new VoteSet(height, round, "precommit", expectedWeight);
   }
@@ -50,6 +57,8 @@ export class HeightState {
   readonly height: number;
   readonly expectedWeight: bigint;
   readonly rounds = new Map<number, RoundMessages>();
+  /** The same rounds in the order they were opened (the map's order): the rule checks after every event walk this without an iterator. */
+  readonly openedRounds: RoundMessages[] = [];
   /** Block bytes by hash hex, from proposals (or a synced decision): the version under validation or validated. */
   readonly values = new Map<string, Uint8Array>();
   /**
@@ -72,6 +81,7 @@ export class HeightState {
     if (rm === undefined) {
       rm = new RoundMessages(this.height, round, this.expectedWeight);
       this.rounds.set(round, rm);
+      this.openedRounds.push(rm);
     }
     return rm;
   }
@@ -101,7 +111,7 @@ export class HeightState {
   /** Verifies and counts a received vote; reports why it was dropped through the counters. */
   intakeVote(vote: Vote, verifier: MessageVerifier, evidence: EvidencePool, counters: EngineCounters): IntakeOutcome {
     const set = this.roundMessages(vote.round).votes(vote.step);
-    const voterHex = toHex(vote.voter);
+    const voterHex = signerHex(vote);
     if (set.isDuplicate(vote, voterHex)) {
       counters.duplicate++;
       return "dropped";
@@ -128,9 +138,9 @@ export class HeightState {
   /** Verifies and stores a received proposal as a candidate; its block still needs validation. */
   intakeProposal(proposal: Proposal, verifier: MessageVerifier, evidence: EvidencePool, counters: EngineCounters): ProposalCandidate | null {
     const rm = this.roundMessages(proposal.round);
-    const proposerHex = toHex(proposal.proposer);
+    const proposerHex = signerHex(proposal);
     const hashHex = toHex(proposal.valueHash);
-    const mine = rm.candidates.filter((c) => toHex(c.proposal.proposer) === proposerHex);
+    const mine = rm.candidates.filter((c) => c.proposerHex === proposerHex);
     if (mine.some((c) => c.hashHex === hashHex && c.proposal.validRound === proposal.validRound)) {
       counters.duplicate++;
       return null;
@@ -154,7 +164,7 @@ export class HeightState {
   /** Adds a proposal known to be genuine (received and verified, or our own). */
   addCandidate(proposal: Proposal, priority: Uint8Array): ProposalCandidate {
     const rm = this.roundMessages(proposal.round);
-    const candidate: ProposalCandidate = { proposal, hashHex: toHex(proposal.valueHash), priority, arrival: this.nextArrival() };
+    const candidate: ProposalCandidate = { proposal, hashHex: toHex(proposal.valueHash), proposerHex: signerHex(proposal), priority, arrival: this.nextArrival() };
     let at = rm.candidates.length;
     while (at > 0 && compareCandidates(rm.candidates[at - 1] as ProposalCandidate, candidate) > 0) at--;
     rm.candidates.splice(at, 0, candidate);

@@ -6,19 +6,59 @@
 // Sizes match the real scheme (32-byte keys, 64-byte signatures, 80-byte proofs, 64-byte outputs)
 // so message and byte counts in the simulator are realistic.
 
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ConsensusCrypto } from "./crypto.js";
 import { bytesEqual } from "./bytes.js";
 import { VRF_PROOF_LENGTH } from "./vrf.js";
 
-function sha512(...parts: (string | Uint8Array)[]): Uint8Array {
-  const h = createHash("sha512");
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
+const TAGS = new Map<string, Uint8Array>();
+
+function tagBytes(tag: string): Uint8Array {
+  let bytes = TAGS.get(tag);
+  if (bytes === undefined) {
+    bytes = new TextEncoder().encode(tag);
+    TAGS.set(tag, bytes);
+  }
+  return bytes;
 }
 
+/**
+ * sha512(tag || parts...): the same digest as createHash("sha512").update(tag).update(...), in one
+ * native call over one buffer (a simulated run hashes hundreds of thousands of short messages, where
+ * the per-call cost of a Hash object outweighs the hashing).
+ */
+function sha512(tag: string, ...parts: Uint8Array[]): Uint8Array {
+  const prefix = tagBytes(tag);
+  let length = prefix.length;
+  for (const p of parts) length += p.length;
+  const input = Buffer.allocUnsafe(length);
+  input.set(prefix, 0);
+  let at = prefix.length;
+  for (const p of parts) {
+    input.set(p, at);
+    at += p.length;
+  }
+  return new Uint8Array(hash("sha512", input, "buffer"));
+}
+
+/** Per tag: public keys by secret array, with a copy of the secret (reused only while the secret's bytes are unchanged). */
+const publicKeys = new Map<string, WeakMap<Uint8Array, { readonly secret: Uint8Array; readonly key: Uint8Array }>>();
+
+/**
+ * Every own signature and VRF draw derives the public key from the secret (and drawRole checks the
+ * VRF key against it): one hash per secret and tag instead of one per use.
+ */
 function publicFromSecret(tag: string, secret: Uint8Array): Uint8Array {
-  return sha512(tag, secret).subarray(0, 32);
+  let byTag = publicKeys.get(tag);
+  if (byTag === undefined) {
+    byTag = new WeakMap();
+    publicKeys.set(tag, byTag);
+  }
+  const known = byTag.get(secret);
+  if (known !== undefined && bytesEqual(known.secret, secret)) return known.key;
+  const key = sha512(tag, secret).slice(0, 32);
+  byTag.set(secret, { secret: secret.slice(), key });
+  return key;
 }
 
 function simulatedSignature(publicKey: Uint8Array, message: Uint8Array): Uint8Array {
@@ -41,13 +81,14 @@ function simulatedOutput(proof: Uint8Array): Uint8Array {
 export function createSimulatedInsecureCrypto(): ConsensusCrypto {
   return {
     name: "simulated-insecure-keyed-hash",
-    signingPublicKey: (secret) => publicFromSecret("sim-sign-pk", secret),
+    signingPublicKey: (secret) => publicFromSecret("sim-sign-pk", secret).slice(),
     sign: (secret, message) => simulatedSignature(publicFromSecret("sim-sign-pk", secret), message),
     verifySignature(pk, message, signature) {
       if (pk.length !== 32 || signature.length !== 64) return false;
       return bytesEqual(simulatedSignature(pk, message), signature);
     },
-    vrfPublicKey: (secret) => publicFromSecret("sim-vrf-pk", secret),
+    // A copy: drawRole's check reads it, a validator set keeps it, the cache's own stays untouched.
+    vrfPublicKey: (secret) => publicFromSecret("sim-vrf-pk", secret).slice(),
     vrfProve(secret, alpha) {
       const proof = simulatedProof(publicFromSecret("sim-vrf-pk", secret), alpha);
       return { proof, output: simulatedOutput(proof) };

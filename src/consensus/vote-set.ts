@@ -4,8 +4,8 @@
 // equivocation that is reported to the caller (for evidence) and not counted.
 
 import { toHex } from "./bytes.js";
-import { exceedsOneThird, isQuorum } from "./committee.js";
 import type { Vote } from "./messages.js";
+import { signerHex, voteValueKey } from "./message-keys.js";
 import type { VoteStep } from "./types.js";
 
 export interface CountedVote {
@@ -18,17 +18,22 @@ export type AddVoteOutcome =
   | { readonly kind: "duplicate" }
   | { readonly kind: "conflict"; readonly existing: Vote };
 
+// Outcomes carry no per-call data: one object each, not one per vote.
+const ADDED: AddVoteOutcome = { kind: "added" };
+const DUPLICATE: AddVoteOutcome = { kind: "duplicate" };
+
 /** Tally key of a vote's value: the hash in hex, or "nil". */
 export function valueKey(valueHash: Uint8Array | null): string {
   return valueHash === null ? "nil" : toHex(valueHash);
 }
 
-function sameValue(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  return valueKey(a) === valueKey(b);
+/** A counted vote with its tally key (valueKey of its value). */
+interface Entry extends CountedVote {
+  readonly key: string;
 }
 
 export class VoteSet {
-  private readonly byVoter = new Map<string, CountedVote>();
+  private readonly byVoter = new Map<string, Entry>();
   private readonly tallies = new Map<string, bigint>();
   private total = 0n;
   // Threshold crossings are recorded as votes arrive, so the engine's rule checks (run after every
@@ -36,6 +41,13 @@ export class VoteSet {
   private readonly quorumKeyList: string[] = [];
   private quorumAny = false;
   private oneThirdAny = false;
+  /**
+   * isQuorum(t, E) is 3t > 2E and exceedsOneThird(t, E) is 3t > E (committee.ts); for integers t
+   * these are t > floor(2E/3) and t > floor(E/3), so each vote costs one comparison per threshold
+   * instead of two bigint multiplications.
+   */
+  private readonly quorumAbove: bigint;
+  private readonly oneThirdAbove: bigint;
 
   constructor(
     readonly height: number,
@@ -43,12 +55,15 @@ export class VoteSet {
     readonly step: VoteStep,
     /** min(tau, W): thresholds are fractions of the expected, not the drawn, committee weight. */
     readonly expectedWeight: bigint,
-  ) {}
+  ) {
+    this.quorumAbove = (2n * expectedWeight) / 3n;
+    this.oneThirdAbove = expectedWeight / 3n;
+  }
 
   /** Cheap pre-check before signature verification: is this exact vote already counted? */
-  isDuplicate(vote: Vote, voterHex: string = toHex(vote.voter)): boolean {
+  isDuplicate(vote: Vote, voterHex: string = signerHex(vote)): boolean {
     const existing = this.byVoter.get(voterHex);
-    return existing !== undefined && sameValue(existing.vote.valueHash, vote.valueHash);
+    return existing !== undefined && existing.key === voteValueKey(vote);
   }
 
   existingVote(voterHex: string): Vote | undefined {
@@ -56,23 +71,23 @@ export class VoteSet {
   }
 
   /** Adds a vote whose signature, proof and weight the caller has verified. */
-  add(vote: Vote, weight: bigint, voterHex: string = toHex(vote.voter)): AddVoteOutcome {
+  add(vote: Vote, weight: bigint, voterHex: string = signerHex(vote)): AddVoteOutcome {
     if (vote.height !== this.height || vote.round !== this.round || vote.step !== this.step) {
       throw new Error("vote does not belong to this vote set");
     }
+    const key = voteValueKey(vote);
     const existing = this.byVoter.get(voterHex);
     if (existing !== undefined) {
-      return sameValue(existing.vote.valueHash, vote.valueHash) ? { kind: "duplicate" } : { kind: "conflict", existing: existing.vote };
+      return existing.key === key ? DUPLICATE : { kind: "conflict", existing: existing.vote };
     }
-    this.byVoter.set(voterHex, { vote, weight });
-    const key = valueKey(vote.valueHash);
+    this.byVoter.set(voterHex, { vote, weight, key });
     const tally = (this.tallies.get(key) ?? 0n) + weight;
     this.tallies.set(key, tally);
     this.total += weight;
-    if (!this.quorumKeyList.includes(key) && isQuorum(tally, this.expectedWeight)) this.quorumKeyList.push(key);
-    if (!this.quorumAny) this.quorumAny = isQuorum(this.total, this.expectedWeight);
-    if (!this.oneThirdAny) this.oneThirdAny = exceedsOneThird(this.total, this.expectedWeight);
-    return { kind: "added" };
+    if (tally > this.quorumAbove && !this.quorumKeyList.includes(key)) this.quorumKeyList.push(key);
+    if (!this.quorumAny) this.quorumAny = this.total > this.quorumAbove;
+    if (!this.oneThirdAny) this.oneThirdAny = this.total > this.oneThirdAbove;
+    return ADDED;
   }
 
   weightFor(valueHash: Uint8Array | null): bigint {
@@ -113,7 +128,7 @@ export class VoteSet {
   votesFor(valueHash: Uint8Array | null): CountedVote[] {
     const key = valueKey(valueHash);
     const out: CountedVote[] = [];
-    for (const cv of this.byVoter.values()) if (valueKey(cv.vote.valueHash) === key) out.push(cv);
+    for (const cv of this.byVoter.values()) if (cv.key === key) out.push(cv);
     return out;
   }
 }

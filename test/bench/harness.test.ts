@@ -14,7 +14,7 @@ import { parsePeakRssKiB, parseStat, treeUsage } from "../../bench/harness/procs
 import { markdownTable, RESULT_SCHEMA, runInfo, writeResults } from "../../bench/harness/results.js";
 import { RpcClient } from "../../bench/harness/rpc.js";
 import { median, percentiles, quantile, ratio, summarize, summarizeProblems } from "../../bench/harness/stats.js";
-import { growthExponent } from "../../bench/scenarios/consensus-claims.js";
+import { growthExponent, plateauStart } from "../../bench/scenarios/consensus-claims.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -47,6 +47,15 @@ describe("statistics", () => {
   it("growth exponents: flat is 0, linear is 1", () => {
     expect(growthExponent(100, 50, 1000, 50)).toBeCloseTo(0, 10);
     expect(growthExponent(100, 50, 1000, 500)).toBeCloseTo(1, 10);
+  });
+
+  it("plateau: the smallest N from which messages per validator stay flat to the largest N", () => {
+    const points = (m: number[]) => [256, 1000, 2000, 4000].map((n, i) => ({ n, messages: m[i]! }));
+    expect(plateauStart(points([394, 590, 615, 620]))).toBe(1000);
+    expect(plateauStart(points([394, 450, 590, 620]))).toBe(2000);
+    expect(plateauStart(points([100, 200, 400, 800]))).toBeNull(); // linear: no plateau
+    expect(plateauStart(points([600, 610, 300, 620]))).toBeNull(); // a dip is not flat
+    expect(plateauStart([{ n: 4000, messages: 620 }])).toBeNull();
   });
 });
 

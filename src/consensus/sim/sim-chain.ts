@@ -64,6 +64,76 @@ export function simBlockHash(encoded: Uint8Array): Uint8Array {
   return new Uint8Array(createHash("sha256").update("verity-sim-block").update(encoded).digest());
 }
 
+/** What one block's bytes say: their hash, their decoding, and proposer-credential verdicts of one height context. */
+interface BlockFacts {
+  readonly hash: Uint8Array;
+  readonly block: SimBlock | null;
+  /** The context the verdicts below hold for (the last one asked). */
+  ctx: HeightContext | null;
+  /** checkProposerFields of the block's view; undefined until asked. */
+  fieldsProblem: string | null | undefined;
+  /** verifyProposerCredential of the block's credential; undefined until asked. */
+  proposerBeta: Uint8Array | null | undefined;
+}
+
+/**
+ * Block facts computed once per simulation instead of once per validator: every validator hashes,
+ * decodes and checks the credential of every proposal it receives, and in the simulator they all
+ * receive one and the same byte array (hashing 100 copies of a 100 KiB block per proposal was
+ * most of a big-block run). All of it is a pure function of the bytes and the height context, so
+ * sharing it cannot change a verdict. Keyed by the array's identity (block bytes are never written
+ * after they are built), and per context by the context's parts, so another seed, set or height
+ * never sees a verdict that is not its own.
+ */
+export class SimBlockFacts {
+  private readonly byValue = new WeakMap<Uint8Array, BlockFacts>();
+
+  /** shared = false: nothing is kept, every validator computes for itself (as with real, unshared verification). */
+  constructor(private readonly shared = true) {}
+
+  of(value: Uint8Array): BlockFacts {
+    let facts = this.shared ? this.byValue.get(value) : undefined;
+    if (facts === undefined) {
+      const decoded = decodeSimBlock(value);
+      facts = { hash: simBlockHash(value), block: decoded.ok ? decoded.value : null, ctx: null, fieldsProblem: undefined, proposerBeta: undefined };
+      if (this.shared) this.byValue.set(value, facts);
+    }
+    return facts;
+  }
+
+  /** checkProposerFields(simHeaderView(block), ctx), once per block and context. */
+  fieldsProblem(facts: BlockFacts, block: SimBlock, ctx: HeightContext): string | null {
+    this.forContext(facts, ctx);
+    if (facts.fieldsProblem === undefined) facts.fieldsProblem = checkProposerFields(simHeaderView(block), ctx);
+    return facts.fieldsProblem;
+  }
+
+  /** verifyProposerCredential for the block's credential, once per block and context. */
+  proposerBeta(facts: BlockFacts, block: SimBlock, ctx: HeightContext): Uint8Array | null {
+    this.forContext(facts, ctx);
+    if (facts.proposerBeta === undefined) facts.proposerBeta = verifyProposerCredential(ctx, block.proposer, block.proposerRound, block.proposerProof);
+    return facts.proposerBeta;
+  }
+
+  private forContext(facts: BlockFacts, ctx: HeightContext): void {
+    const held = facts.ctx;
+    if (held === ctx) return;
+    const same =
+      held !== null &&
+      held.height === ctx.height &&
+      held.validatorSet === ctx.validatorSet &&
+      held.params === ctx.params &&
+      held.crypto === ctx.crypto &&
+      held.sortition === ctx.sortition &&
+      bytesEqual(held.seed, ctx.seed);
+    if (!same) {
+      facts.fieldsProblem = undefined;
+      facts.proposerBeta = undefined;
+    }
+    facts.ctx = ctx;
+  }
+}
+
 export const GENESIS_PARENT = new Uint8Array(HASH_LENGTH);
 
 export function simGenesisSeed(chainId: bigint): Uint8Array {
@@ -85,6 +155,7 @@ export class SimChain {
   constructor(
     genesisSeedBytes: Uint8Array,
     private readonly nextSeed: (seed: Uint8Array, proposerBeta: Uint8Array, committedHeight: number) => Uint8Array = seedForNextHeight,
+    private readonly facts: SimBlockFacts = new SimBlockFacts(false),
   ) {
     this.seeds = [genesisSeedBytes];
   }
@@ -106,21 +177,21 @@ export class SimChain {
   /** The driver's answer to ValidateBlock for the next height. */
   validate(ctx: HeightContext, round: number, hash: Uint8Array, value: Uint8Array): boolean {
     if (ctx.height !== this.height + 1) return false;
-    if (!bytesEqual(simBlockHash(value), hash)) return false;
-    const decoded = decodeSimBlock(value);
-    if (!decoded.ok) return false;
-    const b = decoded.value;
+    const facts = this.facts.of(value);
+    if (!bytesEqual(facts.hash, hash)) return false;
+    const b = facts.block;
+    if (b === null) return false;
     if (!bytesEqual(b.parentHash, this.headHash) || b.proposerRound > round) return false;
-    return checkProposerFields(simHeaderView(b), ctx) === null;
+    return this.facts.fieldsProblem(facts, b, ctx) === null;
   }
 
   /** Appends a committed (hence validated) block and derives the next seed. */
   append(ctx: HeightContext, block: SimCommittedBlock): void {
     if (ctx.height !== this.height + 1) throw new Error(`append of height ${ctx.height} on a chain at ${this.height}`);
-    const decoded = decodeSimBlock(block.value);
-    if (!decoded.ok) throw new Error("committed block does not decode");
-    const b = decoded.value;
-    const beta = verifyProposerCredential(ctx, b.proposer, b.proposerRound, b.proposerProof);
+    const facts = this.facts.of(block.value);
+    const b = facts.block;
+    if (b === null) throw new Error("committed block does not decode");
+    const beta = this.facts.proposerBeta(facts, b, ctx);
     if (beta === null) throw new Error(`committed block ${toHex(block.hash)} has no valid proposer credential`);
     this.blocks.push(block);
     // The node's seed chaining; the proposer output is the one the credential check produced (the

@@ -15,7 +15,7 @@ import type { ConsensusParams, Step, ValidatorSet } from "../types.js";
 import { type HeightContext, type MessageVerifier, makeHeightContext } from "../verify.js";
 import type { NextSeedFunction } from "../memo-verifier.js";
 import type { SeededRandom } from "./rng.js";
-import { type SimCommittedBlock, SimChain, encodeSimBlock, simBlockHash } from "./sim-chain.js";
+import { type SimBlockFacts, type SimCommittedBlock, SimChain, encodeSimBlock, simBlockHash } from "./sim-chain.js";
 
 export type ByzantineBehavior =
   /** Sends two different blocks for one round, each to part of the network. */
@@ -40,6 +40,8 @@ export interface SimEnvironment {
   readonly verifier: MessageVerifier;
   readonly sortition: SortitionFunction;
   readonly nextSeed: NextSeedFunction;
+  /** Block hashes, decodings and credential verdicts, shared by the nodes or not (see SimBlockFacts). */
+  readonly blockFacts: SimBlockFacts;
   readonly rng: SeededRandom;
   readonly nodeCount: number;
   readonly payloadBytes: number;
@@ -70,6 +72,8 @@ export class SimNode {
   /** Heights this node committed through a sync response (DecisionReceived), not by taking part. Survives crashes. */
   commitsFromSync = 0;
   private readonly contexts = new Map<number, HeightContext>();
+  /** dispatch()'s event queue, reused. */
+  private readonly pending: ConsensusEvent[] = [];
   /** Last block hash seen per round, used by the double voter to vote for something real. */
   private readonly seenHashes = new Map<string, Uint8Array>();
 
@@ -80,7 +84,7 @@ export class SimNode {
     private readonly env: SimEnvironment,
     genesisSeed: Uint8Array,
   ) {
-    this.chain = new SimChain(genesisSeed, env.nextSeed);
+    this.chain = new SimChain(genesisSeed, env.nextSeed, env.blockFacts);
   }
 
   get up(): boolean {
@@ -146,7 +150,8 @@ export class SimNode {
   onMessage(from: number, m: ConsensusMessage): void {
     const engine = this.engine;
     if (engine === null) return;
-    const { height, decided } = engine.status;
+    const height = engine.currentHeight;
+    const decided = engine.hasDecided;
     // A peer ahead of us: if we have been stuck at our height for a while, fetch the blocks we miss.
     const stuck = this.env.now() - this.heightStartedAt > this.env.syncRetryMs;
     if (stuck && (m.height > height + 1 || (m.height === height + 1 && !decided))) this.requestSync(from);
@@ -179,11 +184,18 @@ export class SimNode {
 
   /** Runs one event and everything it sets off locally (driver answers are immediate). */
   private dispatch(first: ConsensusEvent): void {
-    const queue: ConsensusEvent[] = [first];
-    for (let i = 0; i < queue.length; i++) {
-      const engine = this.engine;
-      if (engine === null) return;
-      for (const action of engine.handle(queue[i] as ConsensusEvent)) this.execute(action, queue);
+    // One array for every dispatch (it runs once per delivered message): nothing the actions do
+    // calls back into this node before dispatch returns, so it is never in use twice.
+    const queue = this.pending;
+    queue.push(first);
+    try {
+      for (let i = 0; i < queue.length; i++) {
+        const engine = this.engine;
+        if (engine === null) return;
+        for (const action of engine.handle(queue[i] as ConsensusEvent)) this.execute(action, queue);
+      }
+    } finally {
+      queue.length = 0;
     }
   }
 

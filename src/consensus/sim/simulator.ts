@@ -24,7 +24,7 @@ import type { SimulationConfig } from "./sim-config.js";
 import { MemoizingMessageVerifier, memoizedNextSeed, memoizedSortition } from "../memo-verifier.js";
 import { SimNetwork } from "./network.js";
 import { SeededRandom } from "./rng.js";
-import { simGenesisSeed } from "./sim-chain.js";
+import { SimBlockFacts, simGenesisSeed } from "./sim-chain.js";
 import { type NodeTimer, type SimEnvironment, SimNode, type SyncPayload } from "./sim-node.js";
 import { simulatedKeys, summarize, TraceHash, type SimulationReport } from "./sim-report.js";
 
@@ -117,6 +117,7 @@ export class Simulation {
       verifier: shared ? new MemoizingMessageVerifier() : directMessageVerifier,
       sortition,
       nextSeed: shared ? memoizedNextSeed(seedForNextHeight) : seedForNextHeight,
+      blockFacts: new SimBlockFacts(shared),
       rng,
       nodeCount: config.validators,
       payloadBytes: config.payloadBytes ?? 256,
@@ -144,10 +145,11 @@ export class Simulation {
     for (const n of this.nodes) n.start();
     for (;;) {
       if (this.finished()) break;
-      const next = this.queue.pop();
-      if (next === undefined || next.time > this.config.maxVirtualMs) break;
-      this.now = next.time;
-      this.process(next.item);
+      const time = this.queue.peekTime();
+      if (time === undefined || time > this.config.maxVirtualMs) break;
+      const item = this.queue.pop() as SimEvent;
+      this.now = time;
+      this.process(item);
     }
     return this.report();
   }
@@ -162,7 +164,7 @@ export class Simulation {
     switch (e.kind) {
       case "fanout": {
         const to = e.recipients[e.index] as number;
-        this.trace.add(Math.round(this.now * 1000), e.from, to, e.message.height, e.message.round);
+        this.trace.add5(Math.round(this.now * 1000), e.from, to, e.message.height, e.message.round);
         this.stats.deliveries++;
         this.stats.bytes += e.size;
         e.index++;

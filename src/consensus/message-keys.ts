@@ -1,0 +1,34 @@
+// Hex keys of a received message's signer and voted value, computed once per message object.
+//
+// Every vote is looked up by its voter and tallied by its value several times on its way in
+// (round admission, duplicate check, vote set), and in a simulator one decoded message object is
+// delivered to every validator in the process: building the same 40- and 64-character strings
+// again each time was a leading cost of the simulator (with the garbage it left). Messages are
+// immutable once made (signed or decoded; nothing writes into their byte fields), so a key cached
+// against the object stays the key of its bytes. WeakMaps: a key lives as long as its message.
+
+import { toHex } from "./bytes.js";
+import type { ConsensusMessage, Vote } from "./messages.js";
+
+const signers = new WeakMap<ConsensusMessage, string>();
+const values = new WeakMap<Vote, string>();
+
+/** The proposer's (proposal) or voter's (vote) address in hex. */
+export function signerHex(m: ConsensusMessage): string {
+  let key = signers.get(m);
+  if (key === undefined) {
+    key = toHex(m.kind === "proposal" ? m.proposer : m.voter);
+    signers.set(m, key);
+  }
+  return key;
+}
+
+/** The tally key of a vote's value: the hash in hex, or "nil". */
+export function voteValueKey(v: Vote): string {
+  let key = values.get(v);
+  if (key === undefined) {
+    key = v.valueHash === null ? "nil" : toHex(v.valueHash);
+    values.set(v, key);
+  }
+  return key;
+}
