@@ -29,6 +29,12 @@ export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 
 type LocalEngine = ValidatorEngine & { queue: Promise<void> };
 
+/**
+ * The share of the propose timeout a block may take to build (and again to execute on the others):
+ * the fallback build starts no later than this, and proposals carry no more gas than executes in it.
+ */
+const BUILD_SHARE_OF_PROPOSE = 0.4;
+
 /** Credentials of later rounds are ignored (see onCredential). */
 const MAX_CREDENTIAL_ROUND = 64;
 
@@ -77,8 +83,8 @@ export class ConsensusDriver {
     const { common, chain, producer, candidates, params, logger } = o;
     const crypto = this.crypto;
     // With peers, a proposal must be built and then executed by every validator within the round's
-    // propose timeout: each execution gets at most 40 % of it (a lone validator has no such race).
-    const maxBuildMs = o.transport ? Math.floor(this.timeouts().proposeMs * 0.4) : undefined;
+    // propose timeout: each execution gets at most its build share (a lone validator has no such race).
+    const maxBuildMs = o.transport ? Math.floor(this.timeouts().proposeMs * BUILD_SHARE_OF_PROPOSE) : undefined;
     this.jobs = new BlockJobs({
       common, chain, producer, candidates, params, crypto, verifier: this.verifier, exec: new SerialQueue(), logger, now: this.now,
       ...(o.evidence ? { evidence: o.evidence } : {}),
@@ -106,7 +112,7 @@ export class ConsensusDriver {
   async start(): Promise<void> {
     const timeouts = this.timeouts();
     // Well inside the propose timeout, so that a fallback block still reaches the others in round.
-    this.fallbackMs = Math.floor(timeouts.proposeMs * 0.4);
+    this.fallbackMs = Math.floor(timeouts.proposeMs * BUILD_SHARE_OF_PROPOSE);
     const startSet = await this.sets.setFor(Number(this.o.chain.head.header.number) + 1);
     const opened = await openValidatorEngines(this.o.validators, startSet, { ...this.o, crypto: this.crypto, timeouts, verifier: this.verifier });
     for (const e of opened) this.engines.push({ ...e, queue: Promise.resolve() });
