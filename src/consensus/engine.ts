@@ -124,14 +124,25 @@ export class ConsensusEngine extends EngineCore {
     this.requestValidation(key, this.round, out);
   }
 
+  /**
+   * Whether a TimeoutFired(height, round, step) delivered now would act: its height undecided, its
+   * round current, and for propose and prevote its step current. A timer outlived by its step is
+   * stale and ignored. Drivers read this to record the timeouts that shaped a height.
+   */
+  timeoutActs(height: number, round: number, step: Step): boolean {
+    if (this.hs === null || height !== this.height || this.decided || round !== this.round) return false;
+    return step === "precommit" || step === this.step;
+  }
+
   private onTimeout(height: number, round: number, step: Step, out: ConsensusAction[]): void {
-    if (this.hs === null || height !== this.height || this.decided) return;
-    if (step === "propose" && round === this.round && this.step === "propose") {
-      this.roundFlags(round).proposeWindowClosedAt = this.hs.nextArrival();
-    } else if (step === "prevote" && round === this.round && this.step === "prevote") {
+    const hs = this.hs;
+    if (hs === null || !this.timeoutActs(height, round, step)) return;
+    if (step === "propose") {
+      this.roundFlags(round).proposeWindowClosedAt = hs.nextArrival();
+    } else if (step === "prevote") {
       this.castVote("precommit", null, out);
       this.enterPrecommit(out);
-    } else if (step === "precommit" && round === this.round) {
+    } else {
       this.startRound(round + 1, out);
     }
   }

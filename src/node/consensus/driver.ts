@@ -254,13 +254,9 @@ export class ConsensusDriver {
       .catch((err: Error) => this.o.logger.error("consensus step failed", { validator: e.id, event: event.type, error: err }));
   }
 
-  /**
-   * Records a timeout the engine will act on (engine.ts onTimeout: its height undecided, its round
-   * current, and for propose and prevote its step current); a timer outlived by its step is not one.
-   */
+  /** Records a timeout the engine will act on (a timer outlived by its step is not one). */
   private noteTimeout(e: LocalEngine, t: Extract<ConsensusEvent, { type: "TimeoutFired" }>): void {
-    const s = e.engine.status;
-    if (s.height === t.height && !s.decided && s.round === t.round && (t.step === "precommit" || s.step === t.step)) this.heightTimeouts.timedOut(t.height, t.round, t.step);
+    if (e.engine.timeoutActs(t.height, t.round, t.step)) this.heightTimeouts.timedOut(t.height, t.round, t.step);
   }
 
   /** Equivocations our engine saw go to the evidence pool, for our next proposals. */
