@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseBenchArgs, usage } from "./harness/args.js";
-import { liveServices, stopAll } from "./harness/processes.js";
+import { liveServices, stopAll, stopEverything } from "./harness/processes.js";
 import { fileStamp, runInfo, toJson, writeResults, type WrittenResult } from "./harness/results.js";
 import type { BenchOptions, Scenario } from "./harness/scenario.js";
 import { consensusScenario } from "./scenarios/consensus.js";
@@ -87,7 +87,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     console.error(`\n${sig}: stopping the nodes this run started`);
-    void stopAll(liveServices()).finally(() => process.exit(130));
+    void stopEverything(`${sig} received`).finally(() => process.exit(130));
   });
 }
 

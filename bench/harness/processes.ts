@@ -65,7 +65,20 @@ export function liveServices(): Service[] {
   return [...live];
 }
 
+/** Set once an interrupted run is stopping its services: no new one may start behind its back. */
+let refusing: string | null = null;
+
+/**
+ * Stops every live service and refuses new ones from now on: a scenario still running would
+ * otherwise start its next node while the stop is under way, and that node would outlive the run.
+ */
+export async function stopEverything(why: string): Promise<void> {
+  refusing = why;
+  await stopAll(liveServices());
+}
+
 export function spawnService(o: SpawnOptions): Service {
+  if (refusing !== null) throw new Error(`${o.name} not started: ${refusing}`);
   const fd = openSync(o.logFile, "a");
   const child = spawn(o.command, [...o.args], { cwd: o.cwd, stdio: ["ignore", fd, fd], env: o.env ?? process.env });
   closeSync(fd); // the child holds its own copy
