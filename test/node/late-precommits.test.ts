@@ -48,11 +48,12 @@ describe("certificates carry late precommits", () => {
       signers.push(s as string[]);
     }
     const full = signers.filter((s) => s.length === keys.length).length;
-    // Scheduling on a loaded machine may let a proposal out before the last precommit is in: allow a few.
-    expect(full, `certificates with all ${keys.length} signers, of ${signers.length}`).toBeGreaterThanOrEqual(27);
+    // Scheduling on a loaded machine may let a proposal out before the last precommit is in: allow a
+    // few (26 of 30 were full once at load average ~20). Quorum-only certificates gave 0 of 29.
+    expect(full, `certificates with all ${keys.length} signers, of ${signers.length}`).toBeGreaterThanOrEqual(24);
     for (const k of keys) {
       const address = bytesToHex(k.address);
-      expect(signers.filter((s) => s.includes(address)).length, `certificates signed by ${address}`).toBeGreaterThanOrEqual(27);
+      expect(signers.filter((s) => s.includes(address)).length, `certificates signed by ${address}`).toBeGreaterThanOrEqual(24);
     }
     for (const s of signers) expect(new Set(s).size, "no voter twice").toBe(s.length);
   }, 60_000);
