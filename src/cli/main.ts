@@ -22,6 +22,7 @@ import { runKeys } from "./keys.js";
 import { encryptValidatorKeys, validatorKeyFiles, writeFileAtomic } from "../keystore/key-files.js";
 import { openValidatorKeyFiles, passwordToEncrypt } from "./password.js";
 import { SCRYPT_N_LIGHT } from "../keystore/v3.js";
+import { tuneHeapForNode } from "./heap-tuning.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
   const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
@@ -75,6 +76,7 @@ async function loadValidatorKeys(a: StartArgs, genesis: Genesis, dev: boolean): 
 }
 
 async function start(a: StartArgs, notices: string[]): Promise<void> {
+  tuneHeapForNode();
   const logger = createLogger({ level: a.logLevel, format: a.logFormat });
   for (const n of notices) logger.info(n);
   const { genesis, source, dev } = loadGenesis(a);
