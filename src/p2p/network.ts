@@ -24,7 +24,7 @@ import { Reputation } from "./reputation.js";
 import { BAN_SCORE, PENALTY } from "./scoring.js";
 import { DEFAULT_SYNC_TIMEOUTS, PeerRequestError, requestBlocks, requestStatus, serveSync, type BlockSource, type SyncTimeouts } from "./sync-protocol.js";
 import type { ChainStatus, SyncItem } from "./sync-codec.js";
-import { topicName, type TopicKind } from "./topics.js";
+import { topicKind, topicName, type TopicKind } from "./topics.js";
 
 export interface P2PNetworkOptions {
   /** Holds the identity key (p2p-key). */
@@ -50,6 +50,11 @@ export interface P2PNetworkOptions {
   readonly banDurationMs?: number;
   /** Told when a peer connects or disconnects (e.g. to ask a new peer for its status). */
   readonly onPeer?: (peer: string, event: "connected" | "disconnected") => void;
+  /**
+   * Told when a peer subscribes to one of our topics (the first moment a publish reaches it: on
+   * connect, gossipsub does not know the peer's topics yet).
+   */
+  readonly onSubscribed?: (peer: string, kind: TopicKind) => void;
 }
 
 type Services = { pubsub: ScoredGossipSub; identify: unknown; ping: unknown };
@@ -159,9 +164,12 @@ export class P2PNetwork {
     return this.node.services.pubsub.getSubscribers(topicName(this.o.chainId, kind)).map((p) => p.toString());
   }
 
-  /** Gossips a payload on a topic; resolves to the number of peers it was sent to. */
-  async publish(kind: TopicKind, payload: Uint8Array): Promise<number> {
-    const result = await this.node.services.pubsub.publish(topicName(this.o.chainId, kind), encodeEnvelope(kind, payload));
+  /**
+   * Gossips a payload on a topic; resolves to the number of peers it was sent to. With `resend`:
+   * a re-send of a payload published before, in an envelope whose message id differs (envelope.ts).
+   */
+  async publish(kind: TopicKind, payload: Uint8Array, resend?: number): Promise<number> {
+    const result = await this.node.services.pubsub.publish(topicName(this.o.chainId, kind), encodeEnvelope(kind, payload, resend));
     return result.recipients.length;
   }
 
@@ -227,6 +235,18 @@ export class P2PNetwork {
       }
     });
     const pubsub = node.services.pubsub;
+    pubsub.addEventListener("subscription-change", (evt) => {
+      const peer = evt.detail.peerId.toString();
+      for (const { topic, subscribe } of evt.detail.subscriptions) {
+        const kind = subscribe ? topicKind(this.o.chainId, topic) : undefined;
+        if (kind === undefined) continue;
+        try {
+          this.o.onSubscribed?.(peer, kind);
+        } catch (err) {
+          log.error("onSubscribed callback threw", { peer, kind, err });
+        }
+      }
+    });
     pubsub.addEventListener("gossipsub:heartbeat", () => {
       for (const p of node.getPeers()) this.enforceScore(p.toString(), "gossip score");
     });
