@@ -4,7 +4,8 @@
 // Peers: at most maxPeers (the connection manager refuses inbound connections past it; the gater
 // refuses a new peer's connection once maxPeers are connected, covering dials that race past the
 // connection manager). Bootnodes are dialed on start and redialed while fewer than maxPeers are
-// connected (every redialIntervalMs, backing off per bootnode up to 30 s). A peer whose combined score falls below BAN_SCORE (scoring.ts) is
+// connected (every redialIntervalMs; one never reached backs off up to 30 s, one that was connected
+// is redialed every interval). A peer whose combined score falls below BAN_SCORE (scoring.ts) is
 // disconnected and refused (both directions) for banDurationMs; the score is re-checked on every
 // gossipsub heartbeat (1 s) and on every penalty.
 
@@ -62,6 +63,8 @@ type Services = { pubsub: ScoredGossipSub; identify: unknown; ping: unknown };
 const DEFAULT_MAX_PEERS = 25;
 const DEFAULT_REDIAL_INTERVAL_MS = 5_000;
 const MAX_REDIAL_BACKOFF_MS = 30_000;
+/** Redial ticks run every interval: a dial due exactly one interval later must not miss its tick by a millisecond. */
+const REDIAL_SLACK_MS = 50;
 const DIAL_TIMEOUT_MS = 5_000;
 /** Reputation points halve in this long (gossip's own P4 counters use the same 10 min). */
 const REPUTATION_HALF_LIFE_MS = 10 * 60_000;
@@ -306,7 +309,11 @@ export class P2PNetwork {
   /**
    * Dials the bootnodes that are not connected and are due, at most one per free peer slot. Each
    * backs off on its own (interval x 2^failures, at most MAX_REDIAL_BACKOFF_MS) until it is seen
-   * connected, so a bootnode that is down, or that refuses us, is not hammered.
+   * connected, so a bootnode that is down, or that refuses us, is not hammered. A bootnode that was
+   * connected before is redialed every interval instead: it is most likely a peer behind a partition
+   * that will heal, and with the backoff a 30 s split took 12-16 s to reconnect after it healed
+   * (test/e2e/split-heal.test.ts), the consensus stalled meanwhile (issue 15). One dial per interval
+   * per lost peer is cheap.
    */
   private async dialBootnodes(): Promise<void> {
     const peers = this.node.getPeers();
@@ -320,12 +327,15 @@ export class P2PNetwork {
       if (b.peer !== undefined && connected.has(b.peer)) {
         b.failures = 0;
         b.nextAttemptAt = 0;
+        b.wasConnected = true;
         return false;
       }
       if ((b.peer !== undefined && this.reputation.isBanned(b.peer)) || now < b.nextAttemptAt || slots === 0) return false;
       slots--;
       b.failures++;
-      b.nextAttemptAt = now + Math.min(this.redialIntervalMs * 2 ** (b.failures - 1), Math.max(MAX_REDIAL_BACKOFF_MS, this.redialIntervalMs));
+      const backoff = b.wasConnected ? 1 : 2 ** (b.failures - 1);
+      // Due by the tick after the interval (a hair early, so that tick does not just miss it).
+      b.nextAttemptAt = now + Math.min(this.redialIntervalMs * backoff, Math.max(MAX_REDIAL_BACKOFF_MS, this.redialIntervalMs)) - REDIAL_SLACK_MS;
       return true;
     });
     await Promise.allSettled(
@@ -333,6 +343,7 @@ export class P2PNetwork {
         try {
           const conn = await this.node.dial(b.addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
           b.peer = conn.remotePeer.toString();
+          b.wasConnected = true;
         } catch (err) {
           this.log.debug("bootnode dial failed", { addr: b.addr.toString(), attempts: b.failures, err });
         }
@@ -360,6 +371,8 @@ interface Bootnode {
   peer: string | undefined;
   failures: number;
   nextAttemptAt: number;
+  /** Seen connected at least once. */
+  wasConnected: boolean;
 }
 
 function parseBootnode(s: string): Bootnode {
@@ -370,7 +383,7 @@ function parseBootnode(s: string): Bootnode {
     throw new Error(`invalid bootnode multiaddr ${JSON.stringify(s)}`, { cause: err });
   }
   const peer = addr.getComponents().find((c) => c.name === "p2p")?.value;
-  return { addr, peer, failures: 0, nextAttemptAt: 0 };
+  return { addr, peer, failures: 0, nextAttemptAt: 0, wasConnected: false };
 }
 
 function round(n: number): number {
