@@ -279,7 +279,7 @@ export class ConsensusDriver {
     const { messages, retryInMs } = this.resends.due(trigger, s.height, this.now());
     if (retryInMs !== undefined) this.timer(retryInMs, () => this.resend(trigger));
     if (messages.length === 0) return;
-    this.o.logger.debug("re-sending our consensus messages", { trigger, height: s.height, messages: messages.length, rounds: `${messages[0]!.round}-${messages.at(-1)!.round}` });
+    this.o.logger.info("re-sending our consensus messages", { trigger, height: s.height, messages: messages.length, rounds: `${messages[0]!.round}-${messages.at(-1)!.round}` });
     for (const m of messages) send(m.kind, m.bytes);
   }
 
