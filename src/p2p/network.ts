@@ -343,7 +343,6 @@ export class P2PNetwork {
         try {
           const conn = await this.node.dial(b.addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
           b.peer = conn.remotePeer.toString();
-          b.wasConnected = true;
         } catch (err) {
           this.log.debug("bootnode dial failed", { addr: b.addr.toString(), attempts: b.failures, err });
         }
@@ -371,7 +370,7 @@ interface Bootnode {
   peer: string | undefined;
   failures: number;
   nextAttemptAt: number;
-  /** Seen connected at least once. */
+  /** Seen connected at a redial tick (not only dialed: a full peer accepts and then drops us at once). */
   wasConnected: boolean;
 }
 
