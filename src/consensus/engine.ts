@@ -33,7 +33,6 @@ import type { HeightState, ProposalCandidate, RoundMessages } from "./height-sta
 import type { ConsensusMessage, Proposal } from "./messages.js";
 import { signerHex } from "./message-keys.js";
 import type { HashedValue } from "./signing-record.js";
-import { proposeWindowDuration } from "./timeouts.js";
 import type { Step } from "./types.js";
 
 export { type EngineOptions, type EngineStatus } from "./engine-core.js";
@@ -193,7 +192,7 @@ export class ConsensusEngine extends EngineCore {
   /** With proposeWindowMs set: a valid candidate is in hand, so close the window soon (its timeout
    * fires as an ordinary propose timeout of this round, which closes the window). */
   private maybeShortenProposeWindow(out: ConsensusAction[]): void {
-    const windowMs = proposeWindowDuration(this.timeouts, this.round);
+    const windowMs = this.timeouts.proposeWindowMs;
     const hs = this.hs;
     if (windowMs === undefined || hs === null || this.decided || this.step !== "propose") return;
     const f = this.roundFlags(this.round);

@@ -15,7 +15,6 @@ export interface TimeoutConfig {
    * hand, wait only this long for a better-priority competitor instead of the whole propose timeout.
    * Proposers race within one network delay of each other, so a few network delays suffice; the
    * full propose timeout still bounds a round with no proposal at all. Unset: wait the whole timeout.
-   * It grows per round like the propose timeout (proposeWindowDuration).
    */
   readonly proposeWindowMs?: number;
 }
@@ -39,17 +38,4 @@ export function timeoutDuration(config: TimeoutConfig, step: Step, round: number
     case "precommit":
       return config.precommitMs + config.precommitDeltaMs * round;
   }
-}
-
-/**
- * The early propose window of a round (TimeoutConfig.proposeWindowMs, undefined when unset): it grows
- * by proposeDeltaMs per round like the propose timeout. A fixed window broke the growth that
- * Tendermint's liveness rests on: where the best proposal keeps arriving (or validating) more than
- * the window after a worse one, every round closed the window on the worse one, validators prevoted
- * different blocks, and rounds failed with every link up until a draw put the fast proposal first.
- * Seen after a long partition (issue 15): one half's pool held a minute of transactions, its blocks
- * took over a second to execute, the other half's few; rounds 5-8 failed on a whole network.
- */
-export function proposeWindowDuration(config: TimeoutConfig, round: number): number | undefined {
-  return config.proposeWindowMs === undefined ? undefined : config.proposeWindowMs + config.proposeDeltaMs * round;
 }
