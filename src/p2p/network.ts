@@ -343,6 +343,7 @@ export class P2PNetwork {
         try {
           const conn = await this.node.dial(b.addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
           b.peer = conn.remotePeer.toString();
+          b.wasConnected = true;
         } catch (err) {
           this.log.debug("bootnode dial failed", { addr: b.addr.toString(), attempts: b.failures, err });
         }
@@ -370,7 +371,11 @@ interface Bootnode {
   peer: string | undefined;
   failures: number;
   nextAttemptAt: number;
-  /** Seen connected at a redial tick (not only dialed: a full peer accepts and then drops us at once). */
+  /**
+   * Dialed successfully or seen connected once. (A peer that is full accepts a dial and drops it: it
+   * is then redialed every interval too, a handshake per interval, which is cheap. Counting only
+   * connections seen at a redial tick missed every peer lost within the first interval.)
+   */
   wasConnected: boolean;
 }
 
