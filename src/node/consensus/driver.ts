@@ -25,7 +25,7 @@ import type { DriverOptions, FinalizedOutcome, MessageVerdict, ValidatorSets } f
 import { SerialQueue } from "./serial.js";
 import { HeightTimeouts } from "./height-timeouts.js";
 import { ResendBook, type ResendTrigger } from "./resend-book.js";
-import { bytesToHex } from "@ethereumjs/util";
+import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 
 export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 
@@ -317,7 +317,8 @@ export class ConsensusDriver {
         return;
       case "Broadcast": {
         const signer = a.message.kind === "proposal" ? a.message.proposer : a.message.voter;
-        if (bytesToHex(signer) === bytesToHex(e.address)) this.resends.record({ kind: a.message.kind, height: a.message.height, round: a.message.round, signer: bytesToHex(signer), bytes: a.bytes });
+        // Only what our validator signed: relayed proofs of lock are other validators' to re-send.
+        if (equalsBytes(signer, e.address)) this.resends.record({ kind: a.message.kind, height: a.message.height, round: a.message.round, signer: bytesToHex(signer), bytes: a.bytes });
         this.deliver(a.message, e);
         this.o.transport?.broadcast(a.message.kind === "proposal" ? "proposal" : "vote", a.bytes);
         return;
