@@ -168,7 +168,15 @@ export abstract class EngineCore {
     return f;
   }
 
-  protected startRound(round: number, out: ConsensusAction[]): void {
+  /**
+   * @param late entered by the round-skip rule: more than 1/3 of the weight already prevoted or
+   *   precommitted in this round. A block built now cannot win it: those votes were cast before it
+   *   existed, so the weight left to prevote for it is under 2/3, never a quorum. It would only draw
+   *   the prevotes of the other late validators away from the round's real proposals (issue 15: after
+   *   a partition healed, the halves' prevotes split 2-2 round after round), so none is built. A
+   *   re-proposal of the valid value costs no build and carries its proof of lock: it still goes out.
+   */
+  protected startRound(round: number, out: ConsensusAction[], late = false): void {
     this.round = round;
     this.step = "propose";
     const draw = this.myDraw(round, "propose");
@@ -177,7 +185,7 @@ export abstract class EngineCore {
       if (decision.kind === "resend") this.resend(decision.message, out);
       else if (decision.kind === "sign") {
         if (this.validValue !== null) this.signAndSendProposal(this.validValue, this.validRound, draw, out);
-        else {
+        else if (!late) {
           this.roundFlags(round).awaitingBuild = true;
           const secrets = this.options.secrets as ValidatorSecrets;
           out.push({

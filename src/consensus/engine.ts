@@ -261,7 +261,7 @@ export class ConsensusEngine extends EngineCore {
       if (round > this.round && round > target && (rm.prevotes.hasOneThirdAny() || rm.precommits.hasOneThirdAny())) target = round;
     }
     if (target < 0) return false;
-    this.startRound(target, out);
+    this.startRound(target, out, true);
     return true;
   }
 

@@ -175,6 +175,11 @@ export async function startNodeNetwork(o: {
     onPeer: (_peer, ev) => {
       if (ev === "connected") sync?.trigger();
     },
+    // A peer that joins the vote topic (a new connection, or one back after a partition) may lack
+    // what our validators signed for the height being agreed: the driver sends it again.
+    onSubscribed: (_peer, kind) => {
+      if (kind === "vote") driver?.onPeerJoined();
+    },
   });
   log.info("p2p listening", { peerId: net.peerId, addrs: net.listenAddresses().join(",") });
 
@@ -182,6 +187,14 @@ export async function startNodeNetwork(o: {
   const publish = (kind: Topic, bytes: Uint8Array) => {
     metrics?.p2p.gossipPublished.inc({ topic: kind });
     net.publish(kind, bytes).catch((e: Error) => log.debug("publish failed", { kind, error: e }));
+  };
+  // Each re-send's envelope carries the next counter (p2p/envelope.ts), from a random start so that a
+  // restarted node does not repeat the ids of its re-sends before the restart.
+  let resendCounter = Math.floor(Math.random() * 2 ** 32);
+  const resend = (kind: "proposal" | "vote", bytes: Uint8Array) => {
+    resendCounter = (resendCounter + 1) >>> 0;
+    metrics?.p2p.gossipPublished.inc({ topic: kind });
+    net.publish(kind, bytes, resendCounter).catch((e: Error) => log.debug("re-send failed", { kind, error: e }));
   };
   const txBatcher = new TxGossipBatcher((batch) => publish("tx", batch));
   // Every transaction the node's own RPC admitted is gossiped, queued ones too (peers queue them as
@@ -205,7 +218,7 @@ export async function startNodeNetwork(o: {
       if (!sync) throw new Error("network not attached to consensus yet");
       return sync;
     },
-    transport: { broadcast: (kind, bytes) => publish(kind, bytes) },
+    transport: { broadcast: (kind, bytes) => publish(kind, bytes), resend },
     attach(d: ConsensusDriver) {
       driver = d;
       sync = new BlockSync(net, o.chain, d, log.child("sync"));

@@ -4,7 +4,8 @@
 // Peers: at most maxPeers (the connection manager refuses inbound connections past it; the gater
 // refuses a new peer's connection once maxPeers are connected, covering dials that race past the
 // connection manager). Bootnodes are dialed on start and redialed while fewer than maxPeers are
-// connected (every redialIntervalMs, backing off per bootnode up to 30 s). A peer whose combined score falls below BAN_SCORE (scoring.ts) is
+// connected (every redialIntervalMs; one never reached backs off up to 30 s, one that was connected
+// is redialed every interval). A peer whose combined score falls below BAN_SCORE (scoring.ts) is
 // disconnected and refused (both directions) for banDurationMs; the score is re-checked on every
 // gossipsub heartbeat (1 s) and on every penalty.
 
@@ -24,7 +25,7 @@ import { Reputation } from "./reputation.js";
 import { BAN_SCORE, PENALTY } from "./scoring.js";
 import { DEFAULT_SYNC_TIMEOUTS, PeerRequestError, requestBlocks, requestStatus, serveSync, type BlockSource, type SyncTimeouts } from "./sync-protocol.js";
 import type { ChainStatus, SyncItem } from "./sync-codec.js";
-import { topicName, type TopicKind } from "./topics.js";
+import { topicKind, topicName, type TopicKind } from "./topics.js";
 
 export interface P2PNetworkOptions {
   /** Holds the identity key (p2p-key). */
@@ -50,6 +51,11 @@ export interface P2PNetworkOptions {
   readonly banDurationMs?: number;
   /** Told when a peer connects or disconnects (e.g. to ask a new peer for its status). */
   readonly onPeer?: (peer: string, event: "connected" | "disconnected") => void;
+  /**
+   * Told when a peer subscribes to one of our topics (the first moment a publish reaches it: on
+   * connect, gossipsub does not know the peer's topics yet).
+   */
+  readonly onSubscribed?: (peer: string, kind: TopicKind) => void;
 }
 
 type Services = { pubsub: ScoredGossipSub; identify: unknown; ping: unknown };
@@ -57,6 +63,8 @@ type Services = { pubsub: ScoredGossipSub; identify: unknown; ping: unknown };
 const DEFAULT_MAX_PEERS = 25;
 const DEFAULT_REDIAL_INTERVAL_MS = 5_000;
 const MAX_REDIAL_BACKOFF_MS = 30_000;
+/** Redial ticks run every interval: a dial due exactly one interval later must not miss its tick by a millisecond. */
+const REDIAL_SLACK_MS = 50;
 const DIAL_TIMEOUT_MS = 5_000;
 /** Reputation points halve in this long (gossip's own P4 counters use the same 10 min). */
 const REPUTATION_HALF_LIFE_MS = 10 * 60_000;
@@ -159,9 +167,12 @@ export class P2PNetwork {
     return this.node.services.pubsub.getSubscribers(topicName(this.o.chainId, kind)).map((p) => p.toString());
   }
 
-  /** Gossips a payload on a topic; resolves to the number of peers it was sent to. */
-  async publish(kind: TopicKind, payload: Uint8Array): Promise<number> {
-    const result = await this.node.services.pubsub.publish(topicName(this.o.chainId, kind), encodeEnvelope(kind, payload));
+  /**
+   * Gossips a payload on a topic; resolves to the number of peers it was sent to. With `resend`:
+   * a re-send of a payload published before, in an envelope whose message id differs (envelope.ts).
+   */
+  async publish(kind: TopicKind, payload: Uint8Array, resend?: number): Promise<number> {
+    const result = await this.node.services.pubsub.publish(topicName(this.o.chainId, kind), encodeEnvelope(kind, payload, resend));
     return result.recipients.length;
   }
 
@@ -227,6 +238,18 @@ export class P2PNetwork {
       }
     });
     const pubsub = node.services.pubsub;
+    pubsub.addEventListener("subscription-change", (evt) => {
+      const peer = evt.detail.peerId.toString();
+      for (const { topic, subscribe } of evt.detail.subscriptions) {
+        const kind = subscribe ? topicKind(this.o.chainId, topic) : undefined;
+        if (kind === undefined) continue;
+        try {
+          this.o.onSubscribed?.(peer, kind);
+        } catch (err) {
+          log.error("onSubscribed callback threw", { peer, kind, err });
+        }
+      }
+    });
     pubsub.addEventListener("gossipsub:heartbeat", () => {
       for (const p of node.getPeers()) this.enforceScore(p.toString(), "gossip score");
     });
@@ -286,7 +309,11 @@ export class P2PNetwork {
   /**
    * Dials the bootnodes that are not connected and are due, at most one per free peer slot. Each
    * backs off on its own (interval x 2^failures, at most MAX_REDIAL_BACKOFF_MS) until it is seen
-   * connected, so a bootnode that is down, or that refuses us, is not hammered.
+   * connected, so a bootnode that is down, or that refuses us, is not hammered. A bootnode that was
+   * connected before is redialed every interval instead: it is most likely a peer behind a partition
+   * that will heal, and with the backoff a 30 s split took 12-16 s to reconnect after it healed
+   * (test/e2e/split-heal.test.ts), the consensus stalled meanwhile (issue 15). One dial per interval
+   * per lost peer is cheap.
    */
   private async dialBootnodes(): Promise<void> {
     const peers = this.node.getPeers();
@@ -300,12 +327,15 @@ export class P2PNetwork {
       if (b.peer !== undefined && connected.has(b.peer)) {
         b.failures = 0;
         b.nextAttemptAt = 0;
+        b.wasConnected = true;
         return false;
       }
       if ((b.peer !== undefined && this.reputation.isBanned(b.peer)) || now < b.nextAttemptAt || slots === 0) return false;
       slots--;
       b.failures++;
-      b.nextAttemptAt = now + Math.min(this.redialIntervalMs * 2 ** (b.failures - 1), Math.max(MAX_REDIAL_BACKOFF_MS, this.redialIntervalMs));
+      const backoff = b.wasConnected ? 1 : 2 ** (b.failures - 1);
+      // Due by the tick after the interval (a hair early, so that tick does not just miss it).
+      b.nextAttemptAt = now + Math.min(this.redialIntervalMs * backoff, Math.max(MAX_REDIAL_BACKOFF_MS, this.redialIntervalMs)) - REDIAL_SLACK_MS;
       return true;
     });
     await Promise.allSettled(
@@ -313,6 +343,7 @@ export class P2PNetwork {
         try {
           const conn = await this.node.dial(b.addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
           b.peer = conn.remotePeer.toString();
+          b.wasConnected = true;
         } catch (err) {
           this.log.debug("bootnode dial failed", { addr: b.addr.toString(), attempts: b.failures, err });
         }
@@ -340,6 +371,12 @@ interface Bootnode {
   peer: string | undefined;
   failures: number;
   nextAttemptAt: number;
+  /**
+   * Dialed successfully or seen connected once. (A peer that is full accepts a dial and drops it: it
+   * is then redialed every interval too, a handshake per interval, which is cheap. Counting only
+   * connections seen at a redial tick missed every peer lost within the first interval.)
+   */
+  wasConnected: boolean;
 }
 
 function parseBootnode(s: string): Bootnode {
@@ -350,7 +387,7 @@ function parseBootnode(s: string): Bootnode {
     throw new Error(`invalid bootnode multiaddr ${JSON.stringify(s)}`, { cause: err });
   }
   const peer = addr.getComponents().find((c) => c.name === "p2p")?.value;
-  return { addr, peer, failures: 0, nextAttemptAt: 0 };
+  return { addr, peer, failures: 0, nextAttemptAt: 0, wasConnected: false };
 }
 
 function round(n: number): number {

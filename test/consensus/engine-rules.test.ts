@@ -201,6 +201,28 @@ describe("engine: rounds and timeouts", () => {
     expect(harness.actions.filter((a) => a.type === "ScheduleTimeout" && a.round === 3)).toHaveLength(1);
   });
 
+  it("builds no proposal of its own in a round it entered late by the skip rule, but prevotes the round's proposal (issue 15)", () => {
+    const { harness, factory, engine } = setup();
+    // Classic params: validator 0 is drawn to propose in every round, so entering a round on time builds.
+    const round = 3;
+    const theirs = factory.proposal(1, H, round, text("block of 1 in round 3"));
+    harness.send({ type: "ProposalReceived", proposal: theirs });
+    const before = harness.actions.length;
+    for (const i of [1, 2]) harness.send({ type: "VoteReceived", vote: factory.vote(i, "prevote", H, round, theirs.valueHash) });
+    expect(engine.status).toMatchObject({ round, step: "propose" });
+    const entered = harness.actions.slice(before);
+    expect(entered.filter((a) => a.type === "BuildProposal")).toHaveLength(0);
+    expect(harness.broadcasts(entered).filter((m) => m.kind === "proposal")).toHaveLength(0);
+    timeout(harness, round, "propose");
+    expect(harness.votes("prevote").map((v) => [v.round, toHex(v.valueHash!)])).toEqual([[round, toHex(theirs.valueHash)]]);
+    // Our prevote made the quorum: the value is valid and locked, and the next round (entered on time
+    // by the precommit timeout) re-proposes it, built by nobody.
+    timeout(harness, round, "precommit");
+    expect(harness.actions.filter((a) => a.type === "BuildProposal").map((a) => a.type === "BuildProposal" && a.round)).toEqual([0]);
+    const next = harness.broadcasts().filter((m) => m.kind === "proposal" && m.round === round + 1);
+    expect(next.map((p) => p.kind === "proposal" && [p.validRound, toHex(p.valueHash)])).toEqual([[round, toHex(theirs.valueHash)]]);
+  });
+
   it("prevotes nil, precommits nil and moves on when timeouts fire, with timeouts growing per round", () => {
     const { harness } = setup();
     advanceTo(harness, 3);

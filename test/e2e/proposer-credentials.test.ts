@@ -2,40 +2,19 @@
 // validator that has seen a better one does not build a block that would lose. Four nodes with one
 // validator each on loopback libp2p (every one is usually drawn as a proposer of every round): count
 // the blocks built per height from each node's metrics, and check that all agree on every block.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { bytesToHex } from "@ethereumjs/util";
 import { afterAll, describe, expect, it } from "vitest";
-import { devGenesis } from "../../src/chain/dev-genesis.js";
-import { devValidatorKeys } from "../../src/chain/validator-keys.js";
 import { VerityNode } from "../../src/node/node.js";
-import { silentLogger } from "../../src/util/logger.js";
 import { freePort } from "../helpers/process.js";
 import { waitUntil } from "../helpers/localnet.js";
+import { startValidatorNode } from "../helpers/node.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 }, 60_000);
 
-async function start(i: number, port: number, bootnodes: string[]): Promise<VerityNode> {
-  const datadir = mkdtempSync(join(tmpdir(), "verity-credentials-"));
-  cleanups.push(async () => rmSync(datadir, { recursive: true, force: true }));
-  const node = await VerityNode.start({
-    datadir,
-    genesis: devGenesis(),
-    http: { host: "127.0.0.1", port: 0, corsDomains: ["*"], vhosts: ["*"] },
-    blockTimeMs: 300,
-    devAccounts: [],
-    validators: [devValidatorKeys(i)],
-    logger: silentLogger,
-    p2p: { host: "127.0.0.1", port, bootnodes, maxPeers: 25 },
-    metrics: { host: "127.0.0.1", port: 0 },
-  });
-  cleanups.push(() => node.stop());
-  return node;
-}
+const start = (i: number, port: number, bootnodes: string[]) => startValidatorNode(i, { port, bootnodes }, cleanups, { metrics: { host: "127.0.0.1", port: 0 } });
 
 async function builds(node: VerityNode): Promise<Record<string, number>> {
   const text = await (await fetch(`${node.metricsUrl}/metrics`)).text();

@@ -142,7 +142,7 @@ describe("decoders at the edge", () => {
   fuzz("signing record", () => samples.signingRecord, (b) => expectFailureValue(decodePersistedState(b)), never);
   // Gossip (p2p/envelope.ts, tx-batch.ts, node/network.ts).
   for (const kind of TOPIC_KINDS) {
-    fuzz(`gossip envelope (${kind})`, () => [encodeEnvelope(kind, samples.vote[0]!), encodeEnvelope(kind, samples.tx[0]!)], (b) => expectFailureValue(decodeEnvelope(kind, b)), never);
+    fuzz(`gossip envelope (${kind})`, () => [encodeEnvelope(kind, samples.vote[0]!), encodeEnvelope(kind, samples.tx[0]!), encodeEnvelope(kind, samples.vote[0]!, 7)], (b) => expectFailureValue(decodeEnvelope(kind, b)), never);
   }
   fuzz("transaction batch", () => [encodeTxBatch(samples.tx)], decodeTxBatch, never);
   fuzz("block announcement", () => samples.block.map((b, i) => encodeBlockAnnouncement(b, samples.certificate[i]!)), decodeBlockAnnouncement, never);

@@ -40,3 +40,31 @@ export async function startTestNode(
     },
   };
 }
+
+/**
+ * One dev validator (index `i`) in a node of its own, with libp2p on 127.0.0.1:`port` and the given
+ * bootnodes: the multi-node tests' building block. `cleanups` gets the node's stop and its data dir's
+ * removal, in the order to run them reversed.
+ */
+export async function startValidatorNode(
+  i: number,
+  p2p: { port: number; bootnodes: string[] },
+  cleanups: Array<() => Promise<void>>,
+  extra: Partial<NodeOptions> = {},
+): Promise<VerityNode> {
+  const datadir = mkdtempSync(join(tmpdir(), "verity-validator-"));
+  cleanups.push(async () => rmSync(datadir, { recursive: true, force: true }));
+  const node = await VerityNode.start({
+    datadir,
+    genesis: devGenesis(),
+    http: { host: "127.0.0.1", port: 0, corsDomains: ["*"], vhosts: ["*"] },
+    blockTimeMs: 300,
+    devAccounts: [],
+    validators: [devValidatorKeys(i)],
+    logger: silentLogger,
+    p2p: { host: "127.0.0.1", port: p2p.port, bootnodes: p2p.bootnodes, maxPeers: 25 },
+    ...extra,
+  });
+  cleanups.push(() => node.stop());
+  return node;
+}

@@ -45,6 +45,28 @@ describe("gossip envelope", () => {
     }
   });
 
+  it("a re-send (version 2) carries its counter, so the same payload gets a different gossip message id, and decodes to the same payload", () => {
+    const payload = randomBytes(200);
+    const plain = encodeEnvelope("vote", payload);
+    const resends = [0, 1, 0xffff_ffff].map((n) => encodeEnvelope("vote", payload, n));
+    const ids = new Set([plain, ...resends].map((e) => Buffer.from(e).toString("hex")));
+    expect(ids.size).toBe(4);
+    for (const [i, n] of [0, 1, 0xffff_ffff].entries()) {
+      const env = resends[i]!;
+      expect([env[0], env.length]).toEqual([2, 206]);
+      const out = decodeEnvelope("vote", env);
+      expect(out.ok && Buffer.from(out.payload).equals(payload) && out.resend === n).toBe(true);
+    }
+    const old = decodeEnvelope("vote", plain);
+    expect(old.ok && old.resend === undefined && Buffer.from(old.payload).equals(payload)).toBe(true);
+    // The size limit is the payload's, whatever the header.
+    const full = encodeEnvelope("vote", randomBytes(MAX_PAYLOAD_BYTES.vote), 5);
+    expect(decodeEnvelope("vote", full).ok).toBe(true);
+    expect(decodeEnvelope("vote", Uint8Array.of(...full, 1)).ok).toBe(false);
+    expect(() => encodeEnvelope("vote", payload, -1)).toThrow(EnvelopeError);
+    expect(() => encodeEnvelope("vote", payload, 2 ** 32)).toThrow(EnvelopeError);
+  });
+
   it("refuses to encode an oversized payload", () => {
     expect(() => encodeEnvelope("vote", new Uint8Array(4097))).toThrow(EnvelopeError);
   });
@@ -52,7 +74,9 @@ describe("gossip envelope", () => {
   it("rejects wrong version, wrong kind, truncated, empty and oversized input with a reason", () => {
     const vote = encodeEnvelope("vote", bytes(9, 9));
     const cases: Array<[Uint8Array, RegExp]> = [
-      [bytes(2, 3, 9), /version 2/],
+      [bytes(3, 1, 9), /version 3/],
+      [bytes(2, 1, 0, 0, 0), /truncated/],
+      [bytes(2, 1, 0, 0, 0, 7), /empty payload/],
       [vote, /kind 3 on the tx topic/],
       [bytes(1), /truncated/],
       [bytes(), /truncated/],

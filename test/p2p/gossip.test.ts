@@ -77,6 +77,23 @@ describe("gossip", () => {
     expect(new Set(c.seen.map((s) => s.payload)).size).toBe(c.seen.length);
   });
 
+  it("drops a republished payload as a duplicate, but delivers and relays a re-send (version 2 envelope) of it, each counter once", async () => {
+    const { A, C, b, c } = await triangle();
+    const vote = bytes(3, 9, 9, 9);
+    const timesAtC = () => c.seen.filter((s) => s.kind === "vote" && s.payload === hex(vote)).length;
+    await A.publish("vote", vote);
+    await until(C, "the vote", () => timesAtC() === 1);
+    await A.publish("vote", vote); // the same bytes: the same message id, dropped (by A's own seen cache first)
+    await A.publish("vote", vote, 1);
+    await until(C, "the re-send, relayed by B", () => timesAtC() === 2);
+    await A.publish("vote", vote, 1); // the same re-send again: a duplicate like any other
+    await A.publish("vote", vote, 2);
+    await until(C, "the second re-send", () => timesAtC() === 3);
+    await sleep(300);
+    expect(timesAtC()).toBe(3);
+    expect(b.seen.filter((s) => s.kind === "vote" && s.payload === hex(vote)).length).toBe(3);
+  });
+
   it("does not relay rejected messages and bans their sender after three, while honest traffic flows", async () => {
     const { A, B, C, a, b, c } = await triangle();
     const H = await h.net("H", { bootnodes: [addrOf(B)] });

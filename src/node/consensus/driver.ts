@@ -24,6 +24,8 @@ import { CREDENTIAL_WAIT_MS, NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-time
 import type { DriverOptions, FinalizedOutcome, MessageVerdict, ValidatorSets } from "./ports.js";
 import { SerialQueue } from "./serial.js";
 import { HeightTimeouts } from "./height-timeouts.js";
+import { ResendBook, type ResendTrigger } from "./resend-book.js";
+import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 
 export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 
@@ -64,6 +66,8 @@ export class ConsensusDriver {
   private readonly imports: FinalizedImport;
   /** Step timeouts per recent height (the status page's chart, verity_getBlockConsensus). */
   readonly heightTimeouts = new HeightTimeouts();
+  /** Our validators' messages of the height, to send again after a partition (resend-book.ts). */
+  private readonly resends = new ResendBook();
 
   constructor(private readonly o: DriverOptions) {
     this.now = o.now ?? Date.now;
@@ -247,16 +251,36 @@ export class ConsensusDriver {
     e.queue = e.queue
       .then(async () => {
         if (!this.running) return;
-        if (event.type === "TimeoutFired") this.noteTimeout(e, event);
+        const roundFailed = event.type === "TimeoutFired" && this.noteTimeout(e, event) && event.step === "precommit";
         for (const action of e.engine.handle(event)) await this.perform(e, action);
+        if (roundFailed) this.resend("round-timeout");
         if (e.engine.evidence.size > 0) this.reportEvidence(e);
       })
       .catch((err: Error) => this.o.logger.error("consensus step failed", { validator: e.id, event: event.type, error: err }));
   }
 
-  /** Records a timeout the engine will act on (a timer outlived by its step is not one). */
-  private noteTimeout(e: LocalEngine, t: Extract<ConsensusEvent, { type: "TimeoutFired" }>): void {
-    if (e.engine.timeoutActs(t.height, t.round, t.step)) this.heightTimeouts.timedOut(t.height, t.round, t.step);
+  /** Records a timeout the engine will act on (a timer outlived by its step is not one); true when it does. */
+  private noteTimeout(e: LocalEngine, t: Extract<ConsensusEvent, { type: "TimeoutFired" }>): boolean {
+    const acted = e.engine.timeoutActs(t.height, t.round, t.step);
+    if (acted) this.heightTimeouts.timedOut(t.height, t.round, t.step);
+    return acted;
+  }
+
+  /** A peer joined the consensus topics (after a connect, or a partition healed): it may lack our messages of the height. */
+  onPeerJoined(): void {
+    this.resend("peer-joined");
+  }
+
+  /** Sends our validators' latest messages of the height again, in envelopes gossip does not take for duplicates. */
+  private resend(trigger: ResendTrigger): void {
+    const s = this.session;
+    const send = this.o.transport?.resend;
+    if (!this.running || s === undefined || send === undefined || this.startedHeight < s.height) return;
+    const { messages, retryInMs } = this.resends.due(trigger, s.height, this.now());
+    if (retryInMs !== undefined) this.timer(retryInMs, () => this.resend(trigger));
+    if (messages.length === 0) return;
+    this.o.logger.info("re-sending our consensus messages", { trigger, height: s.height, messages: messages.length, rounds: `${messages[0]!.round}-${messages.at(-1)!.round}` });
+    for (const m of messages) send(m.kind, m.bytes);
   }
 
   /** Equivocations our engine saw go to the evidence pool, for our next proposals. */
@@ -291,10 +315,14 @@ export class ConsensusDriver {
       case "PersistSigned":
         await this.o.store.putSigningRecord(e.id, encodePersistedState(a.state));
         return;
-      case "Broadcast":
+      case "Broadcast": {
+        const signer = a.message.kind === "proposal" ? a.message.proposer : a.message.voter;
+        // Only what our validator signed: relayed proofs of lock are other validators' to re-send.
+        if (equalsBytes(signer, e.address)) this.resends.record({ kind: a.message.kind, height: a.message.height, round: a.message.round, signer: bytesToHex(signer), bytes: a.bytes });
         this.deliver(a.message, e);
         this.o.transport?.broadcast(a.message.kind === "proposal" ? "proposal" : "vote", a.bytes);
         return;
+      }
       case "ScheduleTimeout":
         this.timer(a.durationMs, () => {
           if (this.session?.height === a.height) this.o.metrics?.consensus.timeouts.inc({ step: a.step });

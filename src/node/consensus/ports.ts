@@ -62,6 +62,8 @@ export interface BlockPipelinePort {
  * messages arrive through ConsensusDriver.onNetworkMessage. */
 export interface ConsensusTransport {
   broadcast(kind: "proposal" | "vote" | "credential", bytes: Uint8Array): void;
+  /** Sends a message broadcast before once more, so that gossip does not drop it as a duplicate. */
+  resend?(kind: "proposal" | "vote", bytes: Uint8Array): void;
 }
 
 /** What the network layer should do with a received consensus message. */
