@@ -13,6 +13,7 @@ import type { TxService } from "../../chain/txpool/service.js";
 import { nextBaseFee } from "../../primitives/fees.js";
 import type { Block, Hash32 } from "../../primitives/types.js";
 import { CallExecutor, EstimateGasError } from "../../evm/call.js";
+import { recoverSenderAddress } from "../../evm/crypto.js";
 import type { BlockEnv } from "../../evm/executor.js";
 import type { BlockProducerInfo, BlockSelector, ConsensusInfoSource, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, StakingSource, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
 import type { CallRequest, CallResult } from "../../evm/types.js";
@@ -97,7 +98,7 @@ export class NodeRpcBackend implements RpcBackend {
   async getBlock(sel: BlockSelector): Promise<(Block & { size: number; senders: Uint8Array[] }) | null> {
     const block = await this.resolve(sel);
     if (!block) return null;
-    return { ...block, size: this.d.chain.blockSize(block), senders: block.transactions.map((tx) => tx.getSenderAddress().bytes) };
+    return { ...block, size: this.d.chain.blockSize(block), senders: block.transactions.map(recoverSenderAddress) };
   }
 
   private async resolve(sel: BlockSelector): Promise<Block | null> {
