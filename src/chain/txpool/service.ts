@@ -183,12 +183,12 @@ export class TxService implements CandidateSource {
   async onBlockCommitted({ block, skipped }: CommittedBlock): Promise<void> {
     const senders = new Map<string, Uint8Array>();
     for (const tx of [...block.transactions, ...skipped]) {
-      // The pool recovered and kept each sender at admission; getSenderAddress would hash the
-      // public key again (a keccak per transaction). A block's transactions may come from elsewhere.
+      // The pool recovered and kept each sender at admission; recovering would hash the public key
+      // again (a keccak per transaction). A block's transactions may come from elsewhere.
       const pooled = this.pool.get(tx.hash());
       if (pooled !== undefined) senders.set(pooled.senderHex, pooled.sender);
       else {
-        const s = tx.getSenderAddress().bytes;
+        const s = recoverSenderAddress(tx);
         senders.set(bytesToHex(s), s);
       }
     }

@@ -126,7 +126,7 @@ export class NodeRpcBackend implements RpcBackend {
       const block = await this.d.chain.getBlockByHash(loc.blockHash);
       const tx = block?.transactions[loc.index];
       if (!block || !tx) return null;
-      return { tx, hash, sender: tx.getSenderAddress().bytes, location: loc, blockBaseFee: block.header.baseFeePerGas, blockTimestamp: block.header.timestamp };
+      return { tx, hash, sender: recoverSenderAddress(tx), location: loc, blockBaseFee: block.header.baseFeePerGas, blockTimestamp: block.header.timestamp };
     }
     const pooled = this.d.pool.get(hash);
     if (!pooled) return null;
@@ -143,7 +143,7 @@ export class NodeRpcBackend implements RpcBackend {
     if (!block || !tx || !receipt || !receipts) return null;
     let firstLogIndex = 0;
     for (let i = 0; i < loc.index; i++) firstLogIndex += receipts[i]!.logs.length;
-    return { receipt, tx, hash, sender: tx.getSenderAddress().bytes, location: loc, firstLogIndex, blockTimestamp: block.header.timestamp };
+    return { receipt, tx, hash, sender: recoverSenderAddress(tx), location: loc, firstLogIndex, blockTimestamp: block.header.timestamp };
   }
 
   async getLogs(q: LogQuery & { limit?: number }): Promise<Array<LogWithContext & { blockTimestamp?: bigint }>> {
