@@ -68,13 +68,14 @@ export function decodeTransaction(raw: Uint8Array, common: Common): TypedTransac
  * decoded transaction to the same bytes, so its hash (keccak of that form) and its form are taken
  * from them: otherwise the pool's hash() and the first block encoding each re-encode every field
  * (~10 µs a transfer each). The strict RLP decoder and @ethereumjs's checks (no leading zeros in
- * nonce, fees, gas, value and signature) make a decoded legacy, EIP-2930 or EIP-1559 transaction
- * round-trip byte for byte, except for one field they read without that check: the chain id of the
- * typed ones, so a chain id with a leading zero (which geth refuses) falls back to re-encoding. Blob
- * and set-code transactions always do.
+ * nonce, fees, gas, value and signature) make a decoded, signed legacy, EIP-2930 or EIP-1559
+ * transaction round-trip byte for byte, except for one field they read without that check: the chain
+ * id of the typed ones, so a chain id with a leading zero (which geth refuses) falls back to
+ * re-encoding. Blob and set-code transactions always do.
  */
 function rememberReceivedForm(tx: TypedTransaction, raw: Uint8Array): void {
-  if (!roundTrips(raw)) return;
+  // An unsigned transaction re-encodes with empty signature fields: not the bytes it came as.
+  if (!tx.isSigned() || !roundTrips(raw)) return;
   // A transaction cut from a larger message (a gossip batch, a block) must not keep it alive.
   const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : raw.slice();
   networkForms.set(tx, own);

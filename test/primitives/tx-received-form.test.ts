@@ -54,3 +54,14 @@ describe("a decoded transaction's received form", () => {
     expect(serializeTransaction(decoded)).toEqual(canonical);
   });
 });
+
+describe("an unsigned transaction's received form", () => {
+  it("is not taken as its network form: @ethereumjs re-encodes it with empty signature fields", () => {
+    const fields = RLP.decode(signed.legacy.serialize()) as Uint8Array[];
+    const unsigned = RLP.encode(fields.slice(0, 6));
+    const decoded = decodeTransaction(unsigned, common);
+    expect(decoded.isSigned()).toBe(false);
+    expect(serializeTransaction(decoded)).toEqual(decoded.serialize());
+    expect(serializeTransaction(decoded)).not.toEqual(unsigned);
+  });
+});
