@@ -25,8 +25,9 @@ import { bytesToHex } from "@ethereumjs/util";
 import type { CandidateSource } from "../block-producer.js";
 import type { Chain, CommittedBlock } from "../chain.js";
 import type { TxCandidates } from "../../evm/executor.js";
+import { recoverSenderAddress } from "../../evm/crypto.js";
 import type { StateReader } from "../../evm/state-reader.js";
-import { decodeTransaction } from "../../primitives/encoding.js";
+import { decodeTransaction, serializeTransaction } from "../../primitives/encoding.js";
 import { nextBaseFee } from "../../primitives/fees.js";
 import type { AccountState } from "../../primitives/types.js";
 import type { Logger } from "../../util/logger.js";
@@ -137,7 +138,7 @@ export class TxService implements CandidateSource {
       tx: p.tx,
       hash: p.hash,
       sender: p.sender,
-      raw: p.tx === received && raw !== undefined ? raw : p.tx.serialize(),
+      raw: p.tx === received && raw !== undefined ? raw : serializeTransaction(p.tx),
     }));
     this.emit(this.executable, "executable", { origin, txs });
   }
@@ -182,12 +183,12 @@ export class TxService implements CandidateSource {
   async onBlockCommitted({ block, skipped }: CommittedBlock): Promise<void> {
     const senders = new Map<string, Uint8Array>();
     for (const tx of [...block.transactions, ...skipped]) {
-      // The pool recovered and kept each sender at admission; getSenderAddress would hash the
-      // public key again (a keccak per transaction). A block's transactions may come from elsewhere.
+      // The pool recovered and kept each sender at admission; recovering would hash the public key
+      // again (a keccak per transaction). A block's transactions may come from elsewhere.
       const pooled = this.pool.get(tx.hash());
       if (pooled !== undefined) senders.set(pooled.senderHex, pooled.sender);
       else {
-        const s = tx.getSenderAddress().bytes;
+        const s = recoverSenderAddress(tx);
         senders.set(bytesToHex(s), s);
       }
     }
@@ -240,11 +241,11 @@ function decodeRawTx(raw: Uint8Array, common: Common, maxTxSize: number): { ok: 
   }
 }
 
-/** The sender of a decoded transaction (recovered once; ethereumjs caches it on the frozen tx). */
+/** The sender of a decoded transaction (recovered once; its key is cached on the frozen tx). */
 function recoverSender(tx: TypedTransaction): { ok: true; sender: Uint8Array } | Rejected {
   try {
     if (!tx.isSigned()) throw new Error("unsigned");
-    return { ok: true, sender: tx.getSenderAddress().bytes };
+    return { ok: true, sender: recoverSenderAddress(tx) };
   } catch {
     return rejection(C.InvalidSender, "invalid sender");
   }

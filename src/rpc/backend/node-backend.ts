@@ -13,6 +13,7 @@ import type { TxService } from "../../chain/txpool/service.js";
 import { nextBaseFee } from "../../primitives/fees.js";
 import type { Block, Hash32 } from "../../primitives/types.js";
 import { CallExecutor, EstimateGasError } from "../../evm/call.js";
+import { recoverSenderAddress } from "../../evm/crypto.js";
 import type { BlockEnv } from "../../evm/executor.js";
 import type { BlockProducerInfo, BlockSelector, ConsensusInfoSource, DevSigner, FeeHistory, LogQuery, LogWithContext, PooledTransaction, ReceiptWithContext, RpcBackend, StakingSource, SyncStatus, TransactionWithContext, TxPoolSource } from "./port.js";
 import type { CallRequest, CallResult } from "../../evm/types.js";
@@ -97,7 +98,7 @@ export class NodeRpcBackend implements RpcBackend {
   async getBlock(sel: BlockSelector): Promise<(Block & { size: number; senders: Uint8Array[] }) | null> {
     const block = await this.resolve(sel);
     if (!block) return null;
-    return { ...block, size: this.d.chain.blockSize(block), senders: block.transactions.map((tx) => tx.getSenderAddress().bytes) };
+    return { ...block, size: this.d.chain.blockSize(block), senders: block.transactions.map(recoverSenderAddress) };
   }
 
   private async resolve(sel: BlockSelector): Promise<Block | null> {
@@ -125,7 +126,7 @@ export class NodeRpcBackend implements RpcBackend {
       const block = await this.d.chain.getBlockByHash(loc.blockHash);
       const tx = block?.transactions[loc.index];
       if (!block || !tx) return null;
-      return { tx, hash, sender: tx.getSenderAddress().bytes, location: loc, blockBaseFee: block.header.baseFeePerGas, blockTimestamp: block.header.timestamp };
+      return { tx, hash, sender: recoverSenderAddress(tx), location: loc, blockBaseFee: block.header.baseFeePerGas, blockTimestamp: block.header.timestamp };
     }
     const pooled = this.d.pool.get(hash);
     if (!pooled) return null;
@@ -142,7 +143,7 @@ export class NodeRpcBackend implements RpcBackend {
     if (!block || !tx || !receipt || !receipts) return null;
     let firstLogIndex = 0;
     for (let i = 0; i < loc.index; i++) firstLogIndex += receipts[i]!.logs.length;
-    return { receipt, tx, hash, sender: tx.getSenderAddress().bytes, location: loc, firstLogIndex, blockTimestamp: block.header.timestamp };
+    return { receipt, tx, hash, sender: recoverSenderAddress(tx), location: loc, firstLogIndex, blockTimestamp: block.header.timestamp };
   }
 
   async getLogs(q: LogQuery & { limit?: number }): Promise<Array<LogWithContext & { blockTimestamp?: bigint }>> {

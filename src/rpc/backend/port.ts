@@ -20,7 +20,7 @@ export type BlockSelector = { number: bigint } | { hash: Hash32; requireCanonica
 export type BlockWithExtras = Block & {
   /** Length in bytes of the block's canonical encoding (Ethereum's `size`). */
   size?: number;
-  /** Senders of `transactions`, in order (else tx.getSenderAddress(), cached per tx by ethereumjs). */
+  /** Senders of `transactions`, in order (else tx.getSenderAddress(): the key is cached per tx, the address hashed again). */
   senders?: Address20[];
 };
 
