@@ -9,6 +9,7 @@
 import { gossipsub, TopicValidatorResult, type GossipSub, type GossipSubComponents, type GossipsubMessage } from "@libp2p/gossipsub";
 import type { Logger } from "../util/logger.js";
 import { decodeEnvelope } from "./envelope.js";
+import { ResendRelayLimiter } from "./resend-relay.js";
 import { peerScoreParams, SCORE_THRESHOLDS } from "./scoring.js";
 import { GOSSIP_RPC_MAX_BYTES, TOPIC_KINDS, topicKind, topicName, type TopicKind } from "./topics.js";
 
@@ -71,15 +72,16 @@ export interface ValidationWiring {
 
 /** Subscribes to the topics that have handlers and routes their messages through validation. */
 export function wireValidation(pubsub: ScoredGossipSub, w: ValidationWiring): void {
+  const resends = new ResendRelayLimiter();
   pubsub.addEventListener("gossipsub:message", (evt) => {
     // validate() catches the handler's errors itself; this guards against anything else escaping
     // as an unhandled rejection (which would end the process).
-    validate(pubsub, w, evt.detail).catch((err: unknown) => w.logger.error("gossip validation failed", { err }));
+    validate(pubsub, w, resends, evt.detail).catch((err: unknown) => w.logger.error("gossip validation failed", { err }));
   });
   for (const kind of TOPIC_KINDS) if (w.handlers[kind] !== undefined) pubsub.subscribe(topicName(w.chainId, kind));
 }
 
-async function validate(pubsub: ScoredGossipSub, w: ValidationWiring, m: GossipsubMessage): Promise<void> {
+async function validate(pubsub: ScoredGossipSub, w: ValidationWiring, resends: ResendRelayLimiter, m: GossipsubMessage): Promise<void> {
   const peer = m.propagationSource.toString();
   const kind = topicKind(w.chainId, m.msg.topic);
   const handler = kind === undefined ? undefined : w.handlers[kind];
@@ -92,6 +94,9 @@ async function validate(pubsub: ScoredGossipSub, w: ValidationWiring, m: Gossips
     if (!env.ok) {
       verdict = "reject";
       reason = env.reason;
+    } else if (env.resend !== undefined && !resends.admit(env.payload, Date.now())) {
+      verdict = "ignore"; // see resend-relay.ts: at most one re-send of a payload per interval
+      reason = "a re-send of this payload was relayed less than a re-send interval ago";
     } else {
       try {
         const out = await handler(env.payload, peer);
