@@ -4,8 +4,8 @@
 // unsupported platform), we fall back to noble, which @ethereumjs uses by default.
 import { createRequire } from "node:module";
 import { secp256k1 as nobleSecp } from "@noble/curves/secp256k1.js";
-import type { TypedTransaction } from "@ethereumjs/tx";
-import { SECP256K1_ORDER_DIV_2, bigIntToUnpaddedBytes } from "@ethereumjs/util";
+import { AccessList2930Tx, Blob4844Tx, EOACode7702Tx, FeeMarket1559Tx, LegacyTx, type TypedTransaction } from "@ethereumjs/tx";
+import { Address, SECP256K1_ORDER_DIV_2, bigIntToUnpaddedBytes } from "@ethereumjs/util";
 import { signingMessageOf } from "../primitives/encoding.js";
 import { keccak256 } from "../primitives/hash.js";
 
@@ -91,3 +91,38 @@ export function recoverSenderAddress(tx: TypedTransaction): Uint8Array {
   }
   return publicKeyToAddress(pub);
 }
+
+/** Sender addresses of frozen transactions, recovered once (see installSenderAddressCache). */
+const senderAddresses = new WeakMap<TypedTransaction, Uint8Array>();
+
+/**
+ * The sender of a decoded transaction as an @ethereumjs Address, recovered and hashed once per
+ * transaction object. Frozen transactions only: an unfrozen one may still be changed.
+ */
+export function senderAddressOf(tx: TypedTransaction): Address {
+  if (!Object.isFrozen(tx)) return new Address(recoverSenderAddress(tx));
+  let bytes = senderAddresses.get(tx);
+  if (bytes === undefined) {
+    bytes = recoverSenderAddress(tx);
+    senderAddresses.set(tx, bytes);
+  }
+  // A fresh Address each time: callers own what they get (Address.bytes is a mutable array).
+  return new Address(bytes.slice());
+}
+
+/**
+ * runTx asks every transaction for getSenderAddress(), which hashes the cached public key again with
+ * @noble's keccak (~3 % of a validator's CPU under load). The transaction classes' method is
+ * replaced by senderAddressOf for frozen transactions, which this node always executes; an object
+ * that overrides the method itself (evm/call.ts) keeps its own. Installed once, when this module loads.
+ */
+function installSenderAddressCache(): void {
+  for (const cls of [LegacyTx, AccessList2930Tx, FeeMarket1559Tx, Blob4844Tx, EOACode7702Tx]) {
+    const proto = cls.prototype as { getSenderAddress(this: TypedTransaction): Address };
+    const original = proto.getSenderAddress;
+    proto.getSenderAddress = function getSenderAddress(this: TypedTransaction): Address {
+      return Object.isFrozen(this) ? senderAddressOf(this) : original.call(this);
+    };
+  }
+}
+installSenderAddressCache();

@@ -226,6 +226,18 @@ export class BatchFlushStateManager extends MerkleStateManager {
   }
 
   /**
+   * The cache stores the account as RLP; the next getAccount of it (a transfer writes its sender and
+   * recipient and reads them again within the same transaction) would decode that RLP once more.
+   * The stored RLP is mapped to a copy of the account it was made from instead.
+   */
+  override async putAccount(address: Address, account: Account | undefined): Promise<void> {
+    await super.putAccount(address, account);
+    if (account === undefined) return;
+    const rlp = this._caches?.account?.get(address)?.accountRLP;
+    if (rlp !== undefined) this.decoded.set(rlp, new Account(account.nonce, account.balance, account.storageRoot, account.codeHash));
+  }
+
+  /**
    * MerkleStateManager.putStorage means to write the slot to the storage cache only, but ends in
    * `cache.put(...) ?? writeToTrie(...)`, and put returns undefined: every SSTORE also went through
    * the storage trie at once (a trie put plus an account re-encode, ~300 µs), and the flush wrote

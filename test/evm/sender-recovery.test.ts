@@ -1,7 +1,7 @@
 // Admission's sender recovery (evm/crypto.ts recoverSenderAddress): the same address and public key
 // as @ethereumjs's getSenderAddress, the same refusals, and for typed transactions without
 // re-encoding the signed fields (the signed message is cut from the received bytes).
-import { AccessList2930Tx, FeeMarket1559Tx } from "@ethereumjs/tx";
+import { AccessList2930Tx, FeeMarket1559Tx, createTxFromRLP } from "@ethereumjs/tx";
 import { RLP } from "@ethereumjs/rlp";
 import { SECP256K1_ORDER, bigIntToUnpaddedBytes, bytesToHex } from "@ethereumjs/util";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -75,5 +75,27 @@ describe("recoverSenderAddress", () => {
       }
     })();
     expect(recovered).toEqual(reference);
+  });
+});
+
+describe("getSenderAddress of a decoded (frozen) transaction", () => {
+  it("is the signer's address, recovered once: a caller changing its copy changes nothing", () => {
+    const recoveries = vi.spyOn(FeeMarket1559Tx.prototype, "getSenderPublicKey");
+    const tx = transfer1559(alice!.privateKey, { nonce: 7n, to }, signingCommon);
+    const decoded = decodeTransaction(tx.serialize(), common);
+    expect(Object.isFrozen(decoded)).toBe(true);
+    const first = decoded.getSenderAddress();
+    expect(first.bytes).toEqual(alice!.address);
+    first.bytes.fill(0);
+    expect(decoded.getSenderAddress().bytes).toEqual(alice!.address);
+    // The key is recovered through the cut-out signed message, never via @ethereumjs's own path.
+    expect(recoveries).not.toHaveBeenCalled();
+  });
+
+  it("an unfrozen transaction still recovers from its current fields", () => {
+    const signedByBob = transfer1559(bob!.privateKey, { nonce: 0n, to: alice!.address }, signingCommon);
+    const tx = createTxFromRLP(signedByBob.serialize(), { common: signingCommon, freeze: false });
+    expect(Object.isFrozen(tx)).toBe(false);
+    expect(tx.getSenderAddress().bytes).toEqual(bob!.address);
   });
 });
