@@ -4,10 +4,12 @@
 // body is a JSON-RPC parse error rather than fastify's own 400, and an oversized one is an HTTP 413
 // that still carries a JSON-RPC error object. GET /health and GET /ready answer probes when the node
 // passes its health source (metrics/health.ts).
+import { createServer } from "node:http";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { RpcBackend } from "./backend/port.js";
 import { handleBody, type DispatchOptions } from "./dispatch.js";
+import { jsonRpcError, serveRpcPost, takesFastPath, type FastPathOptions } from "./http-fast-path.js";
 import { ErrorCode } from "./errors.js";
 import { quantity } from "./hex.js";
 import { allowedOrigin, hostAllowed, preflightHeaders, sameOrigin } from "./http-guards.js";
@@ -28,16 +30,13 @@ export interface AppOptions {
   http: DispatchOptions;
   /** WebSocket upgrades on GET /; null refuses them. */
   ws: WebSocketOptions | null;
-  /** Runs before the routes are declared (see RpcServerOptions.extend). */
+  /** Runs before the routes are declared (see RpcServerOptions.extend). POST / is answered before
+   * fastify sees it (http-fast-path.ts): hooks registered here do not run for JSON-RPC POSTs. */
   extend?: (app: FastifyInstance, dispatch: DispatchOptions) => Promise<void> | void;
   /** GET /health (liveness) and GET /ready (readiness, 503 with the reasons) for probes. */
   health?: HealthSource;
   /** GET /status: the node's status page (status-page.ts). */
   statusPage?: boolean;
-}
-
-function jsonRpcError(code: number, message: string): string {
-  return JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } });
 }
 
 function isUpgrade(headers: Record<string, string | string[] | undefined>): boolean {
@@ -49,7 +48,23 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const { backend, logger, corsDomains, vhosts, maxBodyBytes } = o;
   // requestTimeout bounds how long a client may take to send one request (geth's 30 s read timeout);
   // forceCloseConnections lets close() end idle keep-alive connections instead of waiting on them.
-  const app = Fastify({ logger: false, bodyLimit: maxBodyBytes, requestTimeout: 30_000, forceCloseConnections: true });
+  const fastPath: FastPathOptions = { dispatch: o.http, corsDomains, vhosts, maxBodyBytes, logger };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: maxBodyBytes,
+    requestTimeout: 30_000,
+    forceCloseConnections: true,
+    // The server fastify would make, with POST / answered before fastify sees it (http-fast-path.ts).
+    // Its timeouts are the ones fastify sets on its own servers: requestTimeout as above, keep-alive
+    // 72 s (fastify's default), no idle timeout.
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => (takesFastPath(req) ? serveRpcPost(req, res, fastPath) : handler(req, res)));
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 30_000;
+      server.setTimeout(0);
+      return server;
+    },
+  });
   app.server.maxConnections = o.maxConnections;
 
   // Every body is text to the dispatcher, whatever its content type (curl's default form type,

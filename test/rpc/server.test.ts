@@ -164,6 +164,25 @@ describe("limits and robustness", () => {
     expect((await rpc.call("eth_chainId")).result).toBe("0x539");
   });
 
+  it("answers an oversized chunked body (no Content-Length) with 413 too, and closes that connection", async () => {
+    const answer = await new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
+      const req = httpRequest(rpc.server.url, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, connection: res.headers.connection }));
+      });
+      req.on("error", reject);
+      // Three chunks of 2,000 bytes: the limit (4,096) is crossed by the third.
+      for (let i = 0; i < 3; i++) req.write("x".repeat(2000));
+      req.end();
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.connection).toBe("close");
+    expect(JSON.parse(answer.body)).toEqual({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "request body too large: at most 4096 bytes" } });
+    expect((await rpc.call("eth_chainId")).result).toBe("0x539");
+  });
+
   it("survives garbage and keeps serving", async () => {
     const garbage = [
       "null", "true", '"str"', "[null]", "[[]]", "[[[[[[]]]]]]", "1e999", '{"__proto__":{"x":1}}',
