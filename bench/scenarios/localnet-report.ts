@@ -28,14 +28,14 @@ export function localnetReport(options: Record<string, unknown>, sessions: reado
   };
   const sustained: Table = {
     title: `Fixed offered rate sustained for ${options["fixedSeconds"]} s (${options["ratePerConnection"]} tx/s x ${options["connections"]} connections), one fresh localnet each`,
-    columns: ["validators", "offered tx/s", "included", "achieved TPS", "p50 ms", "p95 ms", "p99 ms", `target (≥ ${fmt(TARGET_TPS)} offered; 4 validators: ≥ ${fmt(TARGET_INCLUDED_TPS[4]!)} TPS, p95 < ${fmt(TARGET_P95_MS)} ms; 7: ≥ ${fmt(TARGET_INCLUDED_TPS[7]!)} TPS)`],
+    columns: ["validators", "offered tx/s", "included", "achieved TPS", "p50 ms", "p95 ms", "p99 ms", `target (≥ ${fmt(TARGET_TPS)} offered; 4 validators: ≥ ${fmt(TARGET_INCLUDED_TPS[4]!)} TPS, p95 < ${fmt(TARGET_P95_MS)} ms; 7: ≥ ${fmt(TARGET_INCLUDED_TPS[7]!)} TPS; no round lost)`],
     rows: sessions
       .filter((s) => s.kind === "fixed")
       .map((s) => {
         const r = s.load;
         const complete = s.problems.length === 0;
         const target = TARGET_INCLUDED_TPS[s.validators];
-        const met = complete && target !== undefined && (r.offeredTps ?? 0) >= TARGET_TPS && r.tps >= target && (s.validators !== 4 || r.latencyMs.p95 < TARGET_P95_MS);
+        const met = complete && target !== undefined && (r.offeredTps ?? 0) >= TARGET_TPS && r.tps >= target && (s.validators !== 4 || r.latencyMs.p95 < TARGET_P95_MS) && s.rounds.roundsLost === 0;
         return [
           String(s.validators),
           fmt(r.offeredTps ?? Number.NaN),
@@ -47,6 +47,19 @@ export function localnetReport(options: Record<string, unknown>, sessions: reado
           TARGET_INCLUDED_TPS[s.validators] !== undefined ? (met ? "met" : "MISSED") : "-",
         ];
       }),
+  };
+  const rounds: Table = {
+    title: "Consensus rounds of the blocks committed during each load (validator 0's record: a block agreed in round r > 0 cost r lost rounds)",
+    columns: ["validators", "run", "blocks", "txs per block", "blocks after round 0", "rounds lost", "highest round"],
+    rows: sessions.map((s) => [
+      String(s.validators),
+      s.kind === "fixed" ? "fixed rate" : `saturation ${s.repetition + 1}`,
+      fmt(s.rounds.blocks),
+      s.rounds.blocks > 0 ? fmt(s.rounds.txs / s.rounds.blocks) : "-",
+      fmt(s.rounds.blocksAfterRound0),
+      fmt(s.rounds.roundsLost),
+      fmt(s.rounds.maxRound),
+    ]),
   };
   const processes: Table = {
     title: "CPU seconds and peak RSS per process, whole session (start to stop), first saturation run",
@@ -78,7 +91,7 @@ export function localnetReport(options: Record<string, unknown>, sessions: reado
       ...failures.map((f) => `FAILED: ${f}`),
       ...leftOut.map((s) => `Run left out: ${s.validators} validators, ${s.kind} run ${s.repetition + 1}: ${summarizeProblems(s.problems)}`),
     ],
-    tables: sustained.rows.length > 0 ? [sat, sustained, processes] : [sat, processes],
+    tables: sustained.rows.length > 0 ? [sat, sustained, rounds, processes] : [sat, rounds, processes],
     charts: [
       {
         name: "tps",

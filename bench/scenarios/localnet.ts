@@ -16,6 +16,7 @@ import { type ProcessUsage, treeUsage } from "../harness/procstat.js";
 import { Progress } from "../harness/progress.js";
 import type { ScenarioOutput } from "../harness/results.js";
 import { RpcClient } from "../harness/rpc.js";
+import { roundsOfBlocks, type RoundsRecord } from "../harness/rounds.js";
 import { type BenchOptions, pick, type Scenario } from "../harness/scenario.js";
 import { fmt, summarizeProblems } from "../harness/stats.js";
 import { localnetReport, TARGET_TPS } from "./localnet-report.js";
@@ -40,6 +41,8 @@ export interface LocalnetSession {
   readonly repetition: number;
   readonly startSeconds: number;
   readonly load: LoadRunResult;
+  /** Consensus rounds of the blocks committed during the load (validator 0's record). */
+  readonly rounds: RoundsRecord;
   /** Whole session (start to stop): CPU seconds and peak RSS of every process of the localnet. */
   readonly processes: readonly ProcessUsage[];
   readonly problems: readonly string[];
@@ -72,12 +75,15 @@ async function measureLocalnet(n: number, repetition: number, load: SignedLoad, 
     for (let i = 0; i < 600 && Number(BigInt(await checker.call<string>("eth_blockNumber"))) < 1; i++) await sleep(200);
     const startSeconds = (performance.now() - t0) / 1000;
     await fundSenders(client, load.senders, 120_000);
+    const headBefore = BigInt(await checker.call<string>("eth_blockNumber"));
     const run = await runLoad(load, { connections, ratePerConnection, pollMs: 10, timeoutMs: Math.max(120_000, load.total * 40), urls: validatorUrls });
     problems.push(...run.problems);
     const nonces = run.problems.length === 0 ? await verifyNonces(checker, load) : null;
     if (nonces) problems.push(nonces);
+    // The blocks that carried the load: from the first after the load began to the head now.
+    const rounds = await roundsOfBlocks(checker, headBefore + 1n, BigInt(await checker.call<string>("eth_blockNumber")));
     const processes = treeUsage(service.pid).processes;
-    return { validators: n, kind: ratePerConnection === null ? "saturation" : "fixed", repetition, startSeconds, load: run, processes, problems };
+    return { validators: n, kind: ratePerConnection === null ? "saturation" : "fixed", repetition, startSeconds, load: run, rounds, processes, problems };
   } catch (e) {
     throw new Error(`localnet of ${n}: ${(e as Error).message}\n--- log tail ---\n${service.logTail(1_500)}`, { cause: e });
   } finally {
