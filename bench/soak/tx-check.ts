@@ -35,18 +35,30 @@ export async function checkTransactions(watch: ChainWatch, rpc: ClusterNode, acc
   let included = 0;
   let pending = 0;
   let vanished = 0;
+  const vanish = (a: AcceptedTx, why: string) => {
+    vanished++;
+    watch.violate("no-vanished-tx", `sender ${a.tx.sender} nonce ${a.tx.nonce} (${a.tx.hash}): ${why}`);
+  };
   for (let i = 0; i < toLookUp.length; i += CHUNK) {
     const chunk = toLookUp.slice(i, i + CHUNK);
     const got = await client.batch<{ blockHash: string | null; blockNumber: string | null } | null>(chunk.map((c) => ({ method: "eth_getTransactionByHash", params: [c.a.tx.hash] })));
+    // In a block, but the watch kept no receipt for it (it fetched receipts while the node was
+    // down, say): that is a gap of the watch, not a lost transaction. Ask for the receipt now.
+    const unwatched: { a: AcceptedTx; blockHash: string }[] = [];
     chunk.forEach((c, k) => {
       const t = got[k];
       const inBlock = t != null && t.blockHash !== null;
       if (c.included && inBlock && watch.receipts.has(c.a.tx.hash)) included++;
+      else if (c.included && inBlock) unwatched.push({ a: c.a, blockHash: t.blockHash! });
       else if (!c.included && t != null && !inBlock) pending++;
-      else {
-        vanished++;
-        watch.violate("no-vanished-tx", `sender ${c.a.tx.sender} nonce ${c.a.tx.nonce} (${c.a.tx.hash}): ${t == null ? "unknown to the RPC node" : inBlock ? "in a block no receipt was kept for" : "pending though the sender's nonce is past it"}`);
-      }
+      else vanish(c.a, t == null ? "unknown to the RPC node" : inBlock ? "in a block though the sender's nonce is not past it" : "pending though the sender's nonce is past it");
+    });
+    if (unwatched.length === 0) continue;
+    const receipts = await client.batch<{ blockHash: string } | null>(unwatched.map((u) => ({ method: "eth_getTransactionReceipt", params: [u.a.tx.hash] })));
+    unwatched.forEach((u, k) => {
+      const r = receipts[k];
+      if (r != null && r.blockHash === u.blockHash) included++;
+      else vanish(u.a, r == null ? "in a block that has no receipt for it" : `its receipt names block ${r.blockHash}, the transaction block ${u.blockHash}`);
     });
   }
   return { accepted: accepted.length, included, pending, vanished, acceptedOnRetry: accepted.filter((a) => a.how !== "hash").length };
