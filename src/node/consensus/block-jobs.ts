@@ -60,8 +60,9 @@ export class BlockJobs {
   /** A block's transaction as our pool already holds it (decoded, sender recovered), if it does. */
   readonly pooledTx = (raw: Uint8Array) => this.o.candidates.known?.(keccak256(raw));
 
-  /** Our proposal for (height, round) on the head; null when the head moved past the height first. */
-  async build(s: HeightSession, height: number, round: number, proposer: Uint8Array, vrfProof: Uint8Array): Promise<ProducedBlock | null> {
+  /** Our proposal for (height, round) on the head; null when the head moved past the height first.
+   * `maxBuildMs` bounds this block below the usual build budget (a fallback's small block). */
+  async build(s: HeightSession, height: number, round: number, proposer: Uint8Array, vrfProof: Uint8Array, maxBuildMs = this.o.maxBuildMs): Promise<ProducedBlock | null> {
     if (height !== s.height) return null;
     const now = this.nowSeconds();
     const head = this.o.chain.head.header;
@@ -80,7 +81,7 @@ export class BlockJobs {
         nextValidatorsHash: validatorSetHash(s.nextValidatorSet),
         now,
         evidence,
-      }, this.o.maxBuildMs === undefined ? {} : { maxExecutionMs: this.o.maxBuildMs });
+      }, maxBuildMs === undefined ? {} : { maxExecutionMs: maxBuildMs });
     });
     if (built === null) {
       this.o.logger.debug("proposal not built: height already decided", { height, round });

@@ -20,7 +20,7 @@ import { ProposerRace } from "./proposer-race.js";
 import { credentialPriority, decodeProposerCredential, encodeProposerCredential } from "../../consensus/proposer-credential.js";
 import { openValidatorEngines, type ValidatorEngine } from "./validator-engines.js";
 import { MessageAdmission } from "./message-admission.js";
-import { CREDENTIAL_WAIT_MS, NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
+import { CREDENTIAL_WAIT_MS, NETWORK_TIMEOUTS, NODE_TIMEOUTS, fallbackPlan } from "./node-timeouts.js";
 import type { DriverOptions, FinalizedOutcome, MessageVerdict, ValidatorSets } from "./ports.js";
 import { SerialQueue } from "./serial.js";
 import { HeightTimeouts } from "./height-timeouts.js";
@@ -61,6 +61,7 @@ export class ConsensusDriver {
   private readonly proposerRace: ProposerRace;
   /** How long a validator that stood back for a better remote credential waits for that block before it builds its own. */
   private fallbackMs = 0;
+  private readonly credentialWaitMs: number;
   private readonly jobs: BlockJobs;
   private readonly admission: MessageAdmission;
   private readonly imports: FinalizedImport;
@@ -83,7 +84,8 @@ export class ConsensusDriver {
     this.verifier = new MemoizingMessageVerifier(16_384);
     // With peers, each drawn validator announces its credential and waits this long for better ones
     // before it builds: a credential is ~120 bytes and crosses a loopback or LAN mesh in a few ms.
-    this.proposerRace = new ProposerRace(o.validators.length, o.transport ? (o.credentialWaitMs ?? CREDENTIAL_WAIT_MS) : 0);
+    this.credentialWaitMs = o.transport ? (o.credentialWaitMs ?? CREDENTIAL_WAIT_MS) : 0;
+    this.proposerRace = new ProposerRace(o.validators.length, this.credentialWaitMs);
     const { common, chain, producer, candidates, params, logger } = o;
     const crypto = this.crypto;
     // With peers, a proposal must be built and then executed by every validator within the round's
@@ -339,11 +341,12 @@ export class ConsensusDriver {
         }
         if (verdict === "remote-better") {
           this.o.logger.debug("proposal not built yet: a peer announced a better credential", { validator: e.id, height: a.height, round: a.round });
-          this.timer(this.fallbackMs, () => {
+          const plan = fallbackPlan(this.timeouts(), a.round, this.credentialWaitMs, this.fallbackMs);
+          this.timer(plan.delayMs, () => {
             if (this.session?.height !== a.height || !this.proposerRace.fallbackFor(a.height, a.round, a.priority)) return;
-            this.o.logger.info("the better-credentialed proposer sent no block: building ours", { validator: e.id, height: a.height, round: a.round });
+            this.o.logger.info("the better-credentialed proposer sent no block: building ours", { validator: e.id, height: a.height, round: a.round, maxBuildMs: plan.buildMs });
             this.o.metrics?.consensus.proposalBuilds.inc({ outcome: "fallback" });
-            this.buildProposal(e, a).catch((err: Error) => this.o.logger.error("fallback proposal failed", { validator: e.id, error: err }));
+            this.buildProposal(e, a, plan.buildMs).catch((err: Error) => this.o.logger.error("fallback proposal failed", { validator: e.id, error: err }));
           });
           return;
         }
@@ -361,10 +364,10 @@ export class ConsensusDriver {
     }
   }
 
-  private async buildProposal(e: LocalEngine, a: Extract<ConsensusAction, { type: "BuildProposal" }>): Promise<void> {
+  private async buildProposal(e: LocalEngine, a: Extract<ConsensusAction, { type: "BuildProposal" }>, maxBuildMs?: number): Promise<void> {
     const s = this.session;
     if (s === undefined || s.height !== a.height) return;
-    const built = await this.jobs.build(s, a.height, a.round, a.proposer, a.vrfProof);
+    const built = await this.jobs.build(s, a.height, a.round, a.proposer, a.vrfProof, maxBuildMs);
     if (built) this.dispatch(e, { type: "ProposalBuilt", height: a.height, round: a.round, value: built.bytes ?? encodeBlock(built.block), hash: built.block.hash });
   }
 

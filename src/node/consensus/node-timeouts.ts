@@ -1,6 +1,6 @@
 // The consensus step timeouts the node runs its engines with: which one depends on whether the
 // validators share this process or talk over the network.
-import { DEFAULT_TIMEOUTS, type TimeoutConfig } from "../../consensus/timeouts.js";
+import { DEFAULT_TIMEOUTS, timeoutDuration, type TimeoutConfig } from "../../consensus/timeouts.js";
 
 /** The engine's LAN defaults, plus an early close of the propose window: once a valid proposal is in
  * hand, competitors get 50 ms instead of the whole propose timeout. Enough when every validator runs
@@ -30,3 +30,26 @@ export const NETWORK_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWin
  * credential that arrives later only means two blocks get built, as before credentials existed.
  */
 export const CREDENTIAL_WAIT_MS = 100;
+
+/** What a fallback build may execute: a small block, so it is quick to build and to check. */
+export const FALLBACK_BUILD_SHARE_OF_PROPOSE = 0.1;
+/** Time kept for a fallback block to cross the network and be checked before the propose timeout. */
+export const FALLBACK_DELIVERY_MS = 150;
+
+/**
+ * When a validator that stood back for a better remote credential builds after all (counted from
+ * its decision to stand back, which came `credentialWaitMs` into the round), and how much it may
+ * execute. The better-credentialed proposer is usually just building: it waited the same
+ * credential window and then executes up to `buildMs`, and its block must still travel. A fallback
+ * that fired at `buildMs` (as it did) fired while that block was on its way, under load nearly
+ * always, and every fallback was a whole extra block built by one validator and executed by the
+ * others (issue 13: validators built blocks for 60-85 % of all transactions they committed). So the
+ * fallback waits as long as the round allows, and builds a small block that still reaches the
+ * others before the round's propose timeout: it is there for liveness (the proposer is offline),
+ * not throughput. Never earlier than `buildMs`, as before.
+ */
+export function fallbackPlan(timeouts: TimeoutConfig, round: number, credentialWaitMs: number, buildMs: number): { delayMs: number; buildMs: number } {
+  const fallbackBuildMs = Math.max(1, Math.floor(timeouts.proposeMs * FALLBACK_BUILD_SHARE_OF_PROPOSE));
+  const latest = timeoutDuration(timeouts, "propose", round) - credentialWaitMs - fallbackBuildMs - FALLBACK_DELIVERY_MS;
+  return { delayMs: Math.max(buildMs, latest), buildMs: fallbackBuildMs };
+}
