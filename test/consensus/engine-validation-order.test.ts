@@ -8,15 +8,13 @@ import { ConsensusEngine } from "../../src/consensus/engine.js";
 import { createSimulatedInsecureCrypto } from "../../src/consensus/simulated-crypto.js";
 import type { Proposal } from "../../src/consensus/messages.js";
 import { makeHeightContext, verifyProposal } from "../../src/consensus/verify.js";
-import { EngineHarness, FAST_TIMEOUTS, MessageFactory, SEED, blockHash, classicParams, makeValidators } from "../helpers/engine-fixtures.js";
+import { EngineHarness, FAST_TIMEOUTS, SEED, blockHash, fourEqualValidators } from "../helpers/engine-fixtures.js";
 
 const crypto = createSimulatedInsecureCrypto();
-const params = classicParams();
-const vals = makeValidators(crypto, [1n, 1n, 1n, 1n]);
-const f = new MessageFactory(crypto, params, vals);
+const { params, vals, factory: f } = fourEqualValidators(crypto);
 const H = 1;
-const text = (s: string) => new TextEncoder().encode(s);
 const ctx = makeHeightContext(crypto, params, vals.set, SEED, H);
+const text = (s: string) => new TextEncoder().encode(s);
 
 /** An observer (it proposes nothing of its own) at height H. */
 function observer() {

@@ -143,3 +143,10 @@ export class EngineHarness {
     return this.broadcasts(from).filter((m): m is Vote => m.kind === "vote" && m.step === step);
   }
 }
+
+/** Four validators of equal stake under the classic parameters, with simulated crypto and a message factory. */
+export function fourEqualValidators(crypto: ConsensusCrypto): { params: ConsensusParams; vals: ReturnType<typeof makeValidators>; factory: MessageFactory } {
+  const params = classicParams();
+  const vals = makeValidators(crypto, [1n, 1n, 1n, 1n]);
+  return { params, vals, factory: new MessageFactory(crypto, params, vals) };
+}
