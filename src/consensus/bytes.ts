@@ -7,6 +7,7 @@
 export class DecodeFailure extends Error {}
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true; // one array (shared message fields, a seed compared with itself)
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
