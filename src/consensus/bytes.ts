@@ -35,8 +35,31 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
+/** Value of an ASCII hex digit by char code, -1 for anything else. */
+const HEX_VALUE = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    t["0123456789abcdef".charCodeAt(i)] = i;
+    t["0123456789ABCDEF".charCodeAt(i)] = i;
+  }
+  return t;
+})();
+
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`invalid hex: ${hex.slice(0, 16)}`);
+  const n = hex.length;
+  // Short keys (hashes the engine keeps by hex) go back to bytes per message: a table beats the
+  // regular expression and two Buffer copies. Same digits accepted, same bytes, same error.
+  if (n <= 128 && n % 2 === 0) {
+    const out = new Uint8Array(n >> 1);
+    for (let i = 0; i < n; i += 2) {
+      const hi = HEX_VALUE[hex.charCodeAt(i)] ?? -1;
+      const lo = HEX_VALUE[hex.charCodeAt(i + 1)] ?? -1;
+      if (hi < 0 || lo < 0) throw new Error(`invalid hex: ${hex.slice(0, 16)}`);
+      out[i >> 1] = (hi << 4) | lo;
+    }
+    return out;
+  }
+  if (n % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`invalid hex: ${hex.slice(0, 16)}`);
   return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
@@ -56,6 +79,8 @@ const MAX_U64 = (1n << 64n) - 1n;
 
 export class ByteWriter {
   private buf = new Uint8Array(256);
+  /** Over buf, remade only when buf grows (not one DataView per integer written). */
+  private view = new DataView(this.buf.buffer);
   private len = 0;
 
   private ensure(extra: number): void {
@@ -65,6 +90,7 @@ export class ByteWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   u8(v: number): this {
@@ -76,17 +102,25 @@ export class ByteWriter {
   u32(v: number): this {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`u32 out of range: ${v}`);
     this.ensure(4);
-    new DataView(this.buf.buffer).setUint32(this.len, v);
+    this.view.setUint32(this.len, v);
     this.len += 4;
     return this;
   }
 
   /** Heights are JS numbers; they are written as u64 and must be safe integers. */
   u64(v: number | bigint): this {
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) {
+      // Heights and rounds: two u32 halves, the same bytes as the bigint path without a bigint.
+      this.ensure(8);
+      this.view.setUint32(this.len, Math.floor(v / 0x1_0000_0000));
+      this.view.setUint32(this.len + 4, v % 0x1_0000_0000);
+      this.len += 8;
+      return this;
+    }
     const b = BigInt(v);
     if (b < 0n || b > MAX_U64) throw new RangeError(`u64 out of range: ${v}`);
     this.ensure(8);
-    new DataView(this.buf.buffer).setBigUint64(this.len, b);
+    this.view.setBigUint64(this.len, b);
     this.len += 8;
     return this;
   }
@@ -118,7 +152,7 @@ export class ByteWriter {
     const bytes = fromHex(hex);
     if (bytes.length > 0xffff) throw new RangeError("bigint too large");
     this.ensure(2 + bytes.length);
-    new DataView(this.buf.buffer).setUint16(this.len, bytes.length);
+    this.view.setUint16(this.len, bytes.length);
     this.len += 2;
     this.buf.set(bytes, this.len);
     this.len += bytes.length;

@@ -140,22 +140,29 @@ export class HeightState {
     const rm = this.roundMessages(proposal.round);
     const proposerHex = signerHex(proposal);
     const hashHex = toHex(proposal.valueHash);
-    const mine = rm.candidates.filter((c) => c.proposerHex === proposerHex);
-    if (mine.some((c) => c.hashHex === hashHex && c.proposal.validRound === proposal.validRound)) {
-      counters.duplicate++;
-      return null;
+    // This proposer's candidates so far (a plain loop: it runs for every delivered proposal).
+    let first: ProposalCandidate | undefined;
+    let mine = 0;
+    for (let i = 0; i < rm.candidates.length; i++) {
+      const c = rm.candidates[i] as ProposalCandidate;
+      if (c.proposerHex !== proposerHex) continue;
+      if (c.hashHex === hashHex && c.proposal.validRound === proposal.validRound) {
+        counters.duplicate++;
+        return null;
+      }
+      first ??= c;
+      mine++;
     }
     const verdict = verifier.verifyProposal(this.ctx, proposal);
     if (!verdict.ok) {
       countRejection(counters, verdict.reason);
       return null;
     }
-    const first = mine[0];
     if (first !== undefined) {
       counters.equivocations++;
       evidence.add(proposalsEvidence(first.proposal, proposal));
       // Keep a second version so that whichever of the two gathers a quorum can be committed.
-      if (mine.length >= 2) return null;
+      if (mine >= 2) return null;
     }
     counters.accepted++;
     return this.addCandidate(proposal, verdict.priority);

@@ -12,23 +12,36 @@ import type { ConsensusMessage, Vote } from "./messages.js";
 
 const signers = new WeakMap<ConsensusMessage, string>();
 const values = new WeakMap<Vote, string>();
+// The last message asked about, in front of each WeakMap: a delivery asks for the same message's keys
+// several times in a row (admission, duplicate check, tally), and a simulator hands one message to
+// its validators one after another. An identity check is cheaper than an ephemeron-table lookup.
+let lastSigner: ConsensusMessage | null = null;
+let lastSignerKey = "";
+let lastValue: Vote | null = null;
+let lastValueKey = "";
 
 /** The proposer's (proposal) or voter's (vote) address in hex. */
 export function signerHex(m: ConsensusMessage): string {
+  if (m === lastSigner) return lastSignerKey;
   let key = signers.get(m);
   if (key === undefined) {
     key = toHex(m.kind === "proposal" ? m.proposer : m.voter);
     signers.set(m, key);
   }
+  lastSigner = m;
+  lastSignerKey = key;
   return key;
 }
 
 /** The tally key of a vote's value: the hash in hex, or "nil". */
 export function voteValueKey(v: Vote): string {
+  if (v === lastValue) return lastValueKey;
   let key = values.get(v);
   if (key === undefined) {
     key = v.valueHash === null ? "nil" : toHex(v.valueHash);
     values.set(v, key);
   }
+  lastValue = v;
+  lastValueKey = key;
   return key;
 }

@@ -1,0 +1,48 @@
+// The consensus byte helpers' fast paths (issue 13: table-driven hex decoding, u64 from a safe
+// integer without a bigint) must give exactly what the general paths give, errors included.
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { ByteReader, ByteWriter, fromHex, toHex } from "../../src/consensus/bytes.js";
+
+describe("fromHex", () => {
+  it("decodes what toHex encodes, short and long, in either case", () => {
+    for (const length of [0, 1, 2, 20, 32, 63, 64, 65, 200]) {
+      const bytes = new Uint8Array(randomBytes(length));
+      const hex = toHex(bytes);
+      expect(fromHex(hex)).toEqual(bytes);
+      expect(fromHex(hex.toUpperCase())).toEqual(bytes);
+      expect(fromHex(hex)).toEqual(new Uint8Array(Buffer.from(hex, "hex")));
+    }
+  });
+
+  it("rejects odd lengths and non-hex characters with the same message at every length", () => {
+    for (const bad of ["a", "abc", "0g", "zz", "12 4", "é0", "0x12", `${"ab".repeat(40)}g0`, `${"ab".repeat(40)}0`]) {
+      expect(() => fromHex(bad), bad).toThrow(`invalid hex: ${bad.slice(0, 16)}`);
+    }
+  });
+});
+
+describe("ByteWriter.u64", () => {
+  it("writes a safe-integer number exactly as the same value as a bigint", () => {
+    const values = [0, 1, 255, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER];
+    for (const v of values) {
+      const fromNumber = new ByteWriter().u64(v).finish();
+      const fromBigint = new ByteWriter().u64(BigInt(v)).finish();
+      expect(fromNumber, String(v)).toEqual(fromBigint);
+      expect(new ByteReader(fromNumber).u64()).toBe(BigInt(v));
+    }
+  });
+
+  it("still refuses negative and fractional numbers", () => {
+    expect(() => new ByteWriter().u64(-1)).toThrow(RangeError);
+    expect(() => new ByteWriter().u64(1.5)).toThrow(RangeError);
+  });
+
+  it("keeps integers right across a buffer growth", () => {
+    const w = new ByteWriter().fixed(new Uint8Array(250), 250).u64(2 ** 33 + 7).u32(0xdeadbeef);
+    const r = new ByteReader(w.finish());
+    r.fixed(250);
+    expect(r.u64()).toBe(2n ** 33n + 7n);
+    expect(r.u32()).toBe(0xdeadbeef);
+  });
+});
