@@ -23,14 +23,31 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** ASCII codes of each byte's two hex digits, at 2b and 2b + 1. */
+const HEX_CODES = (() => {
+  const t = new Uint8Array(512);
+  const digits = "0123456789abcdef";
+  for (let b = 0; b < 256; b++) {
+    t[2 * b] = digits.charCodeAt(b >> 4);
+    t[2 * b + 1] = digits.charCodeAt(b & 15);
+  }
+  return t;
+})();
+/** Where short keys are spelled out before becoming one string (toHex is synchronous). */
+const hexScratch = Buffer.allocUnsafe(128);
 
 export function toHex(bytes: Uint8Array): string {
-  // Short keys (addresses, hashes) are hexed on every message: a table beats a Buffer allocation.
-  if (bytes.length <= 64) {
-    let out = "";
-    for (let i = 0; i < bytes.length; i++) out += HEX_BYTE[bytes[i] as number];
-    return out;
+  // Short keys (addresses, hashes) are hexed on every message: digits written through a table into
+  // a scratch buffer and read back as one flat string. (Appending two digits at a time left one
+  // string object per byte behind, the simulator's largest single source of garbage.)
+  const n = bytes.length;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) {
+      const at = 2 * (bytes[i] as number);
+      hexScratch[2 * i] = HEX_CODES[at] as number;
+      hexScratch[2 * i + 1] = HEX_CODES[at + 1] as number;
+    }
+    return hexScratch.toString("latin1", 0, 2 * n);
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }

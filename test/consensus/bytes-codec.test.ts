@@ -1,18 +1,24 @@
-// The consensus byte helpers' fast paths (issue 13: table-driven hex decoding, u64 from a safe
+// The consensus byte helpers' fast paths (issue 13: hex through tables and a scratch buffer, u64 from a safe
 // integer without a bigint) must give exactly what the general paths give, errors included.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ByteReader, ByteWriter, fromHex, toHex } from "../../src/consensus/bytes.js";
 
-describe("fromHex", () => {
+describe("toHex and fromHex", () => {
   it("decodes what toHex encodes, short and long, in either case", () => {
     for (const length of [0, 1, 2, 20, 32, 63, 64, 65, 200]) {
       const bytes = new Uint8Array(randomBytes(length));
       const hex = toHex(bytes);
+      expect(hex).toBe(Buffer.from(bytes).toString("hex"));
       expect(fromHex(hex)).toEqual(bytes);
       expect(fromHex(hex.toUpperCase())).toEqual(bytes);
       expect(fromHex(hex)).toEqual(new Uint8Array(Buffer.from(hex, "hex")));
     }
+    // A view into a larger buffer, and two keys in a row (the scratch is reused).
+    const big = new Uint8Array(randomBytes(100));
+    const a = toHex(big.subarray(10, 42));
+    const b = toHex(big.subarray(50, 70));
+    expect([a, b]).toEqual([Buffer.from(big.subarray(10, 42)).toString("hex"), Buffer.from(big.subarray(50, 70)).toString("hex")]);
   });
 
   it("rejects odd lengths and non-hex characters with the same message at every length", () => {
