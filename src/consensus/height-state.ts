@@ -2,12 +2,12 @@
 // hash and their validation status. Also the intake of received messages: bounds on rounds,
 // duplicate detection before the (costly) verification, verification, and equivocation evidence.
 
-import { bytesEqual, compareBytes, toHex } from "./bytes.js";
+import { bytesEqual, compareBytes } from "./bytes.js";
 import { comparePriorities, expectedCommitteeWeight } from "./committee.js";
 import type { EngineCounters } from "./engine-types.js";
 import { EvidencePool, proposalsEvidence, votesEvidence } from "./evidence.js";
 import type { Proposal, Vote } from "./messages.js";
-import { signerHex } from "./message-keys.js";
+import { proposalValueKey, signerHex } from "./message-keys.js";
 import type { HeightContext, MessageVerifier, RejectReason } from "./verify.js";
 import { VoteSet } from "./vote-set.js";
 import type { VoteStep } from "./types.js";
@@ -139,7 +139,7 @@ export class HeightState {
   intakeProposal(proposal: Proposal, verifier: MessageVerifier, evidence: EvidencePool, counters: EngineCounters): ProposalCandidate | null {
     const rm = this.roundMessages(proposal.round);
     const proposerHex = signerHex(proposal);
-    const hashHex = toHex(proposal.valueHash);
+    const hashHex = proposalValueKey(proposal);
     // This proposer's candidates so far (a plain loop: it runs for every delivered proposal).
     let first: ProposalCandidate | undefined;
     let mine = 0;
@@ -171,7 +171,7 @@ export class HeightState {
   /** Adds a proposal known to be genuine (received and verified, or our own). */
   addCandidate(proposal: Proposal, priority: Uint8Array): ProposalCandidate {
     const rm = this.roundMessages(proposal.round);
-    const candidate: ProposalCandidate = { proposal, hashHex: toHex(proposal.valueHash), proposerHex: signerHex(proposal), priority, arrival: this.nextArrival() };
+    const candidate: ProposalCandidate = { proposal, hashHex: proposalValueKey(proposal), proposerHex: signerHex(proposal), priority, arrival: this.nextArrival() };
     let at = rm.candidates.length;
     while (at > 0 && compareCandidates(rm.candidates[at - 1] as ProposalCandidate, candidate) > 0) at--;
     rm.candidates.splice(at, 0, candidate);

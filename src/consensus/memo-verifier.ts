@@ -39,7 +39,10 @@ export class MemoizingMessageVerifier implements MessageVerifier {
   /** Each (immutable) validator set seen gets a number that prefixes its keys. */
   private readonly setIds = new WeakMap<ValidatorSet, number>();
   private nextSetId = 0;
-  private lastVote: (IdentityMemo<VoteVerdict> & { readonly vote: Vote }) | null = null;
+  private lastVote: Vote | null = null;
+  private lastSet: ValidatorSet | null = null;
+  private lastSeed: Uint8Array | null = null;
+  private lastVerdict: VoteVerdict | null = null;
   hits = 0;
   misses = 0;
 
@@ -56,13 +59,16 @@ export class MemoizingMessageVerifier implements MessageVerifier {
 
   verifyVote(ctx: HeightContext, vote: Vote): VoteVerdict {
     // The simulator hands one vote object to its validators one after another: the last one first.
-    const last = this.lastVote;
-    if (last !== null && last.vote === vote && last.set === ctx.validatorSet && bytesEqual(last.seed, ctx.seed)) {
+    if (this.lastVote === vote && this.lastSet === ctx.validatorSet && this.lastSeed !== null && bytesEqual(this.lastSeed, ctx.seed)) {
       this.hits++;
-      return last.verdict;
+      return this.lastVerdict as VoteVerdict;
     }
     const verdict = this.verifyVoteOnce(ctx, vote);
-    this.lastVote = { vote, set: ctx.validatorSet, seed: ctx.seed, verdict };
+    // Fields rather than one object: this runs for every delivered vote.
+    this.lastVote = vote;
+    this.lastSet = ctx.validatorSet;
+    this.lastSeed = ctx.seed;
+    this.lastVerdict = verdict;
     return verdict;
   }
 

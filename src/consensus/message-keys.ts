@@ -1,4 +1,4 @@
-// Hex keys of a received message's signer and voted value, computed once per message object.
+// Hex keys of a received message's signer and value (voted or proposed), computed once per message object.
 //
 // Every vote is looked up by its voter and tallied by its value several times on its way in
 // (round admission, duplicate check, vote set), and in a simulator one decoded message object is
@@ -8,7 +8,7 @@
 // against the object stays the key of its bytes. WeakMaps: a key lives as long as its message.
 
 import { toHex } from "./bytes.js";
-import type { ConsensusMessage, Vote } from "./messages.js";
+import type { ConsensusMessage, Proposal, Vote } from "./messages.js";
 
 const signers = new WeakMap<ConsensusMessage, string>();
 const values = new WeakMap<Vote, string>();
@@ -30,6 +30,23 @@ export function signerHex(m: ConsensusMessage): string {
   }
   lastSigner = m;
   lastSignerKey = key;
+  return key;
+}
+
+const proposalValues = new WeakMap<Proposal, string>();
+let lastProposal: Proposal | null = null;
+let lastProposalKey = "";
+
+/** A proposal's value hash in hex (the key of its block bytes and validation status). */
+export function proposalValueKey(p: Proposal): string {
+  if (p === lastProposal) return lastProposalKey;
+  let key = proposalValues.get(p);
+  if (key === undefined) {
+    key = toHex(p.valueHash);
+    proposalValues.set(p, key);
+  }
+  lastProposal = p;
+  lastProposalKey = key;
   return key;
 }
 
