@@ -95,10 +95,19 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 const MAX_U64 = (1n << 64n) - 1n;
 
 export class ByteWriter {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   /** Over buf, remade only when buf grows (not one DataView per integer written). */
-  private view = new DataView(this.buf.buffer);
+  private view: DataView;
   private len = 0;
+
+  /**
+   * @param capacity the bytes expected (a hint): an encoding of a large block that states its size
+   *   is written without regrowing, and one that fills it exactly is returned without a copy.
+   */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Number.isSafeInteger(capacity) && capacity > 0 ? capacity : 256); // never 0: growth doubles
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private ensure(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
@@ -177,7 +186,8 @@ export class ByteWriter {
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    // A full buffer is handed over as it is: any later write would have to grow into a new one.
+    return this.len === this.buf.length ? this.buf : this.buf.slice(0, this.len);
   }
 }
 

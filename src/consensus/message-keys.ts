@@ -10,55 +10,47 @@
 import { toHex } from "./bytes.js";
 import type { ConsensusMessage, Proposal, Vote } from "./messages.js";
 
-const signers = new WeakMap<ConsensusMessage, string>();
-const values = new WeakMap<Vote, string>();
-// The last message asked about, in front of each WeakMap: a delivery asks for the same message's keys
-// several times in a row (admission, duplicate check, tally), and a simulator hands one message to
-// its validators one after another. An identity check is cheaper than an ephemeron-table lookup.
-let lastSigner: ConsensusMessage | null = null;
-let lastSignerKey = "";
-let lastValue: Vote | null = null;
-let lastValueKey = "";
+/**
+ * Keys by message object, with the last message asked about in front of the WeakMap: a delivery asks
+ * for the same message's keys several times in a row (admission, duplicate check, tally), and a
+ * simulator hands one message to its validators one after another. An identity check is cheaper
+ * than an ephemeron-table lookup.
+ */
+class KeyByObject<T extends object> {
+  private readonly keys = new WeakMap<T, string>();
+  private last: T | null = null;
+  private lastKey = "";
+
+  constructor(private readonly compute: (m: T) => string) {}
+
+  get(m: T): string {
+    if (m === this.last) return this.lastKey;
+    let key = this.keys.get(m);
+    if (key === undefined) {
+      key = this.compute(m);
+      this.keys.set(m, key);
+    }
+    this.last = m;
+    this.lastKey = key;
+    return key;
+  }
+}
+
+const signers = new KeyByObject<ConsensusMessage>((m) => toHex(m.kind === "proposal" ? m.proposer : m.voter));
+const voteValues = new KeyByObject<Vote>((v) => (v.valueHash === null ? "nil" : toHex(v.valueHash)));
+const proposalValues = new KeyByObject<Proposal>((p) => toHex(p.valueHash));
 
 /** The proposer's (proposal) or voter's (vote) address in hex. */
 export function signerHex(m: ConsensusMessage): string {
-  if (m === lastSigner) return lastSignerKey;
-  let key = signers.get(m);
-  if (key === undefined) {
-    key = toHex(m.kind === "proposal" ? m.proposer : m.voter);
-    signers.set(m, key);
-  }
-  lastSigner = m;
-  lastSignerKey = key;
-  return key;
+  return signers.get(m);
 }
-
-const proposalValues = new WeakMap<Proposal, string>();
-let lastProposal: Proposal | null = null;
-let lastProposalKey = "";
 
 /** A proposal's value hash in hex (the key of its block bytes and validation status). */
 export function proposalValueKey(p: Proposal): string {
-  if (p === lastProposal) return lastProposalKey;
-  let key = proposalValues.get(p);
-  if (key === undefined) {
-    key = toHex(p.valueHash);
-    proposalValues.set(p, key);
-  }
-  lastProposal = p;
-  lastProposalKey = key;
-  return key;
+  return proposalValues.get(p);
 }
 
 /** The tally key of a vote's value: the hash in hex, or "nil". */
 export function voteValueKey(v: Vote): string {
-  if (v === lastValue) return lastValueKey;
-  let key = values.get(v);
-  if (key === undefined) {
-    key = v.valueHash === null ? "nil" : toHex(v.valueHash);
-    values.set(v, key);
-  }
-  lastValue = v;
-  lastValueKey = key;
-  return key;
+  return voteValues.get(v);
 }

@@ -1,8 +1,10 @@
 // The consensus byte helpers' fast paths (issue 13: hex through tables and a scratch buffer, u64 from a safe
-// integer without a bigint) must give exactly what the general paths give, errors included.
+// integer without a bigint, a size hint) must give exactly what the general paths give, errors included.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ByteReader, ByteWriter, fromHex, toHex } from "../../src/consensus/bytes.js";
+import { decodeMessage, encodeProposal } from "../../src/consensus/codec.js";
+import { decodeSimBlock, encodeSimBlock } from "../../src/consensus/sim/sim-chain.js";
 
 describe("toHex and fromHex", () => {
   it("decodes what toHex encodes, short and long, in either case", () => {
@@ -25,6 +27,33 @@ describe("toHex and fromHex", () => {
     for (const bad of ["a", "abc", "0g", "zz", "12 4", "é0", "0x12", `${"ab".repeat(40)}g0`, `${"ab".repeat(40)}0`]) {
       expect(() => fromHex(bad), bad).toThrow(`invalid hex: ${bad.slice(0, 16)}`);
     }
+  });
+});
+
+describe("ByteWriter capacity", () => {
+  it("hands over a buffer it filled exactly, and later writes leave that one alone", () => {
+    const w = new ByteWriter(4).u32(0x01020304);
+    const first = w.finish();
+    expect(first).toEqual(Uint8Array.from([1, 2, 3, 4]));
+    w.u8(9);
+    expect(first).toEqual(Uint8Array.from([1, 2, 3, 4]));
+    expect(w.finish()).toEqual(Uint8Array.from([1, 2, 3, 4, 9]));
+  });
+
+  it("grows past any hint, including useless ones", () => {
+    for (const hint of [1, 3, 0, -5, Number.NaN, 1.5]) {
+      expect(new ByteWriter(hint).u64(7).fixed(new Uint8Array(300).fill(1), 300).finish().length, String(hint)).toBe(308);
+    }
+  });
+
+  it("proposal and sim block encodings, written with their size stated up front, still round-trip", () => {
+    const value = new Uint8Array(1000).fill(7);
+    const proposal = { kind: "proposal", height: 3, round: 1, validRound: -1, proposer: new Uint8Array(20), valueHash: new Uint8Array(32), value, vrfProof: new Uint8Array(80), signature: new Uint8Array(64) } as const;
+    const bytes = encodeProposal(proposal);
+    expect(decodeMessage(bytes)).toEqual({ ok: true, value: proposal });
+    const block = { parentHash: new Uint8Array(32), height: 3, proposer: new Uint8Array(20), proposerRound: 1, proposerProof: new Uint8Array(80), payload: value };
+    const blockBytes = encodeSimBlock(block);
+    expect(decodeSimBlock(blockBytes)).toEqual({ ok: true, value: block });
   });
 });
 
