@@ -113,8 +113,13 @@ function smallestIndex(search: IndexSearch): bigint {
 
 /** Entries one shared table holds (lower bound and slack per index, ~100 bytes each at 640 bits). */
 const MAX_TABLE_ENTRIES = 4096;
-/** Distinct (w, s, f, precision) tables kept; a set of validators has a few stakes and two taus. */
-const MAX_TABLES = 64;
+/**
+ * Entries all tables hold before they are dropped together (~8 MB). A validator set has a table per
+ * distinct stake and tau, each only as long as its walks went (about the stake's expected votes), so
+ * a realistic set stays far below this.
+ */
+const MAX_TOTAL_ENTRIES = 65_536;
+let totalEntries = 0;
 
 /**
  * The fast path's bounds [lower, lower + slack] of S(0), S(1), ... for one (w, s, f, precision),
@@ -142,6 +147,7 @@ class CdfTable {
   private record(): void {
     this.lower.push(this.walk.lower);
     this.slack.push(this.walk.slackUnits());
+    totalEntries++;
   }
 }
 
@@ -151,8 +157,11 @@ function cdfTable(w: bigint, success: bigint, failure: bigint, precision: number
   const key = `${w}:${success}:${failure}:${precision}`;
   let table = cdfTables.get(key);
   if (table === undefined) {
+    if (totalEntries >= MAX_TOTAL_ENTRIES) {
+      cdfTables.clear();
+      totalEntries = 0;
+    }
     table = new CdfTable(w, success, failure, precision); // throws as a fresh walk would, caching nothing
-    if (cdfTables.size >= MAX_TABLES) cdfTables.clear();
     cdfTables.set(key, table);
   }
   return table;

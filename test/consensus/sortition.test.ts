@@ -129,6 +129,16 @@ describe("sortition is exact", () => {
     }
   });
 
+  it("answers the same while the shared tables fill past their budget and are dropped", () => {
+    // 18 stakes whose walks each fill ~4,000 table entries: more than the 65,536 all tables keep, so
+    // the tables are dropped and rebuilt on the way; the first stake is asked again at the end.
+    const half = 1n << 511n;
+    const stakes = Array.from({ length: 18 }, (_, i) => 8001n + 2n * BigInt(i));
+    for (const w of [...stakes, stakes[0]!]) {
+      expect(sortition(betaOf(half - 1n), w, 2n, 1n), `w=${w}`).toBe((w - 1n) / 2n);
+    }
+  });
+
   it("handles the edges and rejects invalid parameters", () => {
     const beta = seededBeta("edges", 0);
     expect(sortition(beta, 0n, 10n, 5n)).toBe(0n);
