@@ -7,6 +7,7 @@
 export class DecodeFailure extends Error {}
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true; // one array (shared message fields, a seed compared with itself)
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -22,20 +23,60 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** ASCII codes of each byte's two hex digits, at 2b and 2b + 1. */
+const HEX_CODES = (() => {
+  const t = new Uint8Array(512);
+  const digits = "0123456789abcdef";
+  for (let b = 0; b < 256; b++) {
+    t[2 * b] = digits.charCodeAt(b >> 4);
+    t[2 * b + 1] = digits.charCodeAt(b & 15);
+  }
+  return t;
+})();
+/** Where short keys are spelled out before becoming one string (toHex is synchronous). */
+const hexScratch = Buffer.allocUnsafe(128);
 
 export function toHex(bytes: Uint8Array): string {
-  // Short keys (addresses, hashes) are hexed on every message: a table beats a Buffer allocation.
-  if (bytes.length <= 64) {
-    let out = "";
-    for (let i = 0; i < bytes.length; i++) out += HEX_BYTE[bytes[i] as number];
-    return out;
+  // Short keys (addresses, hashes) are hexed on every message: digits written through a table into
+  // a scratch buffer and read back as one flat string. (Appending two digits at a time left one
+  // string object per byte behind, the simulator's largest single source of garbage.)
+  const n = bytes.length;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) {
+      const at = 2 * (bytes[i] as number);
+      hexScratch[2 * i] = HEX_CODES[at] as number;
+      hexScratch[2 * i + 1] = HEX_CODES[at + 1] as number;
+    }
+    return hexScratch.toString("latin1", 0, 2 * n);
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
+/** Value of an ASCII hex digit by char code, -1 for anything else. */
+const HEX_VALUE = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 16; i++) {
+    t["0123456789abcdef".charCodeAt(i)] = i;
+    t["0123456789ABCDEF".charCodeAt(i)] = i;
+  }
+  return t;
+})();
+
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`invalid hex: ${hex.slice(0, 16)}`);
+  const n = hex.length;
+  // Short keys (hashes the engine keeps by hex) go back to bytes per message: a table beats the
+  // regular expression and two Buffer copies. Same digits accepted, same bytes, same error.
+  if (n <= 128 && n % 2 === 0) {
+    const out = new Uint8Array(n >> 1);
+    for (let i = 0; i < n; i += 2) {
+      const hi = HEX_VALUE[hex.charCodeAt(i)] ?? -1;
+      const lo = HEX_VALUE[hex.charCodeAt(i + 1)] ?? -1;
+      if (hi < 0 || lo < 0) throw new Error(`invalid hex: ${hex.slice(0, 16)}`);
+      out[i >> 1] = (hi << 4) | lo;
+    }
+    return out;
+  }
+  if (n % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`invalid hex: ${hex.slice(0, 16)}`);
   return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
@@ -54,8 +95,19 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 const MAX_U64 = (1n << 64n) - 1n;
 
 export class ByteWriter {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
+  /** Over buf, remade only when buf grows (not one DataView per integer written). */
+  private view: DataView;
   private len = 0;
+
+  /**
+   * @param capacity the bytes expected (a hint): an encoding of a large block that states its size
+   *   is written without regrowing, and one that fills it exactly is returned without a copy.
+   */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Number.isSafeInteger(capacity) && capacity > 0 ? capacity : 256); // never 0: growth doubles
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private ensure(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
@@ -64,6 +116,7 @@ export class ByteWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   u8(v: number): this {
@@ -75,17 +128,25 @@ export class ByteWriter {
   u32(v: number): this {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`u32 out of range: ${v}`);
     this.ensure(4);
-    new DataView(this.buf.buffer).setUint32(this.len, v);
+    this.view.setUint32(this.len, v);
     this.len += 4;
     return this;
   }
 
   /** Heights are JS numbers; they are written as u64 and must be safe integers. */
   u64(v: number | bigint): this {
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) {
+      // Heights and rounds: two u32 halves, the same bytes as the bigint path without a bigint.
+      this.ensure(8);
+      this.view.setUint32(this.len, Math.floor(v / 0x1_0000_0000));
+      this.view.setUint32(this.len + 4, v % 0x1_0000_0000);
+      this.len += 8;
+      return this;
+    }
     const b = BigInt(v);
     if (b < 0n || b > MAX_U64) throw new RangeError(`u64 out of range: ${v}`);
     this.ensure(8);
-    new DataView(this.buf.buffer).setBigUint64(this.len, b);
+    this.view.setBigUint64(this.len, b);
     this.len += 8;
     return this;
   }
@@ -117,7 +178,7 @@ export class ByteWriter {
     const bytes = fromHex(hex);
     if (bytes.length > 0xffff) throw new RangeError("bigint too large");
     this.ensure(2 + bytes.length);
-    new DataView(this.buf.buffer).setUint16(this.len, bytes.length);
+    this.view.setUint16(this.len, bytes.length);
     this.len += 2;
     this.buf.set(bytes, this.len);
     this.len += bytes.length;
@@ -125,7 +186,8 @@ export class ByteWriter {
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    // A full buffer is handed over as it is: any later write would have to grow into a new one.
+    return this.len === this.buf.length ? this.buf : this.buf.slice(0, this.len);
   }
 }
 

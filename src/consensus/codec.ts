@@ -27,8 +27,11 @@ const TAG_PROPOSAL = 1;
 const TAG_PREVOTE = 2;
 const TAG_PRECOMMIT = 3;
 
+/** Bytes of an encoded proposal besides its value: version, tag, height, round, validRound, proposer, hash, proof, signature, value length. */
+const PROPOSAL_FIXED_BYTES = 1 + 1 + 8 + 4 + 4 + ADDRESS_LENGTH + HASH_LENGTH + VRF_PROOF_LENGTH + SIGNATURE_LENGTH + 4;
+
 export function encodeProposal(p: Proposal): Uint8Array {
-  return new ByteWriter()
+  return new ByteWriter(PROPOSAL_FIXED_BYTES + p.value.length)
     .u8(MESSAGE_CODEC_VERSION)
     .u8(TAG_PROPOSAL)
     .u64(p.height)

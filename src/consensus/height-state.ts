@@ -2,12 +2,12 @@
 // hash and their validation status. Also the intake of received messages: bounds on rounds,
 // duplicate detection before the (costly) verification, verification, and equivocation evidence.
 
-import { bytesEqual, compareBytes, toHex } from "./bytes.js";
+import { bytesEqual, compareBytes } from "./bytes.js";
 import { comparePriorities, expectedCommitteeWeight } from "./committee.js";
 import type { EngineCounters } from "./engine-types.js";
 import { EvidencePool, proposalsEvidence, votesEvidence } from "./evidence.js";
 import type { Proposal, Vote } from "./messages.js";
-import { signerHex } from "./message-keys.js";
+import { proposalValueKey, signerHex } from "./message-keys.js";
 import type { HeightContext, MessageVerifier, RejectReason } from "./verify.js";
 import { VoteSet } from "./vote-set.js";
 import type { VoteStep } from "./types.js";
@@ -139,23 +139,30 @@ export class HeightState {
   intakeProposal(proposal: Proposal, verifier: MessageVerifier, evidence: EvidencePool, counters: EngineCounters): ProposalCandidate | null {
     const rm = this.roundMessages(proposal.round);
     const proposerHex = signerHex(proposal);
-    const hashHex = toHex(proposal.valueHash);
-    const mine = rm.candidates.filter((c) => c.proposerHex === proposerHex);
-    if (mine.some((c) => c.hashHex === hashHex && c.proposal.validRound === proposal.validRound)) {
-      counters.duplicate++;
-      return null;
+    const hashHex = proposalValueKey(proposal);
+    // This proposer's candidates so far (a plain loop: it runs for every delivered proposal).
+    let first: ProposalCandidate | undefined;
+    let mine = 0;
+    for (let i = 0; i < rm.candidates.length; i++) {
+      const c = rm.candidates[i] as ProposalCandidate;
+      if (c.proposerHex !== proposerHex) continue;
+      if (c.hashHex === hashHex && c.proposal.validRound === proposal.validRound) {
+        counters.duplicate++;
+        return null;
+      }
+      first ??= c;
+      mine++;
     }
     const verdict = verifier.verifyProposal(this.ctx, proposal);
     if (!verdict.ok) {
       countRejection(counters, verdict.reason);
       return null;
     }
-    const first = mine[0];
     if (first !== undefined) {
       counters.equivocations++;
       evidence.add(proposalsEvidence(first.proposal, proposal));
       // Keep a second version so that whichever of the two gathers a quorum can be committed.
-      if (mine.length >= 2) return null;
+      if (mine >= 2) return null;
     }
     counters.accepted++;
     return this.addCandidate(proposal, verdict.priority);
@@ -164,7 +171,7 @@ export class HeightState {
   /** Adds a proposal known to be genuine (received and verified, or our own). */
   addCandidate(proposal: Proposal, priority: Uint8Array): ProposalCandidate {
     const rm = this.roundMessages(proposal.round);
-    const candidate: ProposalCandidate = { proposal, hashHex: toHex(proposal.valueHash), proposerHex: signerHex(proposal), priority, arrival: this.nextArrival() };
+    const candidate: ProposalCandidate = { proposal, hashHex: proposalValueKey(proposal), proposerHex: signerHex(proposal), priority, arrival: this.nextArrival() };
     let at = rm.candidates.length;
     while (at > 0 && compareCandidates(rm.candidates[at - 1] as ProposalCandidate, candidate) > 0) at--;
     rm.candidates.splice(at, 0, candidate);

@@ -22,6 +22,8 @@ function tagBytes(tag: string): Uint8Array {
   return bytes;
 }
 
+let scratch = new Uint8Array(1024);
+
 /**
  * sha512(tag || parts...): the same digest as createHash("sha512").update(tag).update(...), in one
  * native call over one buffer (a simulated run hashes hundreds of thousands of short messages, where
@@ -31,7 +33,9 @@ function sha512(tag: string, ...parts: Uint8Array[]): Uint8Array {
   const prefix = tagBytes(tag);
   let length = prefix.length;
   for (const p of parts) length += p.length;
-  const input = Buffer.allocUnsafe(length);
+  // One scratch buffer for every input (hashing is synchronous): no pooled Buffer per call.
+  if (scratch.length < length) scratch = new Uint8Array(Math.max(length, 2 * scratch.length));
+  const input = scratch.subarray(0, length);
   input.set(prefix, 0);
   let at = prefix.length;
   for (const p of parts) {

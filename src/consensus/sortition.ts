@@ -20,7 +20,10 @@
 //   O(min(j, w - j)) bigint operations plus O(log w) for the first term. Since the expected j is
 //   w*tau/W <= tau, the cost is bounded by the committee size, not by the stake. tau >= W (p = 1)
 //   returns w directly.
-import { bytesToNumberBE } from "@noble/curves/utils.js";
+// - The walk's bounds do not depend on beta, so they are kept per (w, a, b) in a bounded table
+//   (CdfTable) that every draw with the same stake and committee reads: a draw costs a few
+//   comparisons, not a walk of 640-bit arithmetic.
+import { toHex } from "./bytes.js";
 
 /** Binary precision (bits) of the fast path, at least hashlen + 128. */
 const MIN_PRECISION = 640;
@@ -48,7 +51,7 @@ export function sortition(beta: Uint8Array, w: bigint, W: bigint, tau: bigint): 
   if (w === 0n || tau === 0n) return 0n; // Binomial(0, p) or p = 0: the CDF is 1 at j = 0
   if (tau >= W) return w; // p = 1: all mass at w
   const hashBits = beta.length * 8;
-  const ratioNumerator = bytesToNumberBE(beta);
+  const ratioNumerator = BigInt(`0x${toHex(beta)}`); // beta big-endian (bytesToNumberBE, through the faster hex)
   // r = 0 is below the first term (1-p)^w > 0; answering here also spares the top walk O(w) steps.
   if (ratioNumerator === 0n) return 0n;
 
@@ -84,15 +87,84 @@ interface IndexSearch {
 
 function smallestIndex(search: IndexSearch): bigint {
   const precision = Math.max(MIN_PRECISION, search.hashBits + 128);
-  const walk = new CdfWalk(search.w, search.success, search.failure, precision);
   const threshold = search.threshold << BigInt(precision - search.hashBits);
+  // The walk's bounds depend on (w, s, f, precision) only, not on beta: read them from the shared
+  // table as far as it reaches (the same values a fresh walk computes, so the same answers).
+  const table = cdfTable(search.w, search.success, search.failure, precision);
+  let i = 0n;
+  for (let k = 0; i < search.w && k < MAX_TABLE_ENTRIES; i++, k++) {
+    table.extendTo(k);
+    const decided = compareWithBounds(threshold, table.lower[k] as bigint, table.slack[k] as bigint, search.strict);
+    if (decided === true) return i;
+    if (decided === undefined && decideUncertain(search, i)) return i;
+  }
+  if (i >= search.w) return search.w;
+  // Beyond the table (an expected vote count in the thousands): walk on privately from index i.
+  const walk = new CdfWalk(search.w, search.success, search.failure, precision);
+  for (let k = 0n; k < i; k++) walk.advance();
   // At i = w the CDF is exactly 1, and threshold/2^hashBits is < 1 (strict) or <= 1 (non-strict).
-  for (let i = 0n; i < search.w; i++, walk.advance()) {
+  for (; i < search.w; i++, walk.advance()) {
     const decided = compareWithBounds(threshold, walk.lower, walk.slackUnits(), search.strict);
     if (decided === true) return i;
     if (decided === undefined && decideUncertain(search, i)) return i;
   }
   return search.w;
+}
+
+/** Entries one shared table holds (lower bound and slack per index, ~100 bytes each at 640 bits). */
+const MAX_TABLE_ENTRIES = 4096;
+/**
+ * Entries all tables hold before they are dropped together (~8 MB). A validator set has a table per
+ * distinct stake and tau, each only as long as its walks went (about the stake's expected votes), so
+ * a realistic set stays far below this.
+ */
+const MAX_TOTAL_ENTRIES = 65_536;
+let totalEntries = 0;
+
+/**
+ * The fast path's bounds [lower, lower + slack] of S(0), S(1), ... for one (w, s, f, precision),
+ * computed once and shared: every validator with the same stake draws against the same CDF each
+ * round, and only its threshold (from beta) differs. Grown on demand up to MAX_TABLE_ENTRIES.
+ */
+class CdfTable {
+  readonly lower: bigint[] = [];
+  readonly slack: bigint[] = [];
+  private readonly walk: CdfWalk;
+
+  constructor(w: bigint, success: bigint, failure: bigint, precision: number) {
+    this.walk = new CdfWalk(w, success, failure, precision);
+    this.record();
+  }
+
+  /** Makes index k available; call only with k < w (the walk advances only while its index < w). */
+  extendTo(k: number): void {
+    while (this.lower.length <= k) {
+      this.walk.advance();
+      this.record();
+    }
+  }
+
+  private record(): void {
+    this.lower.push(this.walk.lower);
+    this.slack.push(this.walk.slackUnits());
+    totalEntries++;
+  }
+}
+
+const cdfTables = new Map<string, CdfTable>();
+
+function cdfTable(w: bigint, success: bigint, failure: bigint, precision: number): CdfTable {
+  const key = `${w}:${success}:${failure}:${precision}`;
+  let table = cdfTables.get(key);
+  if (table === undefined) {
+    if (totalEntries >= MAX_TOTAL_ENTRIES) {
+      cdfTables.clear();
+      totalEntries = 0;
+    }
+    table = new CdfTable(w, success, failure, precision); // throws as a fresh walk would, caching nothing
+    cdfTables.set(key, table);
+  }
+  return table;
 }
 
 /** true/false when `threshold (<|<=) S` is certain for every S in [lower, lower + slack]; else undefined. */

@@ -117,6 +117,28 @@ describe("sortition is exact", () => {
     expect(sortition(betaOf((1n << 511n) - 1n), 70_001n, 2n, 1n)).toBe(35_000n);
   });
 
+  it("answers across the end of the shared CDF table (4,096 indices) as the definition says", () => {
+    // p = 1/2 and w odd: F((w-1)/2) = 1/2 exactly. For w = 8191 the answers 4095 and 4096 are the
+    // table's last index and the first one past it; for w = 8193 both lie past it.
+    const half = 1n << 511n;
+    for (const w of [8191n, 8193n]) {
+      const mid = (w - 1n) / 2n;
+      expect(sortition(betaOf(half), w, 2n, 1n), `w=${w}`).toBe(mid + 1n);
+      expect(sortition(betaOf(half - 1n), w, 2n, 1n), `w=${w}`).toBe(mid);
+      expect(sortition(betaOf(half + (1n << 400n)), w, 2n, 1n), `w=${w}`).toBe(mid + 1n);
+    }
+  });
+
+  it("answers the same while the shared tables fill past their budget and are dropped", () => {
+    // 18 stakes whose walks each fill ~4,000 table entries: more than the 65,536 all tables keep, so
+    // the tables are dropped and rebuilt on the way; the first stake is asked again at the end.
+    const half = 1n << 511n;
+    const stakes = Array.from({ length: 18 }, (_, i) => 8001n + 2n * BigInt(i));
+    for (const w of [...stakes, stakes[0]!]) {
+      expect(sortition(betaOf(half - 1n), w, 2n, 1n), `w=${w}`).toBe((w - 1n) / 2n);
+    }
+  });
+
   it("handles the edges and rejects invalid parameters", () => {
     const beta = seededBeta("edges", 0);
     expect(sortition(beta, 0n, 10n, 5n)).toBe(0n);

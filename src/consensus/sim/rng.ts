@@ -52,9 +52,27 @@ export class SeededRandom {
     return p > 0 && this.next() < p;
   }
 
+  /** Each byte is the low 8 bits of one nextUint32() (the generator runs in locals: blocks are ~100 KB). */
   bytes(length: number): Uint8Array {
     const out = new Uint8Array(length);
-    for (let i = 0; i < length; i++) out[i] = this.nextUint32() & 0xff;
+    // "| 0" (the fields already hold int32 values) lets the compiler keep the loop in 32-bit integers.
+    let a = this.a | 0;
+    let b = this.b | 0;
+    let c = this.c | 0;
+    let d = this.d | 0;
+    for (let i = 0; i < length; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      out[i] = t & 0xff;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return out;
   }
 }

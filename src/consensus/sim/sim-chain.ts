@@ -33,8 +33,11 @@ export function simHeaderView(b: SimBlock): ProposerCredentialFields {
   return { number: BigInt(b.height), proposer: b.proposer, round: b.proposerRound, proposerVrfProof: b.proposerProof };
 }
 
+/** Bytes of an encoded sim block besides its payload: parent hash, height, proposer, round, proof, payload length. */
+const SIM_BLOCK_FIXED_BYTES = HASH_LENGTH + 8 + ADDRESS_LENGTH + 4 + VRF_PROOF_LENGTH + 4;
+
 export function encodeSimBlock(b: SimBlock): Uint8Array {
-  return new ByteWriter()
+  return new ByteWriter(SIM_BLOCK_FIXED_BYTES + b.payload.length)
     .fixed(b.parentHash, HASH_LENGTH)
     .u64(b.height)
     .fixed(b.proposer, ADDRESS_LENGTH)

@@ -36,8 +36,8 @@ type SimEvent =
       readonly from: number;
       readonly message: ConsensusMessage;
       readonly size: number;
-      readonly recipients: number[];
-      readonly times: number[];
+      readonly recipients: Int32Array;
+      readonly times: Float64Array;
       index: number;
     }
   | { readonly kind: "sync"; readonly from: number; readonly to: number; readonly payload: SyncPayload }
@@ -201,23 +201,42 @@ export class Simulation {
     if (!decoded.ok) throw new Error(`node ${from} broadcast undecodable bytes: ${decoded.error}`);
     this.checkSingleSignature(from, decoded.value, bytes);
     this.stats.broadcasts++;
-    const targets: { to: number; at: number }[] = [];
+    // Deliveries in (time, receiver) order, kept sorted as they are routed (binary insertion into
+    // typed arrays) rather than as one object per receiver sorted with a comparator. Routing still
+    // runs in receiver order: it draws the loss and jitter from the seeded generator.
+    const capacity = recipients === null ? this.nodes.length : recipients.length;
+    const times = new Float64Array(capacity);
+    const tos = new Int32Array(capacity);
+    let count = 0;
     const send = (to: number) => {
       const delay = this.network.route(from, to, this.now);
-      if (delay !== null) targets.push({ to, at: this.now + delay });
+      if (delay === null) return;
+      const at = this.now + delay;
+      let lo = 0;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const t = times[mid] as number;
+        if (t < at || (t === at && (tos[mid] as number) < to)) lo = mid + 1;
+        else hi = mid;
+      }
+      times.copyWithin(lo + 1, lo, count);
+      tos.copyWithin(lo + 1, lo, count);
+      times[lo] = at;
+      tos[lo] = to;
+      count++;
     };
     if (recipients === null) {
       for (let to = 0; to < this.nodes.length; to++) if (to !== from) send(to);
     } else for (const to of recipients) send(to);
-    if (targets.length === 0) return;
-    targets.sort((a, b) => a.at - b.at || a.to - b.to);
-    this.queue.push(targets[0]!.at, {
+    if (count === 0) return;
+    this.queue.push(times[0] as number, {
       kind: "fanout",
       from,
       message: decoded.value,
       size: bytes.length,
-      recipients: targets.map((t) => t.to),
-      times: targets.map((t) => t.at),
+      recipients: tos.subarray(0, count),
+      times: times.subarray(0, count),
       index: 0,
     });
   }
