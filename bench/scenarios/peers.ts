@@ -68,7 +68,15 @@ export const peersScenario: Scenario = {
           progress.begin(`${t.label} run ${rep + 1}/${runs}`);
           try {
             const s0 = await measureNode(t, rep, saturationLoad, shape, rep === 0 ? fixed : null, false, erc20OnEthNode ? erc20 : null);
-            const s = erc20 && !erc20OnEthNode ? { ...s0, erc20: await measureErc20Session(t, erc20, shape) } : s0;
+            let s = s0;
+            if (erc20 && !erc20OnEthNode) {
+              // A session that cannot run is a failure of its own: the ETH figures above stand.
+              try {
+                s = { ...s0, erc20: await measureErc20Session(t, erc20, shape) };
+              } catch (e) {
+                failures.push({ target: `${t.id} ERC-20`, repetition: rep, error: (e as Error).message });
+              }
+            }
             sessions.push(s);
             const sat = s.saturation;
             const e = s.erc20;
