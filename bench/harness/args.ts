@@ -20,6 +20,8 @@ Options:
   --block-txs LIST        consensus: synthetic block sizes in transfers (default 100,1000,4000)
   --txs N                 peers/localnet: transfers per saturation run (default 5000); execution: per run (10000);
                           memory: transfers, to txs/2 fresh accounts (40000)
+  --erc20-txs N           peers: ERC-20 transfers per run, on the same node after the ETH load
+                          (default 5000, quick 64; 0: none)
   --senders S             load senders (default 32; execution 200)
   --connections C         load connections, one request in flight each (default 32)
   --rate R                fixed-rate load, tx/s per connection (peers 8, localnet 16)
@@ -59,6 +61,7 @@ export function parseBenchArgs(argv: readonly string[], scenarios: readonly stri
       heights: { type: "string" },
       "block-txs": { type: "string" },
       txs: { type: "string" },
+      "erc20-txs": { type: "string" },
       senders: { type: "string" },
       connections: { type: "string" },
       rate: { type: "string" },
@@ -86,6 +89,7 @@ export function parseBenchArgs(argv: readonly string[], scenarios: readonly stri
     ...opt(values.heights !== undefined ? { heights: num(values.heights, "heights")! } : undefined),
     ...opt(values["block-txs"] !== undefined ? { blockTxs: list(values["block-txs"], "block-txs")! } : undefined),
     ...opt(values.txs !== undefined ? { txs: num(values.txs, "txs")! } : undefined),
+    ...opt(values["erc20-txs"] !== undefined ? { erc20Txs: num(values["erc20-txs"], "erc20-txs", 0)! } : undefined),
     ...opt(values.senders !== undefined ? { senders: num(values.senders, "senders")! } : undefined),
     ...opt(values.connections !== undefined ? { connections: num(values.connections, "connections")! } : undefined),
     ...opt(values.rate !== undefined ? { rate: num(values.rate, "rate", 0.001)! } : undefined),

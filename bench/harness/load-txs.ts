@@ -39,18 +39,39 @@ export interface SignedLoad {
   readonly signSeconds: number;
 }
 
-export function loadSenders(count: number): LoadSender[] {
+/** Sender i's key is keccak256("<seed>-i"): the same accounts in every run; another seed, other accounts. */
+export function loadSenders(count: number, seed = "verity-loadgen-sender"): LoadSender[] {
   return Array.from({ length: count }, (_, i) => {
-    const privateKey = keccak256(utf8.encode(`verity-loadgen-sender-${i}`));
+    const privateKey = keccak256(utf8.encode(`${seed}-${i}`));
     if (!secp256k1.utils.isValidSecretKey(privateKey)) throw new Error(`load sender key ${i} is not a valid secret key`);
     return { privateKey, address: bytesToHex(addressOfPrivateKey(privateKey)) };
   });
 }
 
-function sign(key: Uint8Array, nonce: number, to: Uint8Array, value: bigint): { raw: string; hash: string } {
-  const common = createChainCommon(LOAD_CHAIN_ID);
+/** What one load transaction does; an ETH transfer unless told otherwise. */
+export interface LoadCall {
+  /** None: a contract creation. */
+  readonly to?: Uint8Array;
+  readonly value: bigint;
+  readonly gasLimit?: bigint;
+  readonly data?: Uint8Array;
+}
+
+const common = createChainCommon(LOAD_CHAIN_ID);
+
+/** An EIP-1559 transaction on the load's chain id and fee caps, signed and RLP-serialised. */
+export function signLoadTx(key: Uint8Array, nonce: number, call: LoadCall): { raw: string; hash: string } {
   const tx = createFeeMarket1559Tx(
-    { chainId: LOAD_CHAIN_ID, nonce: BigInt(nonce), to, value, gasLimit: 21_000n, maxFeePerGas: LOAD_MAX_FEE_PER_GAS, maxPriorityFeePerGas: LOAD_PRIORITY_FEE_PER_GAS },
+    {
+      chainId: LOAD_CHAIN_ID,
+      nonce: BigInt(nonce),
+      ...(call.to ? { to: call.to } : {}),
+      value: call.value,
+      gasLimit: call.gasLimit ?? 21_000n,
+      maxFeePerGas: LOAD_MAX_FEE_PER_GAS,
+      maxPriorityFeePerGas: LOAD_PRIORITY_FEE_PER_GAS,
+      ...(call.data ? { data: call.data } : {}),
+    },
     { common },
   ).sign(key);
   const raw = tx.serialize();
@@ -65,15 +86,24 @@ function sign(key: Uint8Array, nonce: number, to: Uint8Array, value: bigint): { 
  */
 export function signLoad(senderCount: number, total: number, firstNonce = 0, recipients?: number): SignedLoad {
   if (!Number.isInteger(senderCount) || senderCount < 1) throw new Error("at least one sender is needed");
+  return signRoundRobin(loadSenders(senderCount), total, firstNonce, (s, nonce, i) => {
+    const seed = recipients === undefined ? `verity-loadgen-recipient-${s}-${nonce}` : `verity-loadgen-shared-recipient-${i % recipients}`;
+    return { to: keccak256(utf8.encode(seed)).subarray(12), value: 1n + BigInt(i) };
+  });
+}
+
+/**
+ * `total` transactions from `senders`, the i-th from sender i % S at its next nonce (from
+ * `firstNonce`), doing what `call(sender, nonce, i)` says. Signing time is in `signSeconds`.
+ */
+export function signRoundRobin(senders: readonly LoadSender[], total: number, firstNonce: number, call: (sender: number, nonce: number, i: number) => LoadCall): SignedLoad {
+  if (senders.length < 1) throw new Error("at least one sender is needed");
   const t0 = performance.now();
-  const senders = loadSenders(senderCount);
   const perSender: LoadTx[][] = senders.map(() => []);
   for (let i = 0; i < total; i++) {
-    const s = i % senderCount;
+    const s = i % senders.length;
     const nonce = firstNonce + perSender[s]!.length;
-    const seed = recipients === undefined ? `verity-loadgen-recipient-${s}-${nonce}` : `verity-loadgen-shared-recipient-${i % recipients}`;
-    const to = keccak256(utf8.encode(seed)).subarray(12);
-    perSender[s]!.push({ ...sign(senders[s]!.privateKey, nonce, to, 1n + BigInt(i)), sender: s, nonce });
+    perSender[s]!.push({ ...signLoadTx(senders[s]!.privateKey, nonce, call(s, nonce, i)), sender: s, nonce });
   }
   return { senders, perSender, total, signSeconds: (performance.now() - t0) / 1000 };
 }
@@ -91,7 +121,7 @@ export async function fundSenders(client: RpcClient, senders: readonly LoadSende
   const raws = senders.map((s, i) => {
     const funder = i % dev.length;
     const to = Uint8Array.from(Buffer.from(s.address.slice(2), "hex"));
-    return sign(dev[funder]!.privateKey, next[funder]!++, to, SENDER_FUNDING_WEI).raw;
+    return signLoadTx(dev[funder]!.privateKey, next[funder]!++, { to, value: SENDER_FUNDING_WEI }).raw;
   });
   // Sequentially, so each funder's nonces arrive in order on every node.
   for (const raw of raws) await client.call("eth_sendRawTransaction", [raw]);

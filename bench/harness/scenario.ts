@@ -13,6 +13,8 @@ export interface BenchOptions {
   readonly blockTxs?: readonly number[];
   /** Transactions per load run (peers) and per execution run. */
   readonly txs?: number;
+  /** ERC-20 transfers per run (peers), after the ETH load on the same node; 0: none. */
+  readonly erc20Txs?: number;
   readonly senders?: number;
   readonly connections?: number;
   /** Fixed-rate load: transactions per second per connection. */

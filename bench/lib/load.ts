@@ -26,7 +26,8 @@ export const MAX_PRIORITY_FEE_PER_GAS = 1_000_000_000n;
 /** Gas limit of an ERC-20 transfer to a fresh recipient (~51.5k used: two SSTOREs, one of a new slot). */
 export const ERC20_TRANSFER_GAS = 65_000n;
 const TOKEN_SUPPLY = 10n ** 30n;
-const TOKENS_PER_SENDER = 10n ** 24n;
+/** Token units each sender is given in the setup: far more than any run transfers. */
+export const TOKENS_PER_SENDER = 10n ** 24n;
 
 /** Sender i's key is keccak256("verity-bench-sender-i"): the same accounts in every run. */
 export function benchSenders(count: number): Sender[] {
@@ -104,14 +105,19 @@ export interface TokenSetup {
   setupTxs: Uint8Array[];
 }
 
-/** Deploys the OpenZeppelin token from dev account 0 and gives every sender a token balance. */
-export function tokenSetup(common: Common, senders: readonly Sender[]): TokenSetup {
-  const deployer = deriveDevAccounts(1)[0]!;
-  const compiled = compileTestToken();
-  const code = hexToBytes(compiled.bytecode);
+/** Creation code of the OpenZeppelin test token minting the whole supply to its deployer. */
+export function tokenInitCode(): Uint8Array {
+  const code = hexToBytes(compileTestToken().bytecode);
   const initCode = new Uint8Array(code.length + 32);
   initCode.set(code, 0);
   initCode.set(setLengthLeft(bigIntToBytes(TOKEN_SUPPLY), 32), code.length);
+  return initCode;
+}
+
+/** Deploys the OpenZeppelin token from dev account 0 and gives every sender a token balance. */
+export function tokenSetup(common: Common, senders: readonly Sender[]): TokenSetup {
+  const deployer = deriveDevAccounts(1)[0]!;
+  const initCode = tokenInitCode();
   const deploy = createFeeMarket1559Tx(
     { chainId: common.chainId(), nonce: 0n, gasLimit: 3_000_000n, maxFeePerGas: MAX_FEE_PER_GAS, maxPriorityFeePerGas: MAX_PRIORITY_FEE_PER_GAS, data: initCode },
     { common },

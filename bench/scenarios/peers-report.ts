@@ -3,6 +3,8 @@ import { barChartSpec } from "../harness/charts.js";
 import type { NodeTarget } from "../harness/nodes.js";
 import type { ChartSpec, ScenarioOutput, Table } from "../harness/results.js";
 import { fmt, fmtSummary, ratio, summarize, summarizeProblems, type Summary } from "../harness/stats.js";
+import { figuresRow, type LoadFigures, loadFigures, mining, ratioRows } from "./peers-figures.js";
+import { erc20Note, erc20RatioTable, erc20Table, summarizeErc20 } from "./peers-erc20-report.js";
 import type { NodeSession } from "./peers-run.js";
 
 export interface ProfiledRun {
@@ -15,78 +17,25 @@ export interface TargetRows {
   readonly sessions: readonly NodeSession[];
 }
 
-interface TargetSummary {
-  readonly target: NodeTarget;
-  readonly version: string;
-  readonly ok: number;
-  readonly attempted: number;
-  readonly tps: Summary;
-  readonly acceptedTps: Summary;
-  readonly p50: Summary;
-  readonly p95: Summary;
-  readonly p99: Summary;
-  readonly cpuMsPerTx: Summary;
+interface TargetSummary extends LoadFigures {
   readonly peakRssMiB: Summary;
-  readonly loadgenCpuSeconds: Summary;
   readonly fixed: NodeSession["fixedRate"];
-  /** Runs left out, with how far they got: "1,101 of 2,016 included". */
-  readonly incomplete: readonly string[];
 }
 
 function summarizeTarget(r: TargetRows, attempted: number): TargetSummary {
   const good = r.sessions.filter((s) => s.problems.length === 0);
-  const f = (get: (s: NodeSession) => number) => summarize(good.map(get));
+  const incomplete = r.sessions
+    .filter((s) => s.problems.length > 0)
+    .map((s) => `${fmt(s.saturation.confirmed)} of ${fmt(s.saturation.submitted)} included${s.saturation.submitted < s.saturation.txsPlanned ? ` (${fmt(s.saturation.txsPlanned - s.saturation.submitted)} not accepted)` : ""}`);
   return {
-    target: r.target,
-    version: r.sessions[0]?.version ?? "-",
-    ok: good.length,
-    attempted,
-    tps: f((s) => s.saturation.tps),
-    acceptedTps: f((s) => s.saturation.acceptedTps),
-    p50: f((s) => s.saturation.latencyMs.p50),
-    p95: f((s) => s.saturation.latencyMs.p95),
-    p99: f((s) => s.saturation.latencyMs.p99),
-    cpuMsPerTx: f((s) => s.nodeCpuMsPerTx),
-    peakRssMiB: f((s) => s.nodePeakRssMiB),
-    loadgenCpuSeconds: f((s) => s.saturation.loadgenCpuSeconds),
+    ...loadFigures(r.target, r.sessions[0]?.version ?? "-", good, attempted, incomplete),
+    peakRssMiB: summarize(good.map((s) => s.nodePeakRssMiB)),
     fixed: good.find((s) => s.fixedRate !== null)?.fixedRate ?? null,
-    incomplete: r.sessions
-      .filter((s) => s.problems.length > 0)
-      .map((s) => `${fmt(s.saturation.confirmed)} of ${fmt(s.saturation.submitted)} included${s.saturation.submitted < s.saturation.txsPlanned ? ` (${fmt(s.saturation.txsPlanned - s.saturation.submitted)} not accepted)` : ""}`),
   };
 }
 
-const mining = (t: NodeTarget) => (t.blockTime === 0 ? "instant" : `${t.blockTime} s blocks`);
-
 /** The issue's targets for single-node ETH transfers, as verity/peer TPS ratios. */
 const TARGETS: Partial<Record<NodeTarget["kind"], number>> = { hardhat: 1.3, ganache: 4 };
-
-export function ratioRows(summaries: readonly TargetSummary[]): string[][] {
-  const rows: string[][] = [];
-  for (const v of summaries.filter((s) => s.target.kind === "verity")) {
-    for (const p of summaries.filter((s) => s.target.kind !== "verity" && s.target.blockTime === v.target.blockTime)) {
-      const tps = ratio(v.tps.median, p.tps.median);
-      const goal = TARGETS[p.target.kind];
-      rows.push([
-        mining(v.target),
-        p.target.kind,
-        fmt(tps, 2),
-        fmt(ratio(v.p50.median, p.p50.median), 2),
-        fmt(ratio(v.p95.median, p.p95.median), 2),
-        fmt(ratio(v.cpuMsPerTx.median, p.cpuMsPerTx.median), 2),
-        fmt(ratio(v.peakRssMiB.median, p.peakRssMiB.median), 2),
-        !Number.isFinite(tps)
-          ? p.ok === 0 && p.incomplete.length > 0
-            ? `${p.target.kind} did not finish`
-            : "not measured"
-          : goal === undefined
-            ? "gap stated"
-            : `≥ ${goal}×: ${tps >= goal ? "met" : "MISSED"}`,
-      ]);
-    }
-  }
-  return rows;
-}
 
 export function peersOutput(
   options: Record<string, unknown>,
@@ -97,28 +46,19 @@ export function peersOutput(
 ): ScenarioOutput {
   const runs = Number(options["runs"]);
   const summaries = rows.map((r) => summarizeTarget(r, runs));
+  const withErc20 = rows.some((r) => r.sessions.some((s) => s.erc20 !== null));
+  const erc20 = withErc20 ? rows.map((r) => summarizeErc20(r.target, r.sessions)) : [];
+  const erc20OnEthNode = options["erc20Node"] === "the ETH session's";
+  const erc20Tables = withErc20 ? [erc20Table(erc20, Number(options["erc20Txs"]), Number(options["senders"]), Number(options["connections"]), erc20OnEthNode), erc20RatioTable(erc20)] : [];
   const saturation: Table = {
     title: `Saturation: ${fmt(Number(options["txs"]))} pre-signed EIP-1559 ETH transfers, ${options["senders"]} senders, ${options["connections"]} connections with one request in flight each (median of ${runs} fresh-node runs, min–max)`,
     columns: ["node", "version", "mining", "TPS", "accepted tx/s", "latency p50 ms", "p95 ms", "p99 ms", "node CPU ms/tx", "node peak RSS MiB", "load-gen CPU s", "runs ok"],
-    rows: summaries.map((s) => [
-      s.target.kind,
-      s.version,
-      mining(s.target),
-      s.ok > 0 ? fmtSummary(s.tps) : s.incomplete.length > 0 ? `did not finish: ${s.incomplete.join("; ")}` : "n/a",
-      fmtSummary(s.acceptedTps),
-      fmtSummary(s.p50),
-      fmtSummary(s.p95),
-      fmtSummary(s.p99),
-      fmtSummary(s.cpuMsPerTx, 2),
-      fmtSummary(s.peakRssMiB),
-      fmt(s.loadgenCpuSeconds.median, 2),
-      `${s.ok}/${s.attempted}`,
-    ]),
+    rows: summaries.map((s) => figuresRow(s, [fmtSummary(s.peakRssMiB)])),
   };
   const ratios: Table = {
     title: "verity / peer, same run (medians): TPS above 1 is better for verity; latency, CPU and memory below 1 are",
     columns: ["mining", "peer", "TPS", "latency p50", "latency p95", "CPU per tx", "peak RSS", "target"],
-    rows: ratioRows(summaries),
+    rows: ratioRows(summaries, TARGETS, (v, p) => [ratio(v.peakRssMiB.median, p.peakRssMiB.median)]),
   };
   const fixed: Table = {
     title: `Fixed offered rate (CometBFT QA style: ${options["ratePerConnection"]} tx/s x ${options["connections"]} connections, ${options["fixedSeconds"]} s, after the first saturation run on the same node)`,
@@ -127,17 +67,20 @@ export function peersOutput(
       .filter((s) => s.fixed !== null)
       .map((s) => [s.target.kind, mining(s.target), fmt(s.fixed!.offeredTps ?? Number.NaN), fmt(s.fixed!.tps), fmt(s.fixed!.latencyMs.p50), fmt(s.fixed!.latencyMs.p95), fmt(s.fixed!.latencyMs.p99)]),
   };
-  const label = (s: TargetSummary) => `${s.target.kind} (${mining(s.target)})`;
+  const label = (s: { readonly target: NodeTarget }) => `${s.target.kind} (${mining(s.target)})`;
   const charts: ChartSpec[] = [
     {
       name: "tps",
       title: "Transactions per second at saturation",
       spec: barChartSpec({
-        title: "ETH transfers per second at saturation (JSON-RPC, first submission to last inclusion)",
+        title: `${withErc20 ? "ETH and ERC-20" : "ETH"} transfers per second at saturation (JSON-RPC, first submission to last inclusion)`,
         subtitle: `median of ${runs} runs, bars min–max`,
         categoryTitle: "node",
         valueTitle: "TPS",
-        points: summaries.map((s) => ({ category: label(s), value: s.tps.median, min: s.tps.min, max: s.tps.max })),
+        points: [
+          ...summaries.map((s) => ({ category: label(s), value: s.tps.median, min: s.tps.min, max: s.tps.max, ...(withErc20 ? { series: "ETH transfers" } : {}) })),
+          ...erc20.map((s) => ({ category: label(s), series: "ERC-20 transfers", value: s.tps.median, min: s.tps.min, max: s.tps.max })),
+        ],
       }),
     },
     {
@@ -162,7 +105,10 @@ export function peersOutput(
         title: "Node CPU time per transaction at saturation (process tree, user + system)",
         categoryTitle: "node",
         valueTitle: "CPU ms per tx",
-        points: summaries.map((s) => ({ category: label(s), value: s.cpuMsPerTx.median, min: s.cpuMsPerTx.min, max: s.cpuMsPerTx.max })),
+        points: [
+          ...summaries.map((s) => ({ category: label(s), value: s.cpuMsPerTx.median, min: s.cpuMsPerTx.min, max: s.cpuMsPerTx.max, ...(withErc20 ? { series: "ETH transfers" } : {}) })),
+          ...erc20.map((s) => ({ category: label(s), series: "ERC-20 transfers", value: s.cpuMsPerTx.median, min: s.cpuMsPerTx.min, max: s.cpuMsPerTx.max })),
+        ],
       }),
     },
   ];
@@ -173,6 +119,7 @@ export function peersOutput(
     "Node CPU and peak RSS are read from /proc/<pid>/stat and /status of the node's process tree (verity runs under tsx, whose esbuild helper is included; anvil is its native binary). Peak RSS is the largest process's VmHWM over its life.",
     "Each node runs with its defaults otherwise: Hardhat's node and Ganache log every request to their (file) output, and Ganache falls back from uWebSockets to Node's HTTP server on Node 22, as it says at start. Ganache's \"instamine\" and Hardhat's and anvil's automine mine a block per submission; verity's automine (--block-time 0) seals a block as soon as transactions wait, so one block can carry many.",
   ];
+  if (withErc20) notes.push(erc20Note(erc20OnEthNode));
   const profile = profiled?.session.profile;
   const profileTable: Table | null =
     profile && typeof profile !== "string"
@@ -194,18 +141,22 @@ export function peersOutput(
   if (profileTable) notes.push("The profile is Node's own (--cpu-prof on the verity process, 0.5 ms sampling), cut to the saturation window and grouped by package as bench/lib/cpu-profile.ts does ('(garbage collector)' and '(program)' are V8's own); it covers the node's process only, not the load generator sharing the 2 cores.");
   for (const f of failures) notes.push(`FAILED: ${f.target} run ${f.repetition + 1}: ${f.error.split("\n").slice(0, 3).join(" / ")}`);
   for (const r of rows) for (const s of r.sessions) if (s.problems.length > 0) notes.push(`Run left out: ${r.target.label} run ${s.repetition + 1}: ${summarizeProblems(s.problems)}`);
+  for (const r of rows)
+    for (const s of r.sessions) if (s.erc20 && s.erc20.problems.length > 0) notes.push(`ERC-20 run left out: ${r.target.label} run ${s.repetition + 1}: ${summarizeProblems(s.erc20.problems)}`);
   // A peer that drops or stalls transactions is a finding about that peer; a session that could not
   // run, or verity losing transactions, fails the scenario.
-  const verityProblems = rows.filter((r) => r.target.kind === "verity").reduce((n, r) => n + r.sessions.filter((s) => s.problems.length > 0).length, 0);
+  const verityProblems = rows
+    .filter((r) => r.target.kind === "verity")
+    .reduce((n, r) => n + r.sessions.filter((s) => s.problems.length > 0 || (s.erc20 !== null && s.erc20.problems.length > 0)).length, 0);
   const ok = failures.length === 0 && verityProblems === 0;
   return {
     scenario: "peers",
     status: ok ? "ok" : "failed",
-    ...(ok ? {} : { statusReason: `${failures.length} session(s) could not run, ${verityProblems} verity run(s) lost or rejected transactions; see the notes` }),
+    ...(ok ? {} : { statusReason: `${failures.length} session(s) could not run, ${verityProblems} verity run(s) lost or rejected transactions (ETH or ERC-20); see the notes` }),
     options,
     notes,
-    tables: profileTable ? [saturation, ratios, fixed, profileTable] : [saturation, ratios, fixed],
+    tables: [saturation, ratios, ...erc20Tables, fixed, ...(profileTable ? [profileTable] : [])],
     charts,
-    data: { summaries, sessions: rows.flatMap((r) => r.sessions), failures, profiledRun: profiled?.session ?? null },
+    data: { summaries, erc20Summaries: erc20, sessions: rows.flatMap((r) => r.sessions), failures, profiledRun: profiled?.session ?? null },
   };
 }

@@ -140,6 +140,9 @@ describe("command line", () => {
   it("parses scenarios and lists, and rejects unknown ones", () => {
     const parsed = parseBenchArgs(["peers", "--quick", "--peers", "verity,anvil", "--block-times", "0,1", "--txs", "100"], ["consensus", "peers"], "/tmp/out");
     expect(parsed).toMatchObject({ scenario: "peers", options: { quick: true, peers: ["verity", "anvil"], blockTimes: [0, 1], txs: 100, outDir: "/tmp/out" } });
+    expect(parseBenchArgs(["peers", "--erc20-txs", "0"], ["peers"], "/tmp")).toMatchObject({ options: { erc20Txs: 0 } });
+    expect(parseBenchArgs(["peers", "--erc20-txs", "640"], ["peers"], "/tmp")).toMatchObject({ options: { erc20Txs: 640 } });
+    expect(() => parseBenchArgs(["peers", "--erc20-txs", "x"], ["peers"], "/tmp")).toThrow(/--erc20-txs: expected a number ≥ 0/);
     expect(parseBenchArgs([], ["peers"], "/tmp")).toEqual({ help: true });
     expect(() => parseBenchArgs(["nope"], ["peers"], "/tmp")).toThrow(/unknown scenario/);
     expect(() => parseBenchArgs(["peers", "--bogus"], ["peers"], "/tmp")).toThrow();
