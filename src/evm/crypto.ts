@@ -67,6 +67,9 @@ export function publicKeyToAddress(pub64: Uint8Array): Uint8Array {
   return keccak256(pub64).subarray(12);
 }
 
+/** Sender addresses of frozen transactions, hashed once (recoverSenderAddress hands out copies). */
+const senderAddresses = new WeakMap<TypedTransaction, Uint8Array>();
+
 /**
  * The address of a decoded transaction's sender. Its public key is recovered once and kept where
  * @ethereumjs keeps it (TransactionCache.senderPubKey of a frozen transaction, which execution reads
@@ -77,6 +80,10 @@ export function publicKeyToAddress(pub64: Uint8Array): Uint8Array {
  * transaction is unsigned or its signature recovers no key.
  */
 export function recoverSenderAddress(tx: TypedTransaction): Uint8Array {
+  // A frozen transaction cannot change: its address is hashed once (admission, then runTx, then RPC).
+  const frozen = Object.isFrozen(tx);
+  const known = frozen ? senderAddresses.get(tx) : undefined;
+  if (known !== undefined) return known.slice();
   let pub = tx.cache.senderPubKey;
   if (pub === undefined) {
     const message = Object.isFrozen(tx) ? signingMessageOf(tx) : undefined;
@@ -89,25 +96,14 @@ export function recoverSenderAddress(tx: TypedTransaction): Uint8Array {
       tx.cache.senderPubKey = pub;
     }
   }
-  return publicKeyToAddress(pub);
+  const address = publicKeyToAddress(pub);
+  if (frozen) senderAddresses.set(tx, address.slice());
+  return address;
 }
 
-/** Sender addresses of frozen transactions, recovered once (see installSenderAddressCache). */
-const senderAddresses = new WeakMap<TypedTransaction, Uint8Array>();
-
-/**
- * The sender of a decoded transaction as an @ethereumjs Address, recovered and hashed once per
- * transaction object. Frozen transactions only: an unfrozen one may still be changed.
- */
+/** The sender of a decoded transaction as an @ethereumjs Address (a fresh copy: callers own it). */
 export function senderAddressOf(tx: TypedTransaction): Address {
-  if (!Object.isFrozen(tx)) return new Address(recoverSenderAddress(tx));
-  let bytes = senderAddresses.get(tx);
-  if (bytes === undefined) {
-    bytes = recoverSenderAddress(tx);
-    senderAddresses.set(tx, bytes);
-  }
-  // A fresh Address each time: callers own what they get (Address.bytes is a mutable array).
-  return new Address(bytes.slice());
+  return new Address(recoverSenderAddress(tx));
 }
 
 /**

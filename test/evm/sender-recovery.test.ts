@@ -88,6 +88,10 @@ describe("getSenderAddress of a decoded (frozen) transaction", () => {
     expect(first.bytes).toEqual(alice!.address);
     first.bytes.fill(0);
     expect(decoded.getSenderAddress().bytes).toEqual(alice!.address);
+    // Admission's recovery shares the cached address, also as copies.
+    recoverSenderAddress(decoded).fill(0);
+    expect(recoverSenderAddress(decoded)).toEqual(alice!.address);
+    expect(decoded.getSenderAddress().bytes).toEqual(alice!.address);
     // The key is recovered through the cut-out signed message, never via @ethereumjs's own path.
     expect(recoveries).not.toHaveBeenCalled();
   });
