@@ -169,18 +169,24 @@ describe("hostile peers against a 4-validator localnet", () => {
       const vote = { kind: "vote", step: "prevote", height, round: 0, valueHash: randomBytes(32), voter: impersonated, vrfProof: randomBytes(80), signature: randomBytes(64) } as const;
       await forger.publish("vote", envelope("vote", encodeVote(vote)));
     }
-    const proposal = {
-      kind: "proposal",
-      height: await nextHeight("validator-2"),
-      round: 0,
-      validRound: -1,
-      proposer: impersonated,
-      valueHash: randomBytes(32),
-      value: randomBytes(500),
-      vrfProof: randomBytes(80),
-      signature: randomBytes(64),
-    } as const;
-    await forger.publish("proposal", envelope("proposal", encodeProposal(proposal)));
+    // For the height being agreed and the next: a block committed between reading the height and
+    // the proposal's arrival makes the first one stale (ignored unjudged, seen once in CI), while
+    // the next height's is then current; either way at least one is judged by its signature.
+    const proposalHeight = await nextHeight("validator-2");
+    for (const height of [proposalHeight, proposalHeight + 1]) {
+      const proposal = {
+        kind: "proposal",
+        height,
+        round: 0,
+        validRound: -1,
+        proposer: impersonated,
+        valueHash: randomBytes(32),
+        value: randomBytes(500),
+        vrfProof: randomBytes(80),
+        signature: randomBytes(64),
+      } as const;
+      await forger.publish("proposal", envelope("proposal", encodeProposal(proposal)));
+    }
     const outsider = keysFromSeed(randomBytes(32));
     const outsiderVote = signVote(crypto, net.layout.chainId, { address: outsider.address, signingSecret: outsider.signingSecretKey, vrfSecret: outsider.vrfSecretKey }, {
       step: "precommit",
@@ -194,7 +200,9 @@ describe("hostile peers against a 4-validator localnet", () => {
     // Both the height being agreed (full verification) and the next one (signature only: its seed
     // is not known yet) are checked.
     expect(forger.lines(/gossip message rejected.*kind=vote reason=bad-signature/).length).toBeGreaterThanOrEqual(2);
-    expect(forger.lines(/gossip message rejected.*kind=proposal reason=bad-signature/)).toHaveLength(1);
+    const forgedProposals = forger.lines(/gossip message rejected.*kind=proposal reason=bad-signature/).length;
+    expect(forgedProposals).toBeGreaterThanOrEqual(1);
+    expect(forgedProposals).toBeLessThanOrEqual(2);
     expect(forger.lines(/gossip message rejected.*kind=vote reason=unknown-validator/)).toHaveLength(1);
 
     // 4. Invalid block announcements: one that does not decode, and the next block with a forged
