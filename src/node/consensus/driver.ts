@@ -20,7 +20,7 @@ import { ProposerRace } from "./proposer-race.js";
 import { credentialPriority, decodeProposerCredential, encodeProposerCredential } from "../../consensus/proposer-credential.js";
 import { openValidatorEngines, type ValidatorEngine } from "./validator-engines.js";
 import { MessageAdmission } from "./message-admission.js";
-import { CREDENTIAL_WAIT_MS, NETWORK_TIMEOUTS, NODE_TIMEOUTS, fallbackPlan } from "./node-timeouts.js";
+import { CREDENTIAL_WAIT_MS, NETWORK_TIMEOUTS, NODE_TIMEOUTS, buildBudgetMs, fallbackPlan } from "./node-timeouts.js";
 import type { DriverOptions, FinalizedOutcome, MessageVerdict, ValidatorSets } from "./ports.js";
 import { SerialQueue } from "./serial.js";
 import { HeightTimeouts } from "./height-timeouts.js";
@@ -30,12 +30,6 @@ import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 export { NETWORK_TIMEOUTS, NODE_TIMEOUTS } from "./node-timeouts.js";
 
 type LocalEngine = ValidatorEngine & { queue: Promise<void> };
-
-/**
- * The share of the propose timeout a block may take to build (and again to execute on the others):
- * the fallback build starts no later than this, and proposals carry no more gas than executes in it.
- */
-const BUILD_SHARE_OF_PROPOSE = 0.4;
 
 /** Credentials of later rounds are ignored (see onCredential). */
 const MAX_CREDENTIAL_ROUND = 64;
@@ -59,8 +53,6 @@ export class ConsensusDriver {
   /** o.crypto with VRF verdicts remembered (see memo-crypto.ts). */
   private readonly crypto: ConsensusCrypto;
   private readonly proposerRace: ProposerRace;
-  /** How long a validator that stood back for a better remote credential waits for that block before it builds its own. */
-  private fallbackMs = 0;
   private readonly credentialWaitMs: number;
   private readonly jobs: BlockJobs;
   private readonly admission: MessageAdmission;
@@ -90,7 +82,7 @@ export class ConsensusDriver {
     const crypto = this.crypto;
     // With peers, a proposal must be built and then executed by every validator within the round's
     // propose timeout: each execution gets at most its build share (a lone validator has no such race).
-    const maxBuildMs = o.transport ? Math.floor(this.timeouts().proposeMs * BUILD_SHARE_OF_PROPOSE) : undefined;
+    const maxBuildMs = o.transport ? buildBudgetMs(this.timeouts()) : undefined;
     this.jobs = new BlockJobs({
       common, chain, producer, candidates, params, crypto, verifier: this.verifier, exec: new SerialQueue(), logger, now: this.now,
       ...(o.evidence ? { evidence: o.evidence } : {}),
@@ -117,8 +109,6 @@ export class ConsensusDriver {
 
   async start(): Promise<void> {
     const timeouts = this.timeouts();
-    // Well inside the propose timeout, so that a fallback block still reaches the others in round.
-    this.fallbackMs = Math.floor(timeouts.proposeMs * BUILD_SHARE_OF_PROPOSE);
     const startSet = await this.sets.setFor(Number(this.o.chain.head.header.number) + 1);
     const opened = await openValidatorEngines(this.o.validators, startSet, { ...this.o, crypto: this.crypto, timeouts, verifier: this.verifier });
     for (const e of opened) this.engines.push({ ...e, queue: Promise.resolve() });
@@ -341,7 +331,7 @@ export class ConsensusDriver {
         }
         if (verdict === "remote-better") {
           this.o.logger.debug("proposal not built yet: a peer announced a better credential", { validator: e.id, height: a.height, round: a.round });
-          const plan = fallbackPlan(this.timeouts(), a.round, this.credentialWaitMs, this.fallbackMs);
+          const plan = fallbackPlan(this.timeouts(), a.round, this.credentialWaitMs);
           this.timer(plan.delayMs, () => {
             if (this.session?.height !== a.height || !this.proposerRace.fallbackFor(a.height, a.round, a.priority)) return;
             this.o.logger.info("the better-credentialed proposer sent no block: building ours", { validator: e.id, height: a.height, round: a.round, maxBuildMs: plan.buildMs });

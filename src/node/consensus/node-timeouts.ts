@@ -31,6 +31,17 @@ export const NETWORK_TIMEOUTS: TimeoutConfig = { ...DEFAULT_TIMEOUTS, proposeWin
  */
 export const CREDENTIAL_WAIT_MS = 100;
 
+/**
+ * The share of the propose timeout a block may take to build (and again to execute on the others):
+ * proposals carry no more gas than executes in it.
+ */
+export const BUILD_SHARE_OF_PROPOSE = 0.4;
+
+/** A proposal's execution budget with validators in other processes (the block producer's maxExecutionMs). */
+export function buildBudgetMs(timeouts: TimeoutConfig): number {
+  return Math.floor(timeouts.proposeMs * BUILD_SHARE_OF_PROPOSE);
+}
+
 /** What a fallback build may execute: a small block, so it is quick to build and to check. */
 export const FALLBACK_BUILD_SHARE_OF_PROPOSE = 0.1;
 /** Time kept for a fallback block to cross the network and be checked before the propose timeout. */
@@ -40,16 +51,16 @@ export const FALLBACK_DELIVERY_MS = 150;
  * When a validator that stood back for a better remote credential builds after all (counted from
  * its decision to stand back, which came `credentialWaitMs` into the round), and how much it may
  * execute. The better-credentialed proposer is usually just building: it waited the same
- * credential window and then executes up to `buildMs`, and its block must still travel. A fallback
- * that fired at `buildMs` (as it did) fired while that block was on its way, under load nearly
+ * credential window and then executes up to buildBudgetMs, and its block must still travel. A
+ * fallback that fired at buildBudgetMs (as it did) fired while that block was on its way, under load nearly
  * always, and every fallback was a whole extra block built by one validator and executed by the
  * others (issue 13: validators built blocks for 60-85 % of all transactions they committed). So the
  * fallback waits as long as the round allows, and builds a small block that still reaches the
  * others before the round's propose timeout: it is there for liveness (the proposer is offline),
- * not throughput. Never earlier than `buildMs`, as before.
+ * not throughput. Never earlier than buildBudgetMs, as before.
  */
-export function fallbackPlan(timeouts: TimeoutConfig, round: number, credentialWaitMs: number, buildMs: number): { delayMs: number; buildMs: number } {
+export function fallbackPlan(timeouts: TimeoutConfig, round: number, credentialWaitMs: number): { delayMs: number; buildMs: number } {
   const fallbackBuildMs = Math.max(1, Math.floor(timeouts.proposeMs * FALLBACK_BUILD_SHARE_OF_PROPOSE));
   const latest = timeoutDuration(timeouts, "propose", round) - credentialWaitMs - fallbackBuildMs - FALLBACK_DELIVERY_MS;
-  return { delayMs: Math.max(buildMs, latest), buildMs: fallbackBuildMs };
+  return { delayMs: Math.max(buildBudgetMs(timeouts), latest), buildMs: fallbackBuildMs };
 }
