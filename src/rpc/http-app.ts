@@ -1,14 +1,14 @@
 // One listener of the JSON-RPC server (fastify 5): POST / takes JSON-RPC 2.0 requests and batches,
-// GET / gives a short status or, with an Upgrade header, opens a WebSocket (as anvil serves both on
-// one port), OPTIONS answers CORS preflights. Bodies are read as text and parsed here, so a malformed
-// body is a JSON-RPC parse error rather than fastify's own 400, and an oversized one is an HTTP 413
-// that still carries a JSON-RPC error object. GET /health and GET /ready answer probes when the node
-// passes its health source (metrics/health.ts).
+// answered ahead of fastify by http-fast-path.ts (a malformed body is a JSON-RPC parse error, an
+// oversized one an HTTP 413 that still carries a JSON-RPC error object). Through fastify: GET / gives
+// a short status or, with an Upgrade header, opens a WebSocket (as anvil serves both on one port),
+// OPTIONS answers CORS preflights, GET /health and GET /ready answer probes when the node passes its
+// health source (metrics/health.ts).
 import { createServer } from "node:http";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { RpcBackend } from "./backend/port.js";
-import { handleBody, type DispatchOptions } from "./dispatch.js";
+import type { DispatchOptions } from "./dispatch.js";
 import { jsonRpcError, serveRpcPost, takesFastPath, type FastPathOptions } from "./http-fast-path.js";
 import { ErrorCode } from "./errors.js";
 import { quantity } from "./hex.js";
@@ -67,8 +67,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
   app.server.maxConnections = o.maxConnections;
 
-  // Every body is text to the dispatcher, whatever its content type (curl's default form type,
-  // text/plain from browsers avoiding preflights, or none at all).
+  // A body sent to any other path is read as text whatever its content type, so that such a request
+  // gets its 404 (or 413) rather than fastify's 415 for a type it has no parser for.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
@@ -102,13 +102,6 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // Before the routes, so a plugin's onRoute hooks (as @fastify/websocket's) see them.
   if (o.extend) await o.extend(app, o.http);
   if (o.ws !== null && !app.hasDecorator("websocketServer")) await app.register(websocket, { options: { maxPayload: maxBodyBytes } });
-
-  app.post("/", async (request, reply) => {
-    const body = typeof request.body === "string" ? request.body : "";
-    const response = await handleBody(body, o.http);
-    if (response === null) return reply.code(200).send("");
-    return reply.code(200).type("application/json").send(JSON.stringify(response));
-  });
 
   const ws = o.ws;
   app.route({

@@ -22,9 +22,11 @@ export interface FastPathOptions {
   readonly logger: RpcLogger;
 }
 
-/** Whether this request takes the fast path: a plain POST to "/" (an upgrade never is one). */
+/** Whether this request takes the fast path: a POST to "/", with or without a query (an upgrade never
+ * is one). Every JSON-RPC POST does: fastify declares no POST route. */
 export function takesFastPath(req: IncomingMessage): boolean {
-  return req.method === "POST" && req.url === "/" && req.headers.upgrade === undefined;
+  const url = req.url;
+  return req.method === "POST" && (url === "/" || url?.startsWith("/?") === true) && req.headers.upgrade === undefined;
 }
 
 /** A JSON-RPC error answer that belongs to no request (id null). */

@@ -183,6 +183,15 @@ describe("limits and robustness", () => {
     expect((await rpc.call("eth_chainId")).result).toBe("0x539");
   });
 
+  it("answers a POST to / with a query string, and 404s a POST elsewhere whatever its type", async () => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 3, method: "eth_chainId", params: [] });
+    const withQuery = await rawRequest(`${rpc.server.url}/?client=test`, "POST", { "content-type": "application/json" }, body);
+    expect(withQuery.status).toBe(200);
+    expect(JSON.parse(withQuery.body)).toEqual({ jsonrpc: "2.0", id: 3, result: "0x539" });
+    const elsewhere = await rawRequest(`${rpc.server.url}/rpc`, "POST", { "content-type": "application/x-unknown" }, body);
+    expect(elsewhere.status).toBe(404);
+  });
+
   it("survives garbage and keeps serving", async () => {
     const garbage = [
       "null", "true", '"str"', "[null]", "[[]]", "[[[[[[]]]]]]", "1e999", '{"__proto__":{"x":1}}',
