@@ -20,8 +20,8 @@ Options:
   --block-txs LIST        consensus: synthetic block sizes in transfers (default 100,1000,4000)
   --txs N                 peers/localnet: transfers per saturation run (default 5000); execution: per run (10000);
                           memory: transfers, to txs/2 fresh accounts (40000)
-  --erc20-txs N           peers: ERC-20 transfers per run, on the same node after the ETH load
-                          (default 5000, quick 64; 0: none)
+  --erc20-txs N           peers: ERC-20 transfers per run, on a fresh node after each ETH session
+                          (quick: on the ETH session's node; default 5000, quick 64; 0: none)
   --senders S             load senders (default 32; execution 200)
   --connections C         load connections, one request in flight each (default 32)
   --rate R                fixed-rate load, tx/s per connection (peers 8, localnet 16)

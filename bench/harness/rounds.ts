@@ -34,20 +34,27 @@ export function summarizeRounds(rounds: readonly number[], txs: number): RoundsR
 interface BlockConsensusJson {
   readonly round: number;
 }
-interface BlockJson {
-  readonly transactions: readonly unknown[];
-}
 
-/** The rounds of blocks first..last (inclusive) as `client`'s node recorded them. */
+/** Blocks asked about per batch: two calls each, well under the node's batch limit. */
+const BLOCKS_PER_BATCH = 50;
+
+/** The rounds of blocks first..last (inclusive) as `client`'s node recorded them, in batched calls. */
 export async function roundsOfBlocks(client: RpcClient, first: bigint, last: bigint): Promise<RoundsRecord> {
   const rounds: number[] = [];
   let txs = 0;
-  for (let n = first; n <= last; n++) {
-    const tag = `0x${n.toString(16)}`;
-    const c = await client.call<BlockConsensusJson>("verity_getBlockConsensus", [tag]);
-    const b = await client.call<BlockJson>("eth_getBlockByNumber", [tag, false]);
-    rounds.push(c.round);
-    txs += b.transactions.length;
+  for (let from = first; from <= last; from += BigInt(BLOCKS_PER_BATCH)) {
+    const tags: string[] = [];
+    for (let n = from; n <= last && n < from + BigInt(BLOCKS_PER_BATCH); n++) tags.push(`0x${n.toString(16)}`);
+    const answers = await client.batch<BlockConsensusJson | string>(
+      tags.flatMap((tag) => [
+        { method: "verity_getBlockConsensus", params: [tag] },
+        { method: "eth_getBlockTransactionCountByNumber", params: [tag] },
+      ]),
+    );
+    for (let i = 0; i < tags.length; i++) {
+      rounds.push((answers[2 * i] as BlockConsensusJson).round);
+      txs += Number(BigInt(answers[2 * i + 1] as string));
+    }
   }
   return summarizeRounds(rounds, txs);
 }

@@ -13,7 +13,7 @@ export interface BenchOptions {
   readonly blockTxs?: readonly number[];
   /** Transactions per load run (peers) and per execution run. */
   readonly txs?: number;
-  /** ERC-20 transfers per run (peers), after the ETH load on the same node; 0: none. */
+  /** ERC-20 transfers per run (peers), on a fresh node after each ETH session (quick: on its node); 0: none. */
   readonly erc20Txs?: number;
   readonly senders?: number;
   readonly connections?: number;
