@@ -5,6 +5,7 @@
 // Verdicts follow one rule: "reject" (which penalises the sender) only for data invalid for every
 // node, "ignore" for data merely stale or unwanted here (for transactions: gossipVerdict).
 import { RLP } from "@ethereumjs/rlp";
+import { bytesToHex } from "@ethereumjs/util";
 import type { Chain, CommittedBlock } from "../chain/chain.js";
 import { P2PNetwork, type ChainStatus, type SyncItem, type ValidationOutcome } from "../p2p/index.js";
 import type { Logger } from "../util/logger.js";
@@ -16,9 +17,19 @@ import { GossipTxIngress } from "./tx-gossip-ingress.js";
 import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 import type { Metrics } from "../metrics/index.js";
 import type { EvidenceService } from "../staking/evidence.js";
+import { blockHashOfEncoding } from "../primitives/encoding.js";
+import { BlockAnnouncer } from "./block-announcer.js";
 
 type Topic = "tx" | "proposal" | "vote" | "block" | "evidence" | "credential";
 const verdictOf = (o: ValidationOutcome) => (typeof o === "string" ? o : o.verdict);
+
+/**
+ * How long a validator that committed a block it did not propose waits for the proposer's
+ * announcement before announcing the block itself (block-announcer.ts). Validators commit within
+ * milliseconds of each other and gossip crosses a LAN in less; a second leaves room for a loaded
+ * proposer and still reaches a peer that missed the agreement well before the next block.
+ */
+const ANNOUNCE_BACKUP_MS = 1_000;
 
 export interface P2POptions {
   host: string;
@@ -63,11 +74,14 @@ export async function startNodeNetwork(o: {
   evidence?: Pick<EvidenceService, "add" | "onFresh">;
   /** The height being agreed and the time now (seconds), where gossiped evidence is judged. */
   evidenceAt?: () => { height: bigint; timestamp: bigint };
+  /** Addresses of this node's validators: a block one of them proposed is announced at once. */
+  localValidators?: readonly Uint8Array[];
 }): Promise<NodeNetwork> {
   const metrics = o.metrics ?? null;
   let driver: ConsensusDriver | null = null;
   let sync: BlockSync | null = null;
   const log = o.logger;
+  const local = new Set((o.localValidators ?? []).map((a) => bytesToHex(a)));
 
   // Gossiped batches are admitted one at a time, in slices, with a bound on what waits (see
   // tx-gossip-ingress.ts): a node that receives more than it can admit sheds load instead of letting
@@ -108,11 +122,21 @@ export async function startNodeNetwork(o: {
     };
   };
 
+  // (publish is defined once the network runs; the announcer publishes only for commits after that.)
+  const announcer = new BlockAnnouncer({
+    isLocalProposer: (proposer) => local.has(bytesToHex(proposer)),
+    publish: (bytes) => publish("block", bytes),
+    backupDelayMs: ANNOUNCE_BACKUP_MS,
+  });
   const onBlock = async (payload: Uint8Array): Promise<ValidationOutcome> => {
     const item = decodeBlockAnnouncement(payload);
     if (!item) return { verdict: "reject", reason: "malformed block announcement" };
     if (!driver) return { verdict: "ignore", reason: "consensus not started" };
     const outcome = await driver.applyFinalized(item.block, item.certificate);
+    if (outcome.kind === "committed" || outcome.kind === "known") {
+      const hash = blockHashOfEncoding(item.block);
+      if (hash) announcer.seen(hash);
+    }
     switch (outcome.kind) {
       case "committed":
         return "accept";
@@ -203,9 +227,11 @@ export async function startNodeNetwork(o: {
     if (e.origin === "rpc") txBatcher.add(e.tx.raw);
   });
   // Blocks this node's consensus committed are announced with their certificate, so that peers that
-  // missed the agreement catch up at once; imported blocks were announced by whoever agreed on them.
+  // missed the agreement catch up at once: by their proposer, or by others when its announcement does
+  // not come (block-announcer.ts); imported blocks were announced by whoever agreed on them.
   const announce = (c: CommittedBlock) => {
-    if (c.origin === "consensus" && c.certificateBytes) publish("block", encodeBlockAnnouncement(c.blockBytes, c.certificateBytes));
+    if (c.origin === "consensus" && c.certificateBytes)
+      announcer.committed(c.block.hash, c.block.header.proposer, encodeBlockAnnouncement(c.blockBytes, c.certificateBytes));
   };
   o.chain.on("block", announce);
   // Gossiped evidence is relayed by its "accept" verdict; what this node found or was given is published.
@@ -226,6 +252,7 @@ export async function startNodeNetwork(o: {
     },
     async stop() {
       o.chain.off("block", announce);
+      announcer.stop();
       stopTxGossip();
       txBatcher.flush();
       await sync?.stop();

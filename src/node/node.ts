@@ -170,6 +170,7 @@ export class VerityNode {
           metrics,
           evidence,
           evidenceAt: () => ({ height: chain.head.header.number + 1n, timestamp: BigInt(Math.floor(Date.now() / 1000)) }),
+          localValidators: o.validators.map((v) => v.address),
         });
         const net = network;
         closers.push(() => net.stop());

@@ -258,6 +258,33 @@ export function evidenceHashOf(evidence: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
+ * The hash of an encoded block, read without decoding it: the keccak of the block list's first item,
+ * which is the header's RLP exactly as hashHeader encodes it. Null when the bytes do not begin with a
+ * list whose first item is a list (not a block); the caller decodes the block to know more.
+ */
+export function blockHashOfEncoding(bytes: Uint8Array): Uint8Array | null {
+  const outer = listPayloadStart(bytes, 0);
+  if (outer === null) return null;
+  const header = listPayloadStart(bytes, outer.payloadStart);
+  if (header === null) return null;
+  const end = header.payloadStart + header.payloadLength;
+  if (end > bytes.length) return null;
+  return keccak256(bytes.subarray(outer.payloadStart, end));
+}
+
+/** Where the payload of the RLP list at byte `i` starts and how long it is; null when no list starts there. */
+function listPayloadStart(bytes: Uint8Array, i: number): { payloadStart: number; payloadLength: number } | null {
+  const b = bytes[i];
+  if (b === undefined || b < 0xc0) return null;
+  if (b <= 0xf7) return { payloadStart: i + 1, payloadLength: b - 0xc0 };
+  const lengthBytes = b - 0xf7;
+  if (lengthBytes > 4 || i + 1 + lengthBytes > bytes.length) return null;
+  let length = 0;
+  for (let k = 0; k < lengthBytes; k++) length = length * 256 + bytes[i + 1 + k]!;
+  return { payloadStart: i + 1 + lengthBytes, payloadLength: length };
+}
+
+/**
  * Decodes a block. `known` may return an already decoded transaction for raw bytes (e.g. from the
  * tx pool, whose transactions carry their recovered sender): identical bytes are the identical
  * transaction, and a validator then skips decoding and recovering again what gossip brought it.
