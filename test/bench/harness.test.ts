@@ -1,13 +1,14 @@
 // The benchmark harness's pieces, fast: statistics against hand-computed values, /proc readings of
 // this very process, the result files' shape, chart rendering (the SVG carries the plotted points),
-// the load generator's sender-to-connection split, and one tiny real load run against anvil.
+// the load generator's sender-to-connection split, and tiny real load runs against anvil (one of them
+// paced with a sending window and a bounded drain).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBenchArgs } from "../../bench/harness/args.js";
 import { barChartSpec, lineChartSpec, renderSvg } from "../../bench/harness/charts.js";
-import { fundSenders, signLoad, verifyNonces } from "../../bench/harness/load-txs.js";
+import { fundSenders, loadSenders, signLoad, signRoundRobin, verifyNonces } from "../../bench/harness/load-txs.js";
 import { runLoad, workerQueues } from "../../bench/harness/loadgen.js";
 import { startNode, target } from "../../bench/harness/nodes.js";
 import { parsePeakRssKiB, parseStat, treeUsage } from "../../bench/harness/procstat.js";
@@ -189,5 +190,61 @@ describe("load generator", () => {
       await node.service.stop();
     }
     expect(node.service.child.exitCode !== null || node.service.child.signalCode !== null).toBe(true);
+  });
+
+  it("a paced run with a window stops sending at it, counts what it left unsent, and its nonces verify exactly", async () => {
+    // 4 connections x 20 tx/s (one every 50 ms), 24 queued each; a 375 ms window admits the ones due at 0..350 ms.
+    const load = signLoad(8, 96);
+    const node = await startNode(target("anvil", 0), tempDir(), 20_000);
+    const client = new RpcClient(node.url, 2);
+    try {
+      await fundSenders(client, load.senders, 20_000);
+      await expect(runLoad(load, { connections: 4, ratePerConnection: null, windowMs: 1_000, pollMs: 5, timeoutMs: 5_000, urls: [node.url] })).rejects.toThrow(/paced/);
+      const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 375, drainMs: 5_000, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(r.problems).toEqual([]);
+      expect(r.windowSeconds).toBe(0.375);
+      expect(r.txsPlanned).toBe(96);
+      expect(r.sentInWindow).toBeLessThanOrEqual(32);
+      expect(r.sentInWindow).toBeGreaterThanOrEqual(8);
+      expect(r.notSent).toBe(96 - r.sentInWindow);
+      expect([r.submitted, r.confirmed, r.notIncludedAfterDrain, r.latencySamplesMs.length]).toEqual([r.sentInWindow, r.sentInWindow, 0, r.sentInWindow]);
+      expect(r.acceptedPerSender.reduce((a, b) => a + b, 0)).toBe(r.submitted);
+      expect(r.includedPerSender).toEqual(r.acceptedPerSender);
+      // Worker c alternates its senders c and c + 4, so their counts differ by at most one.
+      for (let c = 0; c < 4; c++) expect(Math.abs(r.acceptedPerSender[c]! - r.acceptedPerSender[c + 4]!)).toBeLessThanOrEqual(1);
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender })).toBeNull();
+      // Checked against the whole plan, the unsent transfers show as missing nonces.
+      expect(await verifyNonces(client, load)).toMatch(/has nonce \d+, expected 12$/);
+    } finally {
+      client.close();
+      await node.service.stop();
+    }
+  });
+
+  it("with 1 s blocks and no drain: a windowed run counts the pending ones, an unwindowed one reports a problem", async () => {
+    const load = signLoad(4, 40);
+    const other = signRoundRobin(loadSenders(4, "verity-loadgen-test-other"), 8, 0, () => ({ to: new Uint8Array(20).fill(7), value: 1n }));
+    const node = await startNode(target("anvil", 1), tempDir(), 20_000);
+    const client = new RpcClient(node.url, 2);
+    try {
+      await fundSenders(client, [...load.senders, ...other.senders], 20_000);
+      // drainMs 0: the watch ends right after the last answer, before the block carrying it can show.
+      const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 200, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(r.problems).toEqual([]);
+      expect(r.submitted).toBeGreaterThan(0);
+      expect(r.notIncludedAfterDrain).toBeGreaterThan(0);
+      expect(r.notIncludedAfterDrain).toBe(r.submitted - r.confirmed);
+      expect(r.latencyMs.count).toBe(r.confirmed);
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender, included: r.includedPerSender })).toBeNull();
+      // Once the next blocks are in, the exact check holds: nothing accepted was lost.
+      for (let i = 0; i < 40 && (await verifyNonces(client, load, { accepted: r.acceptedPerSender })) !== null; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender })).toBeNull();
+      const unwindowed = await runLoad(other, { connections: 4, ratePerConnection: 20, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(unwindowed.notSent).toBe(0);
+      expect(unwindowed.problems.join("; ")).toMatch(/accepted transactions were included/);
+    } finally {
+      client.close();
+      await node.service.stop();
+    }
   });
 });
