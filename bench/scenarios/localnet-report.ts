@@ -45,7 +45,7 @@ export function localnetReport(options: Record<string, unknown>, sessions: reado
       "offered tx/s",
       "offered",
       "sent in window",
-      "accepted tx/s",
+      "accepted (tx/s)",
       "included",
       "included tx/s",
       "p50 ms (included)",
@@ -63,7 +63,7 @@ export function localnetReport(options: Record<string, unknown>, sessions: reado
           fmt(r.offeredTps ?? Number.NaN),
           fmt(r.txsPlanned),
           fmt(r.sentInWindow),
-          fmt(r.acceptedTps),
+          `${fmt(r.submitted)} (${fmt(r.acceptedTps)})`,
           fmt(r.confirmed),
           fmt(r.tps),
           fmt(r.latencyMs.p50),
@@ -117,7 +117,7 @@ export function localnetReport(options: Record<string, unknown>, sessions: reado
       ...(sustained.rows.length > 0
         ? [
             `Fixed rate: no connection starts a submission after the ${options["fixedSeconds"]} s window, so a localnet that answers slower than offered leaves the rest unsent ("sent in window" < "offered"); each sender's nonces go out in order and stop, never skip, and nonces are checked against what was accepted. After the window the load generator waits at most ${options["fixedDrainSeconds"]} s for inclusion; what was accepted but not yet included then is "pending at drain end". Both are measurements of the localnet, not failures, and the target counts them as a miss.`,
-            "Fixed rate: \"accepted tx/s\" is accepted transfers over first submission to the last answer (at least the window); \"included tx/s\" is included transfers over first submission to the last inclusion seen. The latency percentiles cover included transfers only: the pending ones have no latency yet and would only raise them, so read them next to the pending count.",
+            "Fixed rate: the rate in \"accepted (tx/s)\" is accepted transfers over first submission to the last answer (at least the window); \"included tx/s\" is included transfers over first submission to the last inclusion seen. The latency percentiles cover included transfers only: the pending ones have no latency yet and would only raise them, so read them next to the pending count.",
           ]
         : []),
       ...failures.map((f) => `FAILED: ${f}`),

@@ -10,7 +10,7 @@ import { parseBenchArgs } from "../../bench/harness/args.js";
 import { barChartSpec, lineChartSpec, renderSvg } from "../../bench/harness/charts.js";
 import { fundSenders, loadSenders, signLoad, signRoundRobin, verifyNonces } from "../../bench/harness/load-txs.js";
 import { runLoad, workerQueues } from "../../bench/harness/loadgen.js";
-import { startNode, target } from "../../bench/harness/nodes.js";
+import { type RunningNode, startNode, target } from "../../bench/harness/nodes.js";
 import { parsePeakRssKiB, parseStat, treeUsage } from "../../bench/harness/procstat.js";
 import { markdownTable, RESULT_SCHEMA, runInfo, writeResults } from "../../bench/harness/results.js";
 import { RpcClient } from "../../bench/harness/rpc.js";
@@ -26,6 +26,20 @@ const tempDir = () => {
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** A fresh anvil (blockTime 0: automine) with `senders` funded, handed to `use`, stopped after; returns the node. */
+async function withAnvil(blockTime: number, senders: Parameters<typeof fundSenders>[1], use: (node: RunningNode, client: RpcClient) => Promise<void>): Promise<RunningNode> {
+  const node = await startNode(target("anvil", blockTime), tempDir(), 20_000);
+  const client = new RpcClient(node.url, 2);
+  try {
+    await fundSenders(client, senders, 20_000);
+    await use(node, client);
+  } finally {
+    client.close();
+    await node.service.stop();
+  }
+  return node;
+}
 
 describe("statistics", () => {
   it("quantiles interpolate between ranks (numpy's default) and summaries keep the samples", () => {
@@ -169,10 +183,7 @@ describe("load generator", () => {
 
   it("runs a real load against anvil: all included, nonces checked, latency and node CPU measured", async () => {
     const load = signLoad(8, 48);
-    const node = await startNode(target("anvil", 0), tempDir(), 20_000);
-    const client = new RpcClient(node.url, 2);
-    try {
-      await fundSenders(client, load.senders, 20_000);
+    const node = await withAnvil(0, load.senders, async (node, client) => {
       const before = treeUsage(node.service.pid);
       const r = await runLoad(load, { connections: 8, ratePerConnection: null, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(r.problems).toEqual([]);
@@ -185,20 +196,14 @@ describe("load generator", () => {
       expect(after.processes[0]!.command).toBe("anvil");
       expect(after.peakRssMiB).toBeGreaterThan(1);
       expect(after.cpuSeconds).toBeGreaterThanOrEqual(before.cpuSeconds);
-    } finally {
-      client.close();
-      await node.service.stop();
-    }
+    });
     expect(node.service.child.exitCode !== null || node.service.child.signalCode !== null).toBe(true);
   });
 
   it("a paced run with a window stops sending at it, counts what it left unsent, and its nonces verify exactly", async () => {
     // 4 connections x 20 tx/s (one every 50 ms), 24 queued each; a 375 ms window admits the ones due at 0..350 ms.
     const load = signLoad(8, 96);
-    const node = await startNode(target("anvil", 0), tempDir(), 20_000);
-    const client = new RpcClient(node.url, 2);
-    try {
-      await fundSenders(client, load.senders, 20_000);
+    await withAnvil(0, load.senders, async (node, client) => {
       await expect(runLoad(load, { connections: 4, ratePerConnection: null, windowMs: 1_000, pollMs: 5, timeoutMs: 5_000, urls: [node.url] })).rejects.toThrow(/paced/);
       const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 375, drainMs: 5_000, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(r.problems).toEqual([]);
@@ -215,19 +220,13 @@ describe("load generator", () => {
       expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender })).toBeNull();
       // Checked against the whole plan, the unsent transfers show as missing nonces.
       expect(await verifyNonces(client, load)).toMatch(/has nonce \d+, expected 12$/);
-    } finally {
-      client.close();
-      await node.service.stop();
-    }
+    });
   });
 
   it("with 1 s blocks and no drain: a windowed run counts the pending ones, an unwindowed one reports a problem", async () => {
     const load = signLoad(4, 40);
     const other = signRoundRobin(loadSenders(4, "verity-loadgen-test-other"), 8, 0, () => ({ to: new Uint8Array(20).fill(7), value: 1n }));
-    const node = await startNode(target("anvil", 1), tempDir(), 20_000);
-    const client = new RpcClient(node.url, 2);
-    try {
-      await fundSenders(client, [...load.senders, ...other.senders], 20_000);
+    await withAnvil(1, [...load.senders, ...other.senders], async (node, client) => {
       // drainMs 0: the watch ends right after the last answer, before the block carrying it can show.
       const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 200, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(r.problems).toEqual([]);
@@ -242,9 +241,6 @@ describe("load generator", () => {
       const unwindowed = await runLoad(other, { connections: 4, ratePerConnection: 20, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(unwindowed.notSent).toBe(0);
       expect(unwindowed.problems.join("; ")).toMatch(/accepted transactions were included/);
-    } finally {
-      client.close();
-      await node.service.stop();
-    }
+    });
   });
 });
