@@ -142,6 +142,14 @@ export async function fundSenders(client: RpcClient, senders: readonly LoadSende
 export interface NonceExpectation {
   readonly accepted: readonly number[];
   readonly included?: readonly number[];
+  /**
+   * "pending": the node's pool counts too (chain nonce plus its pooled transfers contiguous from it),
+   * so on the node a sender's transfers went to, accepted = chain + pool exactly unless one was
+   * lost, however many are still waiting for a block. Default "latest".
+   */
+  readonly tag?: "latest" | "pending";
+  /** Only these senders (indices into load.senders); default all. */
+  readonly senders?: readonly number[];
 }
 
 /**
@@ -151,17 +159,20 @@ export interface NonceExpectation {
  * must lie between the included and the accepted prefix; exact again when `included` = `accepted`.
  */
 export async function verifyNonces(client: RpcClient, load: SignedLoad, expected?: NonceExpectation): Promise<string | null> {
-  const counts = await client.batch<string>(load.senders.map((s) => ({ method: "eth_getTransactionCount", params: [s.address, "latest"] })));
-  for (let i = 0; i < counts.length; i++) {
+  const which = expected?.senders ?? load.senders.map((_, i) => i);
+  if (which.length === 0) return null;
+  const tag = expected?.tag ?? "latest";
+  const counts = await client.batch<string>(which.map((i) => ({ method: "eth_getTransactionCount", params: [load.senders[i]!.address, tag] })));
+  for (const [k, i] of which.entries()) {
     const planned = load.perSender[i]!;
     if (planned.length === 0) continue;
     const accepted = expected?.accepted[i] ?? planned.length;
     const included = expected?.included?.[i] ?? accepted;
     if (accepted > planned.length || included > accepted) throw new Error(`sender ${i}: ${included} included of ${accepted} accepted of ${planned.length} planned is impossible`);
     const first = planned[0]!.nonce;
-    const got = Number(BigInt(counts[i]!));
-    const [lo, hi] = [first + included, first + accepted];
-    if (got < lo || got > hi) return `sender ${i} (${load.senders[i]!.address}) has nonce ${got}, expected ${lo === hi ? String(hi) : `${lo}..${hi}`}`;
+    const got = Number(BigInt(counts[k]!));
+    const [lo, hi] = tag === "pending" ? [first + accepted, first + accepted] : [first + included, first + accepted];
+    if (got < lo || got > hi) return `sender ${i} (${load.senders[i]!.address}) has ${tag === "pending" ? "pending " : ""}nonce ${got}, expected ${lo === hi ? String(hi) : `${lo}..${hi}`}`;
   }
   return null;
 }

@@ -96,6 +96,11 @@ export function workerQueues(load: SignedLoad, connections: number, txs: number)
   return queues;
 }
 
+/** The endpoint sender s's transfers go to: workerQueues gives it to worker s % connections, which uses urls[c % urls.length]. */
+export function endpointOfSender(sender: number, connections: number, urls: readonly string[]): string {
+  return urls[(sender % connections) % urls.length]!;
+}
+
 export async function runLoad(load: SignedLoad, o: LoadOptions): Promise<LoadRunResult> {
   if (o.windowMs !== undefined && o.ratePerConnection === null) throw new Error("a sending window needs a paced (fixed-rate) run: at saturation the load's size is the measure");
   const txs = Math.min(o.txs ?? load.total, load.total);

@@ -1,7 +1,7 @@
 // The benchmark harness's pieces, fast: statistics against hand-computed values, /proc readings of
 // this very process, the result files' shape, chart rendering (the SVG carries the plotted points),
-// the load generator's sender-to-connection split, and tiny real load runs against anvil (one of them
-// paced with a sending window and a bounded drain).
+// the load generator's sender-to-connection split, and tiny real load runs against anvil (paced ones
+// with a sending window and a bounded drain) and one against verity (the localnet's pool-aware nonce check).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import { markdownTable, RESULT_SCHEMA, runInfo, writeResults } from "../../bench
 import { RpcClient } from "../../bench/harness/rpc.js";
 import { median, percentiles, quantile, ratio, summarize, summarizeProblems } from "../../bench/harness/stats.js";
 import { growthExponent, plateauStart } from "../../bench/scenarios/consensus-claims.js";
+import { verifyPendingKept } from "../../bench/scenarios/localnet.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -27,9 +28,9 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A fresh anvil (blockTime 0: automine) with `senders` funded, handed to `use`, stopped after; returns the node. */
-async function withAnvil(blockTime: number, senders: Parameters<typeof fundSenders>[1], use: (node: RunningNode, client: RpcClient) => Promise<void>): Promise<RunningNode> {
-  const node = await startNode(target("anvil", blockTime), tempDir(), 20_000);
+/** A fresh node (blockTime 0: automine) with `senders` funded, handed to `use`, stopped after; returns the node. */
+async function withNode(kind: "anvil" | "verity", blockTime: number, senders: Parameters<typeof fundSenders>[1], use: (node: RunningNode, client: RpcClient) => Promise<void>): Promise<RunningNode> {
+  const node = await startNode(target(kind, blockTime), tempDir(), 60_000);
   const client = new RpcClient(node.url, 2);
   try {
     await fundSenders(client, senders, 20_000);
@@ -183,7 +184,7 @@ describe("load generator", () => {
 
   it("runs a real load against anvil: all included, nonces checked, latency and node CPU measured", async () => {
     const load = signLoad(8, 48);
-    const node = await withAnvil(0, load.senders, async (node, client) => {
+    const node = await withNode("anvil", 0, load.senders, async (node, client) => {
       const before = treeUsage(node.service.pid);
       const r = await runLoad(load, { connections: 8, ratePerConnection: null, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(r.problems).toEqual([]);
@@ -203,7 +204,7 @@ describe("load generator", () => {
   it("a paced run with a window stops sending at it, counts what it left unsent, and its nonces verify exactly", async () => {
     // 4 connections x 20 tx/s (one every 50 ms), 24 queued each; a 375 ms window admits the ones due at 0..350 ms.
     const load = signLoad(8, 96);
-    await withAnvil(0, load.senders, async (node, client) => {
+    await withNode("anvil", 0, load.senders, async (node, client) => {
       await expect(runLoad(load, { connections: 4, ratePerConnection: null, windowMs: 1_000, pollMs: 5, timeoutMs: 5_000, urls: [node.url] })).rejects.toThrow(/paced/);
       const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 375, drainMs: 5_000, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(r.problems).toEqual([]);
@@ -226,7 +227,7 @@ describe("load generator", () => {
   it("with 1 s blocks and no drain: a windowed run counts the pending ones, an unwindowed one reports a problem", async () => {
     const load = signLoad(4, 40);
     const other = signRoundRobin(loadSenders(4, "verity-loadgen-test-other"), 8, 0, () => ({ to: new Uint8Array(20).fill(7), value: 1n }));
-    await withAnvil(1, [...load.senders, ...other.senders], async (node, client) => {
+    await withNode("anvil", 1, [...load.senders, ...other.senders], async (node, client) => {
       // drainMs 0: the watch ends right after the last answer, before the block carrying it can show.
       const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 200, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(r.problems).toEqual([]);
@@ -235,12 +236,29 @@ describe("load generator", () => {
       expect(r.notIncludedAfterDrain).toBe(r.submitted - r.confirmed);
       expect(r.latencyMs.count).toBe(r.confirmed);
       expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender, included: r.includedPerSender })).toBeNull();
+      // Chain plus pool is exact while they wait: nothing accepted was lost, and more than accepted is a mismatch.
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender, tag: "pending" })).toBeNull();
+      const planned = load.perSender.map((p) => p.length);
+      expect(await verifyNonces(client, load, { accepted: planned, tag: "pending", senders: [2] })).toMatch(/^sender 2 .* has pending nonce \d+, expected 10$/);
       // Once the next blocks are in, the exact check holds: nothing accepted was lost.
       for (let i = 0; i < 40 && (await verifyNonces(client, load, { accepted: r.acceptedPerSender })) !== null; i++) await new Promise((res) => setTimeout(res, 100));
       expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender })).toBeNull();
       const unwindowed = await runLoad(other, { connections: 4, ratePerConnection: 20, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(unwindowed.notSent).toBe(0);
       expect(unwindowed.problems.join("; ")).toMatch(/accepted transactions were included/);
+    });
+  });
+
+  it("on verity with 1 s blocks, the localnet's chain-plus-pool check is exact while transfers still wait", async () => {
+    const load = signLoad(4, 40);
+    await withNode("verity", 1, load.senders, async (node) => {
+      const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 200, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(r.problems).toEqual([]);
+      expect(r.notIncludedAfterDrain).toBeGreaterThan(0);
+      expect(await verifyPendingKept(load, r, [node.url], 4)).toBeNull();
+      // Claiming one more accepted transfer than the node holds is caught.
+      const overclaimed = { ...r, acceptedPerSender: r.acceptedPerSender.map((a, s) => (s === 1 ? a + 1 : a)) };
+      expect(await verifyPendingKept(load, overclaimed, [node.url], 4)).toMatch(/neither included nor pooled: sender 1 .* has pending nonce/);
     });
   });
 });
