@@ -25,7 +25,8 @@ Options:
   --senders S             load senders (default 32; execution 200)
   --connections C         load connections, one request in flight each (default 32)
   --rate R                fixed-rate load, tx/s per connection (peers 8, localnet 16)
-  --duration S            seconds of fixed-rate load (peers 10, localnet 60)
+  --duration S            seconds of fixed-rate load (peers 10; localnet 60: a sending window, then at
+                          most 60 s for inclusion, unsent and pending transfers counted)
   --peers LIST            peers: nodes to compare (default verity,anvil,hardhat,ganache; memory: verity,anvil)
   --block-times LIST      peers: 0 = automine/instamine, else seconds per block (default 0,1); memory: the first (1)
   --profile               take CPU profiles (execution: always in full runs)

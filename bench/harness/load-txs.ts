@@ -134,14 +134,45 @@ export async function fundSenders(client: RpcClient, senders: readonly LoadSende
   throw new Error(`the load senders were not funded within ${timeoutMs / 1000} s on ${client.url}`);
 }
 
-/** After a run that sent all of `load`: every sender's nonce must be one past its last transfer's (nothing lost, nothing extra). */
-export async function verifyNonces(client: RpcClient, load: SignedLoad): Promise<string | null> {
-  const counts = await client.batch<string>(load.senders.map((s) => ({ method: "eth_getTransactionCount", params: [s.address, "latest"] })));
-  for (let i = 0; i < counts.length; i++) {
-    const last = load.perSender[i]!.at(-1);
-    if (last === undefined) continue;
-    const got = Number(BigInt(counts[i]!));
-    if (got !== last.nonce + 1) return `sender ${i} (${load.senders[i]!.address}) has nonce ${got}, expected ${last.nonce + 1}`;
+/**
+ * What a run left on the chain, per sender (load.senders order): `accepted` transfers taken by the
+ * node, of which at least `included` were seen in blocks (default: all accepted). Both are nonce
+ * prefixes, since each sender's transfers go out in nonce order and sending stops, never skips.
+ */
+export interface NonceExpectation {
+  readonly accepted: readonly number[];
+  readonly included?: readonly number[];
+  /**
+   * "pending": the node's pool counts too (chain nonce plus its pooled transfers contiguous from it),
+   * so on the node a sender's transfers went to, accepted = chain + pool exactly unless one was
+   * lost, however many are still waiting for a block. Default "latest".
+   */
+  readonly tag?: "latest" | "pending";
+  /** Only these senders (indices into load.senders); default all. */
+  readonly senders?: readonly number[];
+}
+
+/**
+ * After a run: every sender's nonce must be one past its last accepted transfer's (nothing lost,
+ * nothing extra); by default every transfer of `load` counts as accepted. When some accepted ones
+ * were still pending as the run ended, the chain may include them while this looks, so the nonce
+ * must lie between the included and the accepted prefix; exact again when `included` = `accepted`.
+ */
+export async function verifyNonces(client: RpcClient, load: SignedLoad, expected?: NonceExpectation): Promise<string | null> {
+  const which = expected?.senders ?? load.senders.map((_, i) => i);
+  if (which.length === 0) return null;
+  const tag = expected?.tag ?? "latest";
+  const counts = await client.batch<string>(which.map((i) => ({ method: "eth_getTransactionCount", params: [load.senders[i]!.address, tag] })));
+  for (const [k, i] of which.entries()) {
+    const planned = load.perSender[i]!;
+    if (planned.length === 0) continue;
+    const accepted = expected?.accepted[i] ?? planned.length;
+    const included = expected?.included?.[i] ?? accepted;
+    if (accepted > planned.length || included > accepted) throw new Error(`sender ${i}: ${included} included of ${accepted} accepted of ${planned.length} planned is impossible`);
+    const first = planned[0]!.nonce;
+    const got = Number(BigInt(counts[k]!));
+    const [lo, hi] = tag === "pending" ? [first + accepted, first + accepted] : [first + included, first + accepted];
+    if (got < lo || got > hi) return `sender ${i} (${load.senders[i]!.address}) has ${tag === "pending" ? "pending " : ""}nonce ${got}, expected ${lo === hi ? String(hi) : `${lo}..${hi}`}`;
   }
   return null;
 }

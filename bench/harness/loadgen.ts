@@ -3,6 +3,8 @@
 // saturation). A worker owns whole senders, so each sender's nonces arrive in order. A block
 // watcher polls the head and stamps every load transaction when the block carrying it first
 // shows; latency is submission to that stamp, TPS is transactions over first submission to last stamp.
+// A paced run may have a sending window: what the node was too slow to take in it stays unsent and is
+// counted, like what it accepted but had not included when the bounded drain after the window ended.
 import { type Percentiles, percentiles } from "./stats.js";
 import type { LoadTx, SignedLoad } from "./load-txs.js";
 import { RpcClient, toQuantity } from "./rpc.js";
@@ -19,6 +21,13 @@ export interface LoadOptions {
   /** The whole run (sending and waiting for inclusion) is abandoned after this long. */
   readonly timeoutMs: number;
   /**
+   * Paced runs only: no worker starts a submission later than this after the run began. A node
+   * that answers slower than offered then leaves transfers unsent (`notSent`), and accepted ones
+   * still pending when the drain ends are counted (`notIncludedAfterDrain`); both are measurements
+   * of the node, not problems. Without it every planned transfer is sent, however long that takes.
+   */
+  readonly windowMs?: number;
+  /**
    * After the last submission is answered, wait at most this long for the rest to be included
    * (default: 30 s or 5 x the sending time, whichever is longer): a node that stalls or drops
    * transactions ends the run early instead of at the overall timeout.
@@ -32,17 +41,31 @@ export interface LoadRunResult {
   readonly mode: "saturation" | "fixed-rate";
   readonly connections: number;
   readonly offeredTps: number | null;
-  /** Transactions the run was to send; `submitted` of them were accepted. */
+  /** Transactions the run was to send; `sentInWindow` of them were sent, `submitted` of those accepted. */
   readonly txsPlanned: number;
   readonly submitted: number;
+  /** Accepted transactions seen included; latency percentiles and TPS cover these only. */
   readonly confirmed: number;
+  /** The sending window, s (null: none, every planned transfer was to be sent). */
+  readonly windowSeconds: number | null;
+  /** Submissions started (accepted, or the one rejection that ended the run). */
+  readonly sentInWindow: number;
+  /** Planned transfers never sent: the window closed first (or a problem ended the run). */
+  readonly notSent: number;
+  /** Accepted transfers not seen included when the watch ended (with a window, the drain bound; else a problem too). */
+  readonly notIncludedAfterDrain: number;
+  /** From the last submission's answer to the end of the watch for inclusions, s. */
+  readonly drainSeconds: number;
+  /** Per sender (load.senders order): transfers accepted, and of them seen included; both a nonce prefix. */
+  readonly acceptedPerSender: readonly number[];
+  readonly includedPerSender: readonly number[];
   /** First submission to the stamp of the last transaction's block (at a fixed rate, at least the schedule's length). */
   readonly durationSeconds: number;
   readonly tps: number;
   /** First submission to the last submission's answer, and the rate the node accepted them at. */
   readonly submitSeconds: number;
   readonly acceptedTps: number;
-  /** Submission to inclusion seen, ms. */
+  /** Submission to inclusion seen, ms, over the `confirmed` transactions only (pending ones have no latency yet). */
   readonly latencyMs: Percentiles;
   /** eth_sendRawTransaction round trips, ms. */
   readonly sendMs: Percentiles;
@@ -73,7 +96,13 @@ export function workerQueues(load: SignedLoad, connections: number, txs: number)
   return queues;
 }
 
+/** The endpoint sender s's transfers go to: workerQueues gives it to worker s % connections, which uses urls[c % urls.length]. */
+export function endpointOfSender(sender: number, connections: number, urls: readonly string[]): string {
+  return urls[(sender % connections) % urls.length]!;
+}
+
 export async function runLoad(load: SignedLoad, o: LoadOptions): Promise<LoadRunResult> {
+  if (o.windowMs !== undefined && o.ratePerConnection === null) throw new Error("a sending window needs a paced (fixed-rate) run: at saturation the load's size is the measure");
   const txs = Math.min(o.txs ?? load.total, load.total);
   const queues = workerQueues(load, o.connections, txs);
   // A slow answer is a measurement, not an error; one unanswered for a minute is a failure.
@@ -98,6 +127,7 @@ export async function runLoad(load: SignedLoad, o: LoadOptions): Promise<LoadRun
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const deadline = t0 + o.timeoutMs;
+  const windowEnd = o.windowMs === undefined ? Infinity : t0 + o.windowMs;
 
   const worker = async (c: number) => {
     const client = clients[c % clients.length]!;
@@ -108,6 +138,8 @@ export async function runLoad(load: SignedLoad, o: LoadOptions): Promise<LoadRun
         const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
       }
+      // Behind schedule at the window's end: the rest of this worker's senders' nonces stay unsent (no gap).
+      if (performance.now() > windowEnd) return;
       if (performance.now() > deadline) {
         problems.push(`connection ${c}: sending not finished within ${o.timeoutMs / 1000} s`);
         stop = true;
@@ -206,26 +238,39 @@ export async function runLoad(load: SignedLoad, o: LoadOptions): Promise<LoadRun
   drainDeadline = performance.now() + (o.drainMs ?? Math.max(30_000, 5 * sendingMs));
   workersDone = true;
   await watchers;
+  const drainSeconds = (performance.now() - t0 - sendingMs) / 1000;
   const cpu = process.cpuUsage(cpu0);
   for (const c of clients) c.close();
   watcher.close();
   fetcher.close();
 
   const submitted = countFinite(answeredAt);
+  const sentInWindow = countFinite(submittedAt);
   const waitedSeconds = (performance.now() - t0) / 1000;
-  if (confirmed < submitted) problems.push(`only ${confirmed} of ${submitted} accepted transactions were included (waited ${waitedSeconds.toFixed(0)} s, ${((waitedSeconds * 1000 - sendingMs) / 1000).toFixed(0)} s after the last submission)`);
+  // With a window, a backlog left at the drain's end is what is measured; without one it means lost transactions.
+  if (confirmed < submitted && o.windowMs === undefined) problems.push(`only ${confirmed} of ${submitted} accepted transactions were included (waited ${waitedSeconds.toFixed(0)} s, ${((waitedSeconds * 1000 - sendingMs) / 1000).toFixed(0)} s after the last submission)`);
   const firstSubmit = minFinite(submittedAt);
   const lastSeen = maxFinite(seenAt);
   const lastAnswer = maxFinite(answeredAt);
   const latencies: number[] = [];
   const sends: number[] = [];
+  let pending = 0;
+  const acceptedPerSender = load.senders.map(() => 0);
+  const includedPerSender = load.senders.map(() => 0);
   for (let i = 0; i < all.length; i++) {
-    if (Number.isFinite(seenAt[i]!)) latencies.push(Math.round((seenAt[i]! - submittedAt[i]!) * 10) / 10);
-    if (Number.isFinite(answeredAt[i]!)) sends.push(answeredAt[i]! - submittedAt[i]!);
+    if (Number.isFinite(seenAt[i]!)) {
+      latencies.push(Math.round((seenAt[i]! - submittedAt[i]!) * 10) / 10);
+      includedPerSender[all[i]!.sender]!++;
+    }
+    if (Number.isFinite(answeredAt[i]!)) {
+      sends.push(answeredAt[i]! - submittedAt[i]!);
+      acceptedPerSender[all[i]!.sender]!++;
+      if (!Number.isFinite(seenAt[i]!)) pending++;
+    }
   }
   // At a fixed rate the last of k transactions per connection is due at (k - 1) / rate: measuring to
-  // it alone would count k transactions over k - 1 intervals. The schedule's k / rate is the floor.
-  const scheduled = o.ratePerConnection === null ? 0 : Math.max(...queues.map((q) => q.length)) / o.ratePerConnection;
+  // it alone would count k transactions over k - 1 intervals. The schedule's k / rate (cut at the window) is the floor.
+  const scheduled = o.ratePerConnection === null ? 0 : Math.min(Math.max(...queues.map((q) => q.length)) / o.ratePerConnection, (o.windowMs ?? Infinity) / 1000);
   const durationSeconds = Math.max((lastSeen - firstSubmit) / 1000, scheduled);
   const submitSeconds = Math.max((lastAnswer - firstSubmit) / 1000, scheduled);
   return {
@@ -235,6 +280,13 @@ export async function runLoad(load: SignedLoad, o: LoadOptions): Promise<LoadRun
     txsPlanned: all.length,
     submitted,
     confirmed,
+    windowSeconds: o.windowMs === undefined ? null : o.windowMs / 1000,
+    sentInWindow,
+    notSent: all.length - sentInWindow,
+    notIncludedAfterDrain: pending,
+    drainSeconds,
+    acceptedPerSender,
+    includedPerSender,
     durationSeconds,
     tps: durationSeconds > 0 ? confirmed / durationSeconds : Number.NaN,
     submitSeconds,

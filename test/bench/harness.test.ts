@@ -1,20 +1,22 @@
 // The benchmark harness's pieces, fast: statistics against hand-computed values, /proc readings of
 // this very process, the result files' shape, chart rendering (the SVG carries the plotted points),
-// the load generator's sender-to-connection split, and one tiny real load run against anvil.
+// the load generator's sender-to-connection split, and tiny real load runs against anvil (paced ones
+// with a sending window and a bounded drain) and one against verity (the localnet's pool-aware nonce check).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBenchArgs } from "../../bench/harness/args.js";
 import { barChartSpec, lineChartSpec, renderSvg } from "../../bench/harness/charts.js";
-import { fundSenders, signLoad, verifyNonces } from "../../bench/harness/load-txs.js";
+import { fundSenders, loadSenders, signLoad, signRoundRobin, verifyNonces } from "../../bench/harness/load-txs.js";
 import { runLoad, workerQueues } from "../../bench/harness/loadgen.js";
-import { startNode, target } from "../../bench/harness/nodes.js";
+import { type RunningNode, startNode, target } from "../../bench/harness/nodes.js";
 import { parsePeakRssKiB, parseStat, treeUsage } from "../../bench/harness/procstat.js";
 import { markdownTable, RESULT_SCHEMA, runInfo, writeResults } from "../../bench/harness/results.js";
 import { RpcClient } from "../../bench/harness/rpc.js";
 import { median, percentiles, quantile, ratio, summarize, summarizeProblems } from "../../bench/harness/stats.js";
 import { growthExponent, plateauStart } from "../../bench/scenarios/consensus-claims.js";
+import { verifyPendingKept } from "../../bench/scenarios/localnet.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -25,6 +27,20 @@ const tempDir = () => {
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** A fresh node (blockTime 0: automine) with `senders` funded, handed to `use`, stopped after; returns the node. */
+async function withNode(kind: "anvil" | "verity", blockTime: number, senders: Parameters<typeof fundSenders>[1], use: (node: RunningNode, client: RpcClient) => Promise<void>): Promise<RunningNode> {
+  const node = await startNode(target(kind, blockTime), tempDir(), 60_000);
+  const client = new RpcClient(node.url, 2);
+  try {
+    await fundSenders(client, senders, 20_000);
+    await use(node, client);
+  } finally {
+    client.close();
+    await node.service.stop();
+  }
+  return node;
+}
 
 describe("statistics", () => {
   it("quantiles interpolate between ranks (numpy's default) and summaries keep the samples", () => {
@@ -168,10 +184,7 @@ describe("load generator", () => {
 
   it("runs a real load against anvil: all included, nonces checked, latency and node CPU measured", async () => {
     const load = signLoad(8, 48);
-    const node = await startNode(target("anvil", 0), tempDir(), 20_000);
-    const client = new RpcClient(node.url, 2);
-    try {
-      await fundSenders(client, load.senders, 20_000);
+    const node = await withNode("anvil", 0, load.senders, async (node, client) => {
       const before = treeUsage(node.service.pid);
       const r = await runLoad(load, { connections: 8, ratePerConnection: null, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
       expect(r.problems).toEqual([]);
@@ -184,10 +197,68 @@ describe("load generator", () => {
       expect(after.processes[0]!.command).toBe("anvil");
       expect(after.peakRssMiB).toBeGreaterThan(1);
       expect(after.cpuSeconds).toBeGreaterThanOrEqual(before.cpuSeconds);
-    } finally {
-      client.close();
-      await node.service.stop();
-    }
+    });
     expect(node.service.child.exitCode !== null || node.service.child.signalCode !== null).toBe(true);
+  });
+
+  it("a paced run with a window stops sending at it, counts what it left unsent, and its nonces verify exactly", async () => {
+    // 4 connections x 20 tx/s (one every 50 ms), 24 queued each; a 375 ms window admits the ones due at 0..350 ms.
+    const load = signLoad(8, 96);
+    await withNode("anvil", 0, load.senders, async (node, client) => {
+      await expect(runLoad(load, { connections: 4, ratePerConnection: null, windowMs: 1_000, pollMs: 5, timeoutMs: 5_000, urls: [node.url] })).rejects.toThrow(/paced/);
+      const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 375, drainMs: 5_000, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(r.problems).toEqual([]);
+      expect(r.windowSeconds).toBe(0.375);
+      expect(r.txsPlanned).toBe(96);
+      expect(r.sentInWindow).toBeLessThanOrEqual(32);
+      expect(r.sentInWindow).toBeGreaterThanOrEqual(8);
+      expect(r.notSent).toBe(96 - r.sentInWindow);
+      expect([r.submitted, r.confirmed, r.notIncludedAfterDrain, r.latencySamplesMs.length]).toEqual([r.sentInWindow, r.sentInWindow, 0, r.sentInWindow]);
+      expect(r.acceptedPerSender.reduce((a, b) => a + b, 0)).toBe(r.submitted);
+      expect(r.includedPerSender).toEqual(r.acceptedPerSender);
+      // Worker c alternates its senders c and c + 4, so their counts differ by at most one.
+      for (let c = 0; c < 4; c++) expect(Math.abs(r.acceptedPerSender[c]! - r.acceptedPerSender[c + 4]!)).toBeLessThanOrEqual(1);
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender })).toBeNull();
+      // Checked against the whole plan, the unsent transfers show as missing nonces.
+      expect(await verifyNonces(client, load)).toMatch(/has nonce \d+, expected 12$/);
+    });
+  });
+
+  it("with 1 s blocks and no drain: a windowed run counts the pending ones, an unwindowed one reports a problem", async () => {
+    const load = signLoad(4, 40);
+    const other = signRoundRobin(loadSenders(4, "verity-loadgen-test-other"), 8, 0, () => ({ to: new Uint8Array(20).fill(7), value: 1n }));
+    await withNode("anvil", 1, [...load.senders, ...other.senders], async (node, client) => {
+      // drainMs 0: the watch ends right after the last answer, before the block carrying it can show.
+      const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 200, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(r.problems).toEqual([]);
+      expect(r.submitted).toBeGreaterThan(0);
+      expect(r.notIncludedAfterDrain).toBeGreaterThan(0);
+      expect(r.notIncludedAfterDrain).toBe(r.submitted - r.confirmed);
+      expect(r.latencyMs.count).toBe(r.confirmed);
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender, included: r.includedPerSender })).toBeNull();
+      // Chain plus pool is exact while they wait: nothing accepted was lost, and more than accepted is a mismatch.
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender, tag: "pending" })).toBeNull();
+      const planned = load.perSender.map((p) => p.length);
+      expect(await verifyNonces(client, load, { accepted: planned, tag: "pending", senders: [2] })).toMatch(/^sender 2 .* has pending nonce \d+, expected 10$/);
+      // Once the next blocks are in, the exact check holds: nothing accepted was lost.
+      for (let i = 0; i < 40 && (await verifyNonces(client, load, { accepted: r.acceptedPerSender })) !== null; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(await verifyNonces(client, load, { accepted: r.acceptedPerSender })).toBeNull();
+      const unwindowed = await runLoad(other, { connections: 4, ratePerConnection: 20, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(unwindowed.notSent).toBe(0);
+      expect(unwindowed.problems.join("; ")).toMatch(/accepted transactions were included/);
+    });
+  });
+
+  it("on verity with 1 s blocks, the localnet's chain-plus-pool check is exact while transfers still wait", async () => {
+    const load = signLoad(4, 40);
+    await withNode("verity", 1, load.senders, async (node) => {
+      const r = await runLoad(load, { connections: 4, ratePerConnection: 20, windowMs: 200, drainMs: 0, pollMs: 5, timeoutMs: 20_000, urls: [node.url] });
+      expect(r.problems).toEqual([]);
+      expect(r.notIncludedAfterDrain).toBeGreaterThan(0);
+      expect(await verifyPendingKept(load, r, [node.url], 4)).toBeNull();
+      // Claiming one more accepted transfer than the node holds is caught.
+      const overclaimed = { ...r, acceptedPerSender: r.acceptedPerSender.map((a, s) => (s === 1 ? a + 1 : a)) };
+      expect(await verifyPendingKept(load, overclaimed, [node.url], 4)).toMatch(/neither included nor pooled: sender 1 .* has pending nonce/);
+    });
   });
 });
