@@ -68,6 +68,18 @@ describe("BlockAnnouncer", () => {
     expect(published).toEqual([4]);
   });
 
+  it("schedules no backup for a block whose announcement came while its own commit ran", () => {
+    const { timers, published, a } = setup();
+    a.seen(hash(8));
+    a.committed(hash(8), other, ann(8));
+    expect(timers.due.size).toBe(0);
+    // What is remembered is bounded: 64 later announcements push the first out.
+    for (let i = 100; i < 164; i++) a.seen(hash(i));
+    a.committed(hash(8), other, ann(8));
+    timers.fireAll();
+    expect(published).toEqual([8]);
+  });
+
   it("schedules one backup per block and none after stop", () => {
     const { timers, published, a } = setup();
     a.committed(hash(5), other, ann(5));
