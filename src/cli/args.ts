@@ -37,6 +37,9 @@ Flags for start (each is also a key of the --config file and a VERITY_* variable
   --ws.addr ADDR           WebSocket listen address (default 127.0.0.1)
   --ws.port PORT           WebSocket port (default 8546)
   --ws.api LIST            namespaces served over WebSocket (default: those of --http.api)
+  --sender-recovery-threads N  worker threads that recover transaction senders off the event loop
+                           (default 1 where the machine has a second core, else 0; localnet: 0 when its
+                           nodes outnumber the cores)
   --rpc.gascap N           gas available to eth_call / eth_estimateGas (default and maximum 16777216)
   --rpc.txfeecap ETHER     largest fee a sent transaction may offer, in ether; 0 = no cap (default 1)
   --block-time SECONDS     seconds between blocks, empty ones included (default: the genesis's, 1);
@@ -98,6 +101,8 @@ export interface StartArgs {
   ws?: { host: string; port: number; apis?: string[] };
   rpcGasCap?: bigint;
   rpcTxFeeCap?: bigint;
+  /** --sender-recovery-threads (undefined: evm/sender-recovery.ts defaultRecoveryThreads). */
+  senderRecoveryThreads?: number;
   blockTime?: number;
   /** A level, or per module: "info,consensus=debug". */
   logLevel: string;
@@ -232,6 +237,7 @@ export function parseCli(argv: string[]): CliArgs {
       "metrics.addr": { type: "string" },
       "metrics.port": { type: "string" },
       "rpc.gascap": { type: "string" },
+      "sender-recovery-threads": { type: "string" },
       "rpc.txfeecap": { type: "string" },
       "block-time": { type: "string" },
       "p2p.port": { type: "string" },
@@ -335,6 +341,9 @@ export function parseCli(argv: string[]): CliArgs {
         }
       : {}),
     ...(gasCap !== undefined ? { rpcGasCap: BigInt(gasCap) } : {}),
+    ...(values["sender-recovery-threads"] !== undefined
+      ? { senderRecoveryThreads: positiveInt(values["sender-recovery-threads"], "--sender-recovery-threads", 16, true) }
+      : {}),
     ...(values["rpc.txfeecap"] !== undefined ? { rpcTxFeeCap: etherToWei(values["rpc.txfeecap"], "--rpc.txfeecap") } : {}),
     ...(blockTime !== undefined ? { blockTime: Number(blockTime) } : {}),
     logLevel,

@@ -27,6 +27,7 @@ export function startArgsToToml(a: StartArgs): string {
     genesis: opt("genesis", a.genesisFile),
     "chain-id": opt("chain-id", a.chainId !== undefined ? int(a.chainId) : undefined),
     "block-time": opt("block-time", a.blockTime),
+    "sender-recovery-threads": opt("sender-recovery-threads", a.senderRecoveryThreads),
     "log-level": a.logLevel,
     log: { format: a.logFormat },
     "password-file": opt("password-file", a.passwordFile),

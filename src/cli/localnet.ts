@@ -3,6 +3,7 @@
 // http.port + i and p2p on p2p.port + i; the RPC node uses http.port + N and p2p.port + N.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bytesToHex } from "@ethereumjs/util";
@@ -50,6 +51,9 @@ export function prepareLocalnet(o: { dir: string; validators: number; httpPort: 
       "--dev.accounts",
       "--log-level", o.logLevel ?? "warn",
       ...(o.blockTime !== undefined ? ["--block-time", String(o.blockTime)] : []),
+      // N + 1 nodes on this machine's cores: where they outnumber the cores no core is spare for a
+      // recovery worker, which then only adds hand-offs (4 validators on 2 cores: 7 % fewer tx/s).
+      ...(nodes.length >= availableParallelism() ? ["--sender-recovery-threads", "0"] : []),
     ];
   }
   return { nodes, chainId: genesis.params.chainId };

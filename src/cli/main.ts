@@ -91,6 +91,7 @@ async function start(a: StartArgs, notices: string[]): Promise<void> {
     ...(a.ws ? { ws: a.ws } : {}),
     rpc: { ...(a.rpcGasCap !== undefined ? { gasCap: a.rpcGasCap } : {}), ...(a.rpcTxFeeCap !== undefined ? { txFeeCap: a.rpcTxFeeCap } : {}) },
     blockTimeMs: Math.round(blockTime * 1000),
+    ...(a.senderRecoveryThreads !== undefined ? { senderRecoveryThreads: a.senderRecoveryThreads } : {}),
     devAccounts,
     validators: await loadValidatorKeys(a, genesis, dev),
     keysFromDataDir: !dev,

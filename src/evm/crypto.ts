@@ -101,6 +101,47 @@ export function recoverSenderAddress(tx: TypedTransaction): Uint8Array {
   return address;
 }
 
+/** What recovering a sender's key takes, for a worker thread (sender-recovery.ts). */
+export interface RecoveryInput {
+  readonly messageHash: Uint8Array;
+  /** r and s, 32 bytes each. */
+  readonly signature: Uint8Array;
+  readonly recoveryId: number;
+}
+
+/**
+ * The recovery of a frozen transaction's sender key as plain bytes, after the checks
+ * recoverSenderAddress makes first (signed, EIP-2's lower-half s, a valid v); null when its key is
+ * known already or when it should take recoverSenderAddress's own path (a transaction that is not
+ * frozen, has no remembered signed message, or fails a check: that path throws the right error).
+ */
+export function recoveryInputOf(tx: TypedTransaction): RecoveryInput | null {
+  if (!Object.isFrozen(tx) || tx.cache.senderPubKey !== undefined) return null;
+  const message = signingMessageOf(tx);
+  const { v, r, s } = tx;
+  if (message === undefined || v === undefined || r === undefined || s === undefined || s > SECP256K1_ORDER_DIV_2) return null;
+  let recid: number;
+  let rBytes: Uint8Array;
+  let sBytes: Uint8Array;
+  try {
+    recid = recoveryId(v, tx.common.chainId());
+    rBytes = pad32(bigIntToUnpaddedBytes(r));
+    sBytes = pad32(bigIntToUnpaddedBytes(s));
+  } catch {
+    return null;
+  }
+  const signature = new Uint8Array(64);
+  signature.set(rBytes, 0);
+  signature.set(sBytes, 32);
+  return { messageHash: keccak256(message), signature, recoveryId: recid };
+}
+
+/** Keeps a key recovered elsewhere (65 bytes, 0x04 prefix) where recoverSenderAddress looks first. */
+export function adoptRecoveredPublicKey(tx: TypedTransaction, uncompressed: Uint8Array): void {
+  if (uncompressed.length !== 65 || uncompressed[0] !== 0x04) return;
+  tx.cache.senderPubKey = uncompressed.slice(1);
+}
+
 /** The sender of a decoded transaction as an @ethereumjs Address (a fresh copy: callers own it). */
 export function senderAddressOf(tx: TypedTransaction): Address {
   return new Address(recoverSenderAddress(tx));

@@ -23,6 +23,7 @@ import { EpochValidatorSets } from "../staking/validator-sets.js";
 import { SystemViews } from "../evm/system-call.js";
 import { genesisBootstrap } from "./genesis.js";
 import type { Metrics } from "../metrics/index.js";
+import { defaultRecoveryThreads, SenderRecoveryPool } from "../evm/sender-recovery.js";
 
 export interface BlockPipeline {
   common: Common;
@@ -51,10 +52,13 @@ export async function openBlockPipeline(o: {
   stateCache?: StateCacheLimits;
   /** Where the tx service and the block producer report (null or absent: nowhere). */
   metrics?: Metrics | null;
+  /** Worker threads that recover the senders of transactions being admitted (default: defaultRecoveryThreads(); 0: none). */
+  recoveryThreads?: number;
 }): Promise<BlockPipeline> {
   const metrics = o.metrics ?? null;
   const common = createChainCommon(o.genesis.params.chainId);
   const store = await ChainStore.open(o.datadir);
+  let recovery: SenderRecoveryPool | null = null;
   try {
     const chain = await Chain.open(store, common, o.genesis, genesisBootstrap(store.stateDb, common, o.genesis));
     // Every block ends with the staking ledger's system calls (rewards, signers, epoch changes).
@@ -71,7 +75,8 @@ export async function openBlockPipeline(o: {
     };
     const pool = new TxPool(poolConfig);
     const poolLog = o.logger.child("txpool");
-    const txs = new TxService(common, chain, state, pool, poolLog, metrics);
+    recovery = SenderRecoveryPool.start(o.recoveryThreads ?? defaultRecoveryThreads());
+    const txs = new TxService(common, chain, state, pool, poolLog, metrics, recovery);
     const producer = new BlockProducer(chain, builder, txs, metrics);
     const sets = new EpochValidatorSets(o.genesis, new SystemViews(store.stateDb, common), async (height) =>
       height <= chain.head.header.number ? (await chain.getBlockByNumber(height))?.header.stateRoot : undefined,
@@ -79,8 +84,14 @@ export async function openBlockPipeline(o: {
     // What reacts to a commit listens to the chain; pool upkeep must finish before the next build.
     chain.onReactionError = (error, c) => o.logger.error("commit reaction failed", { number: c.block.header.number, error: error as Error });
     chain.onCommitted((c) => txs.onBlockCommitted(c));
-    return { common, store, chain, executor, builder, state, pool, txs, producer, sets, close: () => store.close() };
+    const workers = recovery;
+    const close = async () => {
+      await workers?.close();
+      await store.close();
+    };
+    return { common, store, chain, executor, builder, state, pool, txs, producer, sets, close };
   } catch (e) {
+    await recovery?.close();
     await store.close();
     throw e;
   }

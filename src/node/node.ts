@@ -33,6 +33,8 @@ export const CLIENT_VERSION = `verity/v0.1.0/${process.platform}-${process.arch}
 
 export interface NodeOptions {
   datadir: string;
+  /** Worker threads recovering the senders of transactions being admitted (default: evm/sender-recovery.ts). */
+  senderRecoveryThreads?: number;
   genesis: Genesis;
   /** apis: --http.api namespaces (undefined: all). */
   /** statusPage: serve the status page at /status (the CLI's --status, on by default on loopback). */
@@ -109,6 +111,7 @@ export class VerityNode {
         logger: log,
         metrics,
         txpool: txPoolConfigOf(o.txpool ?? {}),
+        ...(o.senderRecoveryThreads !== undefined ? { recoveryThreads: o.senderRecoveryThreads } : {}),
       });
       closers.push(close);
       // A write that fails on a full disk (a block, a signing record) stops the node: nothing written

@@ -51,6 +51,7 @@ datadir = "/srv/verity"
 genesis = "/srv/genesis.json"
 chain-id = 4242
 block-time = 0.5
+sender-recovery-threads = 2
 log-level = "info,consensus=debug"
 password-file = "/srv/password"
 bootnodes = ["/ip4/10.0.0.2/tcp/30400"]
@@ -135,6 +136,7 @@ describe("--config FILE", () => {
       ws: { host: "0.0.0.0", port: 9546, apis: ["eth"] },
       rpcGasCap: 1_000_000n,
       rpcTxFeeCap: 250_000_000_000_000_000n,
+      senderRecoveryThreads: 2,
       blockTime: 0.5,
       logLevel: "info,consensus=debug",
       logFormat: "json",

@@ -24,6 +24,13 @@ describe("RPC flags", () => {
     expect(start("--rpc.txfeecap", "0").rpcTxFeeCap).toBe(0n);
   });
 
+  it("reads --sender-recovery-threads (0 turns the workers off) and refuses more than 16", () => {
+    expect(start().senderRecoveryThreads).toBeUndefined();
+    expect(start("--sender-recovery-threads", "0").senderRecoveryThreads).toBe(0);
+    expect(start("--sender-recovery-threads", "3").senderRecoveryThreads).toBe(3);
+    expect(() => start("--sender-recovery-threads", "17")).toThrow("--sender-recovery-threads: must be 0..16");
+  });
+
   it("refuses values it cannot honour", () => {
     expect(() => start("--ws.port", "9000")).toThrow("--ws.addr, --ws.port and --ws.api need --ws");
     expect(() => start("--rpc.gascap", "30000000")).toThrow("--rpc.gascap: expected 1..16777216");

@@ -26,6 +26,7 @@ import type { CandidateSource } from "../block-producer.js";
 import type { Chain, CommittedBlock } from "../chain.js";
 import type { TxCandidates } from "../../evm/executor.js";
 import { recoverSenderAddress } from "../../evm/crypto.js";
+import type { SenderRecoveryPool } from "../../evm/sender-recovery.js";
 import type { StateReader } from "../../evm/state-reader.js";
 import { decodeTransaction, serializeTransaction } from "../../primitives/encoding.js";
 import { nextBaseFee } from "../../primitives/fees.js";
@@ -89,6 +90,8 @@ export class TxService implements CandidateSource {
     private readonly pool: TxPool,
     private readonly log: Logger,
     private readonly metrics: Metrics | null = null,
+    /** Worker threads that recover senders off the event loop (evm/sender-recovery.ts); null: here. */
+    private readonly recovery: SenderRecoveryPool | null = null,
   ) {}
 
   /** Admits raw transaction bytes from `origin`; a refusal is returned, not thrown. */
@@ -103,6 +106,7 @@ export class TxService implements CandidateSource {
     const decoded = decodeRawTx(raw, this.common, this.pool.config.maxTxSize);
     if (!decoded.ok) return decoded;
     const { tx } = decoded;
+    if (this.recovery !== null) await this.recovery.prepare(tx);
     const recovered = recoverSender(tx);
     if (!recovered.ok) return recovered;
     const { sender } = recovered;

@@ -1,0 +1,163 @@
+// Sender recovery on worker threads. Recovering a transaction's sender (libsecp256k1's ecdsaRecover,
+// ~50-60 µs) is the largest single item of admitting it, and admission runs on the event loop with
+// everything else the node does. Here the recoveries of the transactions being admitted are sent, a
+// batch per event-loop turn, to worker threads that load the same native binding, and each public key
+// that comes back is stored where recoverSenderAddress looks first (crypto.ts), so admission then
+// only checks and hashes it. Only frozen typed transactions whose signed message is known go this
+// way (see recoveryInputOf); anything else, or a worker failure, leaves the key unset and admission
+// recovers it on the event loop as before, with the same errors.
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { TypedTransaction } from "@ethereumjs/tx";
+import { adoptRecoveredPublicKey, recoveryInputOf, secp256k1Backend, type RecoveryInput } from "./crypto.js";
+
+/** Transactions sent to a worker in one message at most (a gossip batch holds up to 256). */
+const MAX_BATCH = 512;
+
+// The worker's whole program (CommonJS, run with eval so that it needs no file of its own beside the
+// TypeScript sources): recover each (hash, signature, recovery id), 65-byte keys out, 0 where none.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const native = require(workerData.binding);
+parentPort.on("message", (m) => {
+  const out = new Uint8Array(m.count * 65);
+  const ok = new Uint8Array(m.count);
+  for (let i = 0; i < m.count; i++) {
+    try {
+      out.set(native.ecdsaRecover(m.sigs.subarray(i * 64, i * 64 + 64), m.recids[i], m.hashes.subarray(i * 32, i * 32 + 32), false), i * 65);
+      ok[i] = 1;
+    } catch {}
+  }
+  parentPort.postMessage({ id: m.id, out, ok }, [out.buffer, ok.buffer]);
+});
+`;
+
+/** One worker where a second core exists to run it; none on a single core (it would only add hand-offs). */
+export function defaultRecoveryThreads(): number {
+  return availableParallelism() > 1 ? 1 : 0;
+}
+
+interface Pending {
+  readonly tx: TypedTransaction;
+  readonly input: RecoveryInput;
+  readonly done: () => void;
+}
+
+interface InFlight {
+  readonly items: readonly Pending[];
+  readonly worker: Worker;
+}
+
+export class SenderRecoveryPool {
+  private readonly workers: Worker[];
+  private readonly inFlight = new Map<number, InFlight>();
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private nextId = 1;
+  private nextWorker = 0;
+  private closed = false;
+  /** Recoveries done by the workers, and those left to the event loop (no input, or a worker failed). */
+  recovered = 0;
+  leftToCaller = 0;
+
+  private constructor(threads: number, binding: string) {
+    this.workers = Array.from({ length: threads }, () => {
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { binding } });
+      w.on("message", (m: { id: number; out: Uint8Array; ok: Uint8Array }) => this.settle(m));
+      // A worker that fails leaves the rotation, and its batches fall back to the callers' own recovery.
+      w.on("error", () => this.retire(w));
+      w.on("exit", () => this.retire(w));
+      w.unref();
+      return w;
+    });
+  }
+
+  /** A pool of `threads` workers, or null where there is no native binding to load (or no threads). */
+  static start(threads: number): SenderRecoveryPool | null {
+    if (threads < 1 || secp256k1Backend !== "native") return null;
+    const binding = createRequire(import.meta.url).resolve("secp256k1/bindings");
+    return new SenderRecoveryPool(threads, binding);
+  }
+
+  /**
+   * Resolves once the sender key of `tx` is stored on it, or once it is clear that it will not be
+   * (the caller then recovers it itself). Never rejects.
+   */
+  prepare(tx: TypedTransaction): Promise<void> {
+    const input = this.closed || this.workers.length === 0 ? null : recoveryInputOf(tx);
+    if (input === null) {
+      this.leftToCaller++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((done) => {
+      this.queue.push({ tx, input, done });
+      if (this.queue.length >= MAX_BATCH) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.flush();
+    const workers = this.workers.splice(0);
+    for (const w of workers) this.failBatchesOf(w);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0) return;
+    const items = this.queue;
+    this.queue = [];
+    if (this.closed || this.workers.length === 0) {
+      this.leftToCaller += items.length;
+      for (const p of items) p.done();
+      return;
+    }
+    const count = items.length;
+    const hashes = new Uint8Array(count * 32);
+    const sigs = new Uint8Array(count * 64);
+    const recids = new Uint8Array(count);
+    items.forEach((p, i) => {
+      hashes.set(p.input.messageHash, i * 32);
+      sigs.set(p.input.signature, i * 64);
+      recids[i] = p.input.recoveryId;
+    });
+    const id = this.nextId++;
+    const worker = this.workers[this.nextWorker++ % this.workers.length]!;
+    this.inFlight.set(id, { items, worker });
+    worker.postMessage({ id, count, hashes, sigs, recids }, [hashes.buffer, sigs.buffer, recids.buffer]);
+  }
+
+  private settle(m: { id: number; out: Uint8Array; ok: Uint8Array }): void {
+    const batch = this.inFlight.get(m.id);
+    if (batch === undefined) return;
+    this.inFlight.delete(m.id);
+    batch.items.forEach((p, i) => {
+      if (m.ok[i] === 1) {
+        adoptRecoveredPublicKey(p.tx, m.out.subarray(i * 65, i * 65 + 65));
+        this.recovered++;
+      } else this.leftToCaller++;
+      p.done();
+    });
+  }
+
+  private retire(w: Worker): void {
+    const at = this.workers.indexOf(w);
+    if (at >= 0) this.workers.splice(at, 1);
+    this.failBatchesOf(w);
+  }
+
+  private failBatchesOf(w: Worker): void {
+    for (const [id, batch] of this.inFlight) {
+      if (batch.worker !== w) continue;
+      this.inFlight.delete(id);
+      this.leftToCaller += batch.items.length;
+      for (const p of batch.items) p.done();
+    }
+  }
+}
