@@ -1,7 +1,7 @@
 // Sender recovery on worker threads. Recovering a transaction's sender (libsecp256k1's ecdsaRecover,
 // ~50-60 µs) is the largest single item of admitting it, and admission runs on the event loop with
-// everything else the node does. Here the recoveries of the transactions being admitted are sent, a
-// batch per event-loop turn, to worker threads that load the same native binding, and each public key
+// everything else the node does. Here the recoveries of the transactions being admitted over RPC
+// (TxService decides) are sent, a batch per event-loop turn, to worker threads that load the same native binding, and each public key
 // that comes back is stored where recoverSenderAddress looks first (crypto.ts), so admission then
 // only checks and hashes it. Only frozen typed transactions whose signed message is known go this
 // way (see recoveryInputOf); anything else, or a worker failure, leaves the key unset and admission

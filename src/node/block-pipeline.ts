@@ -39,6 +39,8 @@ export interface BlockPipeline {
   producer: BlockProducer;
   /** The validator set of each height, from the staking ledger's epoch snapshots. */
   sets: EpochValidatorSets;
+  /** The sender-recovery workers admission uses for RPC transactions (null: none). */
+  recovery: SenderRecoveryPool | null;
   /** Closes the database (after everything that uses it has stopped). */
   close(): Promise<void>;
 }
@@ -89,7 +91,7 @@ export async function openBlockPipeline(o: {
       await workers?.close();
       await store.close();
     };
-    return { common, store, chain, executor, builder, state, pool, txs, producer, sets, close };
+    return { common, store, chain, executor, builder, state, pool, txs, producer, sets, recovery: workers, close };
   } catch (e) {
     await recovery?.close();
     await store.close();

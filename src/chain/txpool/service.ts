@@ -106,7 +106,10 @@ export class TxService implements CandidateSource {
     const decoded = decodeRawTx(raw, this.common, this.pool.config.maxTxSize);
     if (!decoded.ok) return decoded;
     const { tx } = decoded;
-    if (this.recovery !== null) await this.recovery.prepare(tx);
+    // RPC requests arrive concurrently, so the recoveries of one event-loop turn go to the worker as
+    // one batch. Gossiped batches are admitted one transaction after another (tx-gossip-ingress.ts):
+    // there each would wait a worker round trip alone, slower than recovering it here.
+    if (this.recovery !== null && origin === "rpc") await this.recovery.prepare(tx);
     const recovered = recoverSender(tx);
     if (!recovered.ok) return recovered;
     const { sender } = recovered;
