@@ -67,6 +67,9 @@ export async function openPipeline(genesis: Genesis, poolCapacity: number): Prom
     datadir: dir,
     genesis,
     logger: silentLogger,
+    // The stages time the pipeline's own work on one thread: admission one transaction at a time
+    // through a recovery worker would time the worker's round trips instead (evm/sender-recovery.ts).
+    recoveryThreads: 0,
     // The whole load waits in the pool before the first block (a saturated node); the default
     // capacity (65,536 pending) would refuse or cut back part of a larger run.
     txpool: {

@@ -16,7 +16,8 @@ import { adoptRecoveredPublicKey, recoveryInputOf, secp256k1Backend, type Recove
 const MAX_BATCH = 512;
 
 // The worker's whole program (CommonJS, run with eval so that it needs no file of its own beside the
-// TypeScript sources): recover each (hash, signature, recovery id), 65-byte keys out, 0 where none.
+// TypeScript sources; with no execArgv, so that the parent's loaders and --input-type do not apply
+// to it): recover each (hash, signature, recovery id), 65-byte keys out, 0 where none.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const native = require(workerData.binding);
@@ -63,7 +64,7 @@ export class SenderRecoveryPool {
 
   private constructor(threads: number, binding: string) {
     this.workers = Array.from({ length: threads }, () => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { binding } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { binding }, execArgv: [] });
       w.on("message", (m: { id: number; out: Uint8Array; ok: Uint8Array }) => this.settle(m));
       // A worker that fails leaves the rotation, and its batches fall back to the callers' own recovery.
       w.on("error", () => this.retire(w));
@@ -130,6 +131,9 @@ export class SenderRecoveryPool {
     const id = this.nextId++;
     const worker = this.workers[this.nextWorker++ % this.workers.length]!;
     this.inFlight.set(id, { items, worker });
+    // An idle worker does not keep the process alive (unref); one with work does, or a process whose
+    // only pending work is a recovery (a script, not a node with listeners) would exit mid-await.
+    worker.ref();
     worker.postMessage({ id, count, hashes, sigs, recids }, [hashes.buffer, sigs.buffer, recids.buffer]);
   }
 
@@ -137,6 +141,7 @@ export class SenderRecoveryPool {
     const batch = this.inFlight.get(m.id);
     if (batch === undefined) return;
     this.inFlight.delete(m.id);
+    if (![...this.inFlight.values()].some((b) => b.worker === batch.worker)) batch.worker.unref();
     batch.items.forEach((p, i) => {
       if (m.ok[i] === 1) {
         adoptRecoveredPublicKey(p.tx, m.out.subarray(i * 65, i * 65 + 65));

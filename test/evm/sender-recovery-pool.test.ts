@@ -2,6 +2,7 @@
 // signers' addresses as ethers (an independent secp256k1 implementation) recovers them, for more
 // transactions than one batch holds; what the workers cannot take (unfrozen, closed pool) is left
 // to the caller's own recovery, which still gives the right address.
+import { execFileSync } from "node:child_process";
 import { bytesToHex } from "@ethereumjs/util";
 import { Transaction } from "ethers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -64,6 +65,23 @@ describe("SenderRecoveryPool", () => {
     // Whichever way each went, the caller's own recovery gives the signer.
     for (const tx of [...inFlight, late]) expect(accounts.slice(0, 3).map((a) => bytesToHex(a.address))).toContain(bytesToHex(recoverSenderAddress(tx)));
     pool = null;
+  });
+
+  it("keeps a process whose only pending work is a recovery alive until it is done (idle workers do not)", () => {
+    // A script with no listener or timer: an unref'd busy worker would let it exit before the await.
+    const [raw] = signedRaws(1);
+    const script = `
+      import { SenderRecoveryPool } from "./src/evm/sender-recovery.ts";
+      import { createChainCommon } from "./src/evm/common.ts";
+      import { decodeTransaction } from "./src/primitives/encoding.ts";
+      const pool = SenderRecoveryPool.start(1);
+      const tx = decodeTransaction(Buffer.from("${Buffer.from(raw!).toString("hex")}", "hex"), createChainCommon(31337n));
+      await pool.prepare(tx);
+      console.log("recovered", pool.recovered);
+    `;
+    // The idle worker left afterwards must not keep it from exiting either (execFileSync would time out).
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: process.cwd(), encoding: "utf8", timeout: 30_000 });
+    expect(out.trim()).toBe("recovered 1");
   });
 
   it("is not started without threads", () => {
