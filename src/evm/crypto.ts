@@ -86,13 +86,11 @@ export function recoverSenderAddress(tx: TypedTransaction): Uint8Array {
   if (known !== undefined) return known.slice();
   let pub = tx.cache.senderPubKey;
   if (pub === undefined) {
-    const message = Object.isFrozen(tx) ? signingMessageOf(tx) : undefined;
+    const message = frozen ? signingMessageOf(tx) : undefined;
     if (message === undefined) pub = tx.getSenderPublicKey();
     else {
-      const { v, r, s } = tx;
-      if (v === undefined || r === undefined || s === undefined) throw new Error("transaction is not signed");
-      if (s > SECP256K1_ORDER_DIV_2) throw new Error("Invalid Signature: s-values greater than secp256k1n/2 are considered invalid");
-      pub = ecrecover(keccak256(message), v, bigIntToUnpaddedBytes(r), bigIntToUnpaddedBytes(s), tx.common.chainId());
+      const input = recoveryInput(tx, message);
+      pub = ecdsaRecover(input.signature, input.recoveryId, input.messageHash).subarray(1);
       tx.cache.senderPubKey = pub;
     }
   }
@@ -110,30 +108,31 @@ export interface RecoveryInput {
 }
 
 /**
- * The recovery of a frozen transaction's sender key as plain bytes, after the checks
- * recoverSenderAddress makes first (signed, EIP-2's lower-half s, a valid v); null when its key is
- * known already or when it should take recoverSenderAddress's own path (a transaction that is not
- * frozen, has no remembered signed message, or fails a check: that path throws the right error).
+ * The recovery of a frozen transaction's sender key as plain bytes (for a worker thread); null when
+ * its key is known already or when it should take recoverSenderAddress's own path: a transaction
+ * that is not frozen, has no remembered signed message, or fails a check (that path throws the error).
  */
 export function recoveryInputOf(tx: TypedTransaction): RecoveryInput | null {
   if (!Object.isFrozen(tx) || tx.cache.senderPubKey !== undefined) return null;
   const message = signingMessageOf(tx);
-  const { v, r, s } = tx;
-  if (message === undefined || v === undefined || r === undefined || s === undefined || s > SECP256K1_ORDER_DIV_2) return null;
-  let recid: number;
-  let rBytes: Uint8Array;
-  let sBytes: Uint8Array;
+  if (message === undefined) return null;
   try {
-    recid = recoveryId(v, tx.common.chainId());
-    rBytes = pad32(bigIntToUnpaddedBytes(r));
-    sBytes = pad32(bigIntToUnpaddedBytes(s));
+    return recoveryInput(tx, message);
   } catch {
     return null;
   }
+}
+
+/** What recovering the key of `tx` signed over `message` takes, after the checks getSenderPublicKey
+ * makes first (signed, EIP-2's lower-half s, a valid v, r and s of at most 32 bytes); throws theirs. */
+function recoveryInput(tx: TypedTransaction, message: Uint8Array): RecoveryInput {
+  const { v, r, s } = tx;
+  if (v === undefined || r === undefined || s === undefined) throw new Error("transaction is not signed");
+  if (s > SECP256K1_ORDER_DIV_2) throw new Error("Invalid Signature: s-values greater than secp256k1n/2 are considered invalid");
   const signature = new Uint8Array(64);
-  signature.set(rBytes, 0);
-  signature.set(sBytes, 32);
-  return { messageHash: keccak256(message), signature, recoveryId: recid };
+  signature.set(pad32(bigIntToUnpaddedBytes(r)), 0);
+  signature.set(pad32(bigIntToUnpaddedBytes(s)), 32);
+  return { messageHash: keccak256(message), signature, recoveryId: recoveryId(v, tx.common.chainId()) };
 }
 
 /** Keeps a key recovered elsewhere (65 bytes, 0x04 prefix) where recoverSenderAddress looks first. */

@@ -53,6 +53,8 @@ interface InFlight {
 export class SenderRecoveryPool {
   private readonly workers: Worker[];
   private readonly inFlight = new Map<number, InFlight>();
+  /** Batches in flight per worker: a worker with none is unref'd (see flush). */
+  private readonly busy = new Map<Worker, number>();
   private queue: Pending[] = [];
   private flushScheduled = false;
   private nextId = 1;
@@ -133,6 +135,7 @@ export class SenderRecoveryPool {
     this.inFlight.set(id, { items, worker });
     // An idle worker does not keep the process alive (unref); one with work does, or a process whose
     // only pending work is a recovery (a script, not a node with listeners) would exit mid-await.
+    this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
     worker.ref();
     worker.postMessage({ id, count, hashes, sigs, recids }, [hashes.buffer, sigs.buffer, recids.buffer]);
   }
@@ -141,7 +144,7 @@ export class SenderRecoveryPool {
     const batch = this.inFlight.get(m.id);
     if (batch === undefined) return;
     this.inFlight.delete(m.id);
-    if (![...this.inFlight.values()].some((b) => b.worker === batch.worker)) batch.worker.unref();
+    this.idle(batch.worker);
     batch.items.forEach((p, i) => {
       if (m.ok[i] === 1) {
         adoptRecoveredPublicKey(p.tx, m.out.subarray(i * 65, i * 65 + 65));
@@ -149,6 +152,16 @@ export class SenderRecoveryPool {
       } else this.leftToCaller++;
       p.done();
     });
+  }
+
+  /** One batch of `w` is over; with none left it no longer keeps the process alive. */
+  private idle(w: Worker): void {
+    const left = (this.busy.get(w) ?? 1) - 1;
+    if (left > 0) this.busy.set(w, left);
+    else {
+      this.busy.delete(w);
+      w.unref();
+    }
   }
 
   private retire(w: Worker): void {
@@ -161,6 +174,7 @@ export class SenderRecoveryPool {
     for (const [id, batch] of this.inFlight) {
       if (batch.worker !== w) continue;
       this.inFlight.delete(id);
+      this.idle(w);
       this.leftToCaller += batch.items.length;
       for (const p of batch.items) p.done();
     }

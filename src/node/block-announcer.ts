@@ -67,7 +67,7 @@ export class BlockAnnouncer {
     this.waiting.set(key, handle);
   }
 
-  /** An announcement of this block (hash) arrived from a peer and was committed or found known: no backup needed. */
+  /** An announcement of this block (hash) arrived from a peer and found it known here: no backup needed. */
   seen(blockHash: Uint8Array): void {
     const key = bytesToHex(blockHash);
     // It may come before this node's commit of the block is told (the commit was running): remembered.

@@ -86,12 +86,11 @@ export async function openBlockPipeline(o: {
     // What reacts to a commit listens to the chain; pool upkeep must finish before the next build.
     chain.onReactionError = (error, c) => o.logger.error("commit reaction failed", { number: c.block.header.number, error: error as Error });
     chain.onCommitted((c) => txs.onBlockCommitted(c));
-    const workers = recovery;
     const close = async () => {
-      await workers?.close();
+      await recovery?.close();
       await store.close();
     };
-    return { common, store, chain, executor, builder, state, pool, txs, producer, sets, recovery: workers, close };
+    return { common, store, chain, executor, builder, state, pool, txs, producer, sets, recovery, close };
   } catch (e) {
     await recovery?.close();
     await store.close();

@@ -133,7 +133,9 @@ export async function startNodeNetwork(o: {
     if (!item) return { verdict: "reject", reason: "malformed block announcement" };
     if (!driver) return { verdict: "ignore", reason: "consensus not started" };
     const outcome = await driver.applyFinalized(item.block, item.certificate);
-    if (outcome.kind === "committed" || outcome.kind === "known") {
+    // Known: this node committed the block too, maybe through consensus with a backup announcement
+    // waiting (an imported block is never announced by this node, so "committed" needs no check).
+    if (outcome.kind === "known") {
       const hash = blockHashOfEncoding(item.block);
       if (hash) announcer.seen(hash);
     }
