@@ -11,11 +11,21 @@
 // speed-up (one slow block halves the budget, fast ones raise it gradually). Blocks below
 // MIN_SAMPLE_GAS are not sampled: their fixed costs (system calls, roots, the commit) would make
 // gas look dearer than it is. The clock is the caller's: this class only does the arithmetic.
+//
+// Before the first sample the budget assumes UNMEASURED_NS_PER_GAS, a loaded machine's pace, not
+// the whole gas limit. An idle network only builds small blocks, so it is unmeasured exactly when a
+// load begins: each validator that had not yet executed a block of 48 transfers then built a full
+// 30 M gas block (1,428 transfers, 1.7-2.2 s of a starved core, even as a fallback told to take
+// 100 ms), its event loop was shut for that long, the round's real proposal reached it seconds
+// late, and the round was lost (4-validator localnet, 2026-12-07: 3 rounds, 15 s, at the first loaded height).
 
 /** Blocks using less gas than this are not sampled (about 48 transfers). */
 export const MIN_SAMPLE_GAS = 1_000_000n;
 /** A bounded block may always carry at least this much gas, however slow the node (progress). */
 export const MIN_BUDGET_GAS = 1_000_000n;
+/** The pace assumed before any block was measured: transfers on a starved core of a loaded 2-core
+ * machine (172 transfers, 3.6 M gas, took 180-340 ms there: 50-95 ns per gas; a quiet core ~17). */
+export const UNMEASURED_NS_PER_GAS = 50;
 
 const SLOWER_WEIGHT = 0.5;
 const FASTER_WEIGHT = 0.2;
@@ -42,11 +52,10 @@ export class ExecutionPace {
 
   /**
    * The gas a block may use to execute in about `ms` here, at most `gasLimit` and at least
-   * MIN_BUDGET_GAS; `gasLimit` itself before anything was measured.
+   * MIN_BUDGET_GAS; at UNMEASURED_NS_PER_GAS before anything was measured.
    */
   budget(ms: number, gasLimit: bigint): bigint {
-    if (this.nsPerGas === null) return gasLimit;
-    const gas = BigInt(Math.floor((ms * 1e6) / this.nsPerGas));
+    const gas = BigInt(Math.floor((ms * 1e6) / (this.nsPerGas ?? UNMEASURED_NS_PER_GAS)));
     const floor = MIN_BUDGET_GAS < gasLimit ? MIN_BUDGET_GAS : gasLimit;
     return gas < floor ? floor : gas > gasLimit ? gasLimit : gas;
   }

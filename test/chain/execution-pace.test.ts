@@ -1,22 +1,32 @@
 // The execution pace and the proposal bound it gives: the arithmetic (pace from samples, quicker
 // to follow a slowdown, bounds), and on real parts (the node's block pipeline on a temp LevelDB, real
 // signed transfers) that a producer told to fit a block into a time builds a smaller block when the
-// node has been measured slow, the whole gas limit when it has not, and that it measures itself.
+// node has been measured slow, a loaded machine's budget when it has not been measured, and that it
+// measures itself.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { devGenesis } from "../../src/chain/dev-genesis.js";
 import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
-import { ExecutionPace, MIN_BUDGET_GAS } from "../../src/chain/execution-pace.js";
+import { ExecutionPace, MIN_BUDGET_GAS, UNMEASURED_NS_PER_GAS } from "../../src/chain/execution-pace.js";
 import { openBlockPipeline, type BlockPipeline } from "../../src/node/block-pipeline.js";
 import { ZERO_HASH } from "../../src/primitives/hash.js";
 import { silentLogger } from "../../src/util/logger.js";
 import { transfer1559 } from "../helpers/txs.js";
 
 describe("ExecutionPace", () => {
-  it("gives the whole gas limit before any block was measured", () => {
-    expect(new ExecutionPace().budget(400, 30_000_000n)).toBe(30_000_000n);
+  it("assumes a loaded machine's pace before any block was measured, not the whole gas limit", () => {
+    const pace = new ExecutionPace();
+    expect(pace.nanosPerGas).toBeNull();
+    // 400 ms at 50 ns per gas: 8 M gas (380 transfers), where a full block is 30 M.
+    expect(pace.budget(400, 30_000_000n)).toBe(BigInt((400 * 1e6) / UNMEASURED_NS_PER_GAS));
+    expect(pace.budget(400, 30_000_000n)).toBe(8_000_000n);
+    // A fallback's 100 ms: 2 M gas, 95 transfers.
+    expect(pace.budget(100, 30_000_000n)).toBe(2_000_000n);
+    // The first measured block replaces the assumption.
+    pace.record(10_000_000n, 100);
+    expect(pace.budget(400, 30_000_000n)).toBe(30_000_000n);
   });
 
   it("turns nanoseconds per gas into a budget, within [MIN_BUDGET_GAS, gas limit]", () => {
@@ -63,7 +73,12 @@ describe("BlockProducer with an execution bound", () => {
   });
   const fields = { proposer: bob!.address, round: 0, proposerVrfProof: new Uint8Array(0), seed: ZERO_HASH, lastCommit: new Uint8Array(0), lastCommitHash: ZERO_HASH, nextValidatorsHash: ZERO_HASH, now: 1_700_000_000n };
 
-  it("fills the block when nothing was measured, and measures the block it built", async () => {
+  it("bounds the block at the assumed pace when nothing was measured, and measures the block it built", async () => {
+    // 50 ms at the unmeasured 50 ns per gas: 1 M gas, 47 of the 120 pooled transfers.
+    const first = await p.producer.produce(fields, { maxExecutionMs: 50 });
+    expect(first.block.transactions.length).toBe(Number(1_000_000n / 21_000n));
+    expect(p.producer.pace.nanosPerGas).toBeNull(); // 47 transfers = 0.99 M gas: below the sample threshold
+    // 400 ms buys 8 M gas: the whole pool.
     const built = await p.producer.produce(fields, { maxExecutionMs: 400 });
     expect(built.block.transactions.length).toBe(120);
     expect(p.producer.pace.nanosPerGas).not.toBeNull(); // 120 transfers = 2.52 M gas: sampled
