@@ -190,12 +190,12 @@ export class ChainStore {
    * Writes a signing record to the database and then to a file of its own beside it. The copy
    * outlives damage LevelDB cannot tell from a crash (its log cut short at the tail: the last synced
    * writes gone, signing records among them), so that the validator can notice instead of signing
-   * again what it signed before.
+   * again what it signed before. The copy is written synchronously (durable-file.ts says why).
    */
   async putSigningRecord(name: string, value: Uint8Array): Promise<void> {
     await this.write(`recording what ${name} signs`, async () => {
       await this.db.put(signingKey(name), value, { sync: true });
-      await writeFileDurably(this.signingRecordPath(name), value);
+      writeFileDurably(this.signingRecordPath(name), value);
     });
   }
 
