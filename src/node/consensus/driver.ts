@@ -17,6 +17,7 @@ import { FinalizedImport } from "./finalized-import.js";
 import { HeightSession, readNextHeight } from "./height-session.js";
 import { memoizeVrfVerify } from "./memo-crypto.js";
 import { ProposerRace } from "./proposer-race.js";
+import { EarlyCredentials } from "./early-credentials.js";
 import { credentialPriority, decodeProposerCredential, encodeProposerCredential } from "../../consensus/proposer-credential.js";
 import { openValidatorEngines, type ValidatorEngine } from "./validator-engines.js";
 import { MessageAdmission } from "./message-admission.js";
@@ -61,6 +62,8 @@ export class ConsensusDriver {
   readonly heightTimeouts = new HeightTimeouts();
   /** Our validators' messages of the height, to send again after a partition (resend-book.ts). */
   private readonly resends = new ResendBook();
+  /** Credentials of the next height that arrived before it started here (early-credentials.ts). */
+  private readonly earlyCredentials = new EarlyCredentials();
 
   constructor(private readonly o: DriverOptions) {
     this.now = o.now ?? Date.now;
@@ -188,6 +191,7 @@ export class ConsensusDriver {
     // Load the next height's set now: messages for it may arrive before we start it.
     void this.sets.setFor(info.height + 1).catch(() => undefined);
     this.proposerRace.forgetBelow(info.height);
+    for (const early of this.earlyCredentials.takeFor(info.height)) this.onCredential(early);
     if (this.startTimer) clearTimeout(this.startTimer);
     this.startTimer = null;
     // Peers already run this height (we finished the last one later than they did): join them now,
@@ -369,6 +373,10 @@ export class ConsensusDriver {
     const decoded = decodeProposerCredential(bytes);
     if (!decoded.ok) return { verdict: "reject", reason: `undecodable credential: ${decoded.error}` };
     const s = this.session;
+    if (this.running && s !== undefined && decoded.value.height === s.height + 1) {
+      const kept = this.sets.knownFor(s.height + 1)?.get(decoded.value.proposer) !== undefined && this.earlyCredentials.keep(decoded.value, bytes);
+      return { verdict: "ignore", reason: kept ? "next height: kept until it starts" : "not the height being agreed" };
+    }
     if (!this.running || s === undefined || decoded.value.height !== s.height) return { verdict: "ignore", reason: "not the height being agreed" };
     // Rounds this far out are never reached (timeouts grow per round); keeping them would let a
     // validator fill the race with one valid credential per round.
