@@ -1,6 +1,7 @@
 // The consensus driver with in-memory fakes of its ports (chain head, signing records, block
 // pipeline, candidates) and the real engine and consensus crypto: pacing, gossip admission, and the
 // import of blocks proven final through the observer engine.
+import { RLP } from "@ethereumjs/rlp";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProposalFields } from "../../src/chain/block-builder.js";
 import type { CommitOrigin } from "../../src/chain/chain.js";
@@ -214,6 +215,9 @@ describe("consensus driver", () => {
       // The finalized bound (clock skew), not the proposal bound.
       expect(node.validateBounds).toEqual([60n]);
       expect(await d.applyFinalized(one.bytes, one.certBytes)).toEqual({ kind: "known" });
+      // The head is known by its header's hash alone: what follows the header is not decoded.
+      const headerOnly = RLP.decode(one.bytes) as Uint8Array[];
+      expect(await d.applyFinalized(RLP.encode([headerOnly[0]!, [new Uint8Array([0xff])], new Uint8Array(0)]), one.certBytes)).toEqual({ kind: "known" });
       const three = makeBlock(header({ number: 3n }));
       expect(await d.applyFinalized(encodeBlock(three), one.certBytes)).toEqual({ kind: "gap", head: 1n });
       await d.resumeAtHead();

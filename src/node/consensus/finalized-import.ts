@@ -13,7 +13,7 @@ import type { ConsensusEvent } from "../../consensus/engine-types.js";
 import type { MemoizingMessageVerifier } from "../../consensus/memo-verifier.js";
 import type { ConsensusParams } from "../../consensus/types.js";
 import { MAX_BLOCK_BYTES } from "../../primitives/limits.js";
-import { decodeBlock } from "../../primitives/encoding.js";
+import { blockHashOfEncoding, decodeBlock } from "../../primitives/encoding.js";
 import type { Block } from "../../primitives/types.js";
 import type { BlockJobs, CommitOutcome } from "./block-jobs.js";
 import { HeightSession, readNextHeight, type Validation } from "./height-session.js";
@@ -48,6 +48,10 @@ export class FinalizedImport {
 
   private async importOne(blockBytes: Uint8Array, certificateBytes: Uint8Array): Promise<FinalizedOutcome> {
     if (blockBytes.length > MAX_BLOCK_BYTES) return { kind: "invalid", reason: "block exceeds the size limit" };
+    // The usual announcement is of the block this node has just committed itself: known by its
+    // header's hash, without decoding its transactions.
+    const hash = blockHashOfEncoding(blockBytes);
+    if (hash !== null && equalsBytes(hash, this.o.chain.head.hash)) return { kind: "known" };
     let block: Block;
     try {
       block = decodeBlock(blockBytes, this.o.common, this.jobs.pooledTx);
