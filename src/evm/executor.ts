@@ -7,8 +7,9 @@
 // One journal checkpoint wraps the whole block and the state manager keeps its caches across blocks;
 // together they are the difference between ~800 and ~3,800 transfers/s (execution-performance.md).
 // Inside it: the pre-block system calls (system-contracts.ts), each transaction isolated
-// (isolation.ts: a transaction that throws leaves the state exactly as before it), then the
-// end-of-block system calls; the same steps on both paths.
+// (isolation.ts: a transaction that throws leaves the state exactly as before it) or, for a plain
+// value transfer, applied without the EVM (plain-transfer.ts: same state and receipt, a fraction of
+// the CPU), then the end-of-block system calls; the same steps on both paths.
 import type { Common } from "@ethereumjs/common";
 import { createBlock, type Block as EthjsBlock } from "@ethereumjs/block";
 import type { TypedTransaction } from "@ethereumjs/tx";
@@ -23,6 +24,7 @@ import { createStateManager, DEFAULT_STATE_CACHE_LIMITS, type BatchFlushStateMan
 import { ExecutionStateError, isolated, unwindTo } from "./isolation.js";
 import { systemCallsOn, type SystemCalls } from "./system-call.js";
 import { afterTransactions, beforeTransactions } from "./system-contracts.js";
+import { applyPlainTransfer, plainTransfersApply } from "./plain-transfer.js";
 
 /** The header fields execution depends on. */
 export interface BlockEnv {
@@ -87,6 +89,13 @@ export class BlockExecutionError extends Error {
   }
 }
 
+export interface ExecutorOptions {
+  /** Plain value transfers without the EVM (plain-transfer.ts; true unless the chain's rules are
+   * ones it does not cover). false runs every transaction through runTx: the reference the fast
+   * path is tested against. */
+  plainTransfers?: boolean;
+}
+
 /** Looks up canonical block hashes for the BLOCKHASH opcode. */
 export type BlockHashLookup = (number: bigint) => Promise<Hash32 | undefined>;
 
@@ -113,6 +122,7 @@ function toReceipt(tx: TypedTransaction, r: Awaited<ReturnType<typeof runTx>>, b
 export class BlockExecutor {
   private timings: ExecutionTimings = { txsMs: 0, systemCallsMs: 0, stateRootMs: 0 };
   private startedAt = 0;
+  private transfersApplied = 0;
 
   private constructor(
     private readonly common: Common,
@@ -121,6 +131,8 @@ export class BlockExecutor {
     private root: Hash32,
     private readonly blockHashes: BlockHashLookup,
     private readonly endOfBlock: EndOfBlockHook | undefined,
+    /** Whether plain transfers skip the EVM (plain-transfer.ts). */
+    private readonly plainTransfers: boolean,
   ) {}
 
   static async create(
@@ -130,10 +142,12 @@ export class BlockExecutor {
     blockHashes: BlockHashLookup,
     endOfBlock?: EndOfBlockHook,
     cacheLimits: StateCacheLimits = DEFAULT_STATE_CACHE_LIMITS,
+    options: ExecutorOptions = {},
   ): Promise<BlockExecutor> {
     const stateManager = createStateManager(db, headStateRoot, common, true, cacheLimits);
     const vm = await createVM({ common, stateManager, blockchain: blockchainAdapter(blockHashes) });
-    return new BlockExecutor(common, vm, stateManager, headStateRoot, blockHashes, endOfBlock);
+    const plainTransfers = options.plainTransfers !== false && plainTransfersApply(common);
+    return new BlockExecutor(common, vm, stateManager, headStateRoot, blockHashes, endOfBlock, plainTransfers);
   }
 
   /** The end-of-block hook, timed with the transactions; its failure fails the block. */
@@ -155,6 +169,12 @@ export class BlockExecutor {
   /** Entries the live state manager caches now (bounded by its StateCacheLimits). */
   get cacheSizes(): ReturnType<BatchFlushStateManager["cacheSizes"]> {
     return this.stateManager.cacheSizes();
+  }
+
+  /** Transactions applied as plain transfers without the EVM since the executor was created
+   * (failed blocks' included), for tests and diagnostics. */
+  get plainTransfersApplied(): number {
+    return this.transfersApplied;
   }
 
   /** Phases of the last build or execute. */
@@ -183,6 +203,27 @@ export class BlockExecutor {
 
   private async endBlock(block: EthjsBlock): Promise<void> {
     await isolated(this.vm, this.stateManager, () => afterTransactions(this.vm, block));
+  }
+
+  /** One transaction of the block: a plain transfer directly (plain-transfer.ts), anything else
+   * through runTx, isolated. Throws what runTx throws for an invalid transaction. */
+  private async runOne(tx: TypedTransaction, block: EthjsBlock, env: BlockEnv, blockGasUsed: bigint): Promise<TxReceipt> {
+    const transferGas = this.plainTransfers ? await applyPlainTransfer(this.vm, this.stateManager, tx, { coinbase: block.header.coinbase, baseFeePerGas: env.baseFeePerGas, gasLimit: env.gasLimit }) : undefined;
+    if (transferGas !== undefined) {
+      this.transfersApplied++;
+      return {
+        status: 1,
+        cumulativeGasUsed: blockGasUsed + transferGas,
+        gasUsed: transferGas,
+        logsBloom: new Uint8Array(256),
+        logs: [],
+        contractAddress: null,
+        effectiveGasPrice: effectiveGasPrice(tx, env.baseFeePerGas),
+        type: tx.type,
+      };
+    }
+    const r = await isolated(this.vm, this.stateManager, () => runTx(this.vm, { tx, block, blockGasUsed, skipHardForkValidation: true }));
+    return toReceipt(tx, r, env.baseFeePerGas);
   }
 
   /** Proposer path. Never throws for a bad candidate: it is skipped and reported. */
@@ -217,11 +258,11 @@ export class BlockExecutor {
           continue;
         }
         try {
-          const r = await isolated(this.vm, this.stateManager, () => runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }));
-          gasUsed += r.totalGasSpent;
+          const receipt = await this.runOne(tx, block, env, gasUsed);
+          gasUsed += receipt.gasUsed;
           bytes += size;
           transactions.push(tx);
-          receipts.push(toReceipt(tx, r, env.baseFeePerGas));
+          receipts.push(receipt);
         } catch (e) {
           if (e instanceof ExecutionStateError) throw e;
           const reason = (e as Error).message;
@@ -260,14 +301,14 @@ export class BlockExecutor {
         const tx = txs[i]!;
         if (tx.gasLimit > env.gasLimit - gasUsed)
           throw new BlockExecutionError(`transaction ${i} (${bytesToHex(tx.hash())}) exceeds the remaining block gas`, i);
-        let r;
+        let receipt;
         try {
-          r = await isolated(this.vm, this.stateManager, () => runTx(this.vm, { tx, block, blockGasUsed: gasUsed, skipHardForkValidation: true }));
+          receipt = await this.runOne(tx, block, env, gasUsed);
         } catch (e) {
           throw new BlockExecutionError(`transaction ${i} (${bytesToHex(tx.hash())}) is invalid: ${(e as Error).message}`, i);
         }
-        gasUsed += r.totalGasSpent;
-        receipts.push(toReceipt(tx, r, env.baseFeePerGas));
+        gasUsed += receipt.gasUsed;
+        receipts.push(receipt);
       }
       const system1 = performance.now();
       await this.endBlock(block);

@@ -17,14 +17,14 @@ import { ZERO_HASH } from "../../src/primitives/hash.js";
 import { ChainStore } from "../../src/storage/chain-store.js";
 
 /** Opens the dev chain in a new temp dir (pushed to `dirs` for the caller to remove). */
-export async function openExecNode(dirs: string[], o: { common?: (chainId: bigint) => Common; cacheLimits?: StateCacheLimits } = {}) {
+export async function openExecNode(dirs: string[], o: { common?: (chainId: bigint) => Common; cacheLimits?: StateCacheLimits; plainTransfers?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "verity-exec-"));
   dirs.push(dir);
   const genesis = devGenesis();
   const common = (o.common ?? createChainCommon)(genesis.params.chainId);
   const store = await ChainStore.open(dir);
   const chain = await Chain.open(store, common, genesis, genesisBootstrap(store.stateDb, common, genesis));
-  const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n), undefined, o.cacheLimits);
+  const executor = await BlockExecutor.create(common, store.stateDb, chain.head.header.stateRoot, (n) => chain.getCanonicalHash(n), undefined, o.cacheLimits, { plainTransfers: o.plainTransfers ?? true });
   return { genesis, common, store, chain, executor, builder: new BlockBuilder(chain, executor) };
 }
 
