@@ -1,4 +1,4 @@
-// keccak-256 (src/primitives/hash.ts, an unrolled implementation) against published digests and,
+// keccak-256 (src/primitives/hash.ts, hash-wasm's WebAssembly Keccak) against published digests and,
 // for every input length across several 136-byte blocks, against @noble/hashes' keccak_256.
 import { describe, expect, it } from "vitest";
 import { keccak_256 } from "@noble/hashes/sha3.js";
