@@ -34,6 +34,7 @@ import {
   type DB,
 } from "@ethereumjs/util";
 import { keccak256 } from "../primitives/hash.js";
+import { encodeRlp } from "../primitives/rlp.js";
 import { TrieNodeCache, readTrie, toNibbles, updateTrie, type TrieStore } from "../primitives/trie.js";
 
 /** Decoded trie nodes shared by all tries on one database, per cache generation (so between 16k
@@ -251,7 +252,7 @@ export class BatchFlushStateManager extends MerkleStateManager {
     if (key.length !== 32) throw new Error("Storage key must be 32 bytes long");
     if (value.length > 32) throw new Error("Storage value cannot be longer than 32 bytes");
     if ((await this.getAccount(address)) === undefined) throw new Error("putStorage() called on non-existing account");
-    cache.put(address, key, RLP.encode(unpadBytes(value)));
+    cache.put(address, key, encodeRlp(unpadBytes(value)));
   }
 
   override async flush(): Promise<void> {
@@ -290,7 +291,7 @@ export class BatchFlushStateManager extends MerkleStateManager {
       // As MerkleStateManager does: the cache holds rlp(value); the trie stores rlp of the decoded
       // value, and an empty value deletes the slot.
       const decoded = RLP.decode(value ?? new Uint8Array(0));
-      const stored = decoded instanceof Uint8Array && decoded.length > 0 ? RLP.encode(decoded) : null;
+      const stored = decoded instanceof Uint8Array && decoded.length > 0 ? encodeRlp(decoded) : null;
       changes.push({ key: unprefixedHexToBytes(keyHex), value: stored });
     }
     for (const [addressHex, changes] of byAccount) {

@@ -18,6 +18,7 @@ import { decodeTxBatch, TxGossipBatcher } from "../p2p/tx-batch.js";
 import type { Metrics } from "../metrics/index.js";
 import type { EvidenceService } from "../staking/evidence.js";
 import { blockHashOfEncoding } from "../primitives/encoding.js";
+import { encodeRlp } from "../primitives/rlp.js";
 import { BlockAnnouncer } from "./block-announcer.js";
 
 type Topic = "tx" | "proposal" | "vote" | "block" | "evidence" | "credential";
@@ -39,7 +40,7 @@ export interface P2POptions {
 }
 
 export function encodeBlockAnnouncement(block: Uint8Array, certificate: Uint8Array): Uint8Array {
-  return RLP.encode([block, certificate]);
+  return encodeRlp([block, certificate]);
 }
 
 export function decodeBlockAnnouncement(bytes: Uint8Array): SyncItem | null {

@@ -6,6 +6,7 @@ import type { Common } from "@ethereumjs/common";
 import { createTxFromRLP, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, bytesToBigInt, intToUnpaddedBytes } from "@ethereumjs/util";
 import { EMPTY_UNCLES_HASH, keccak256 } from "./hash.js";
+import { encodeRlp } from "./rlp.js";
 import type { Block, BlockHeader, Log, TxReceipt } from "./types.js";
 
 type RlpItem = Uint8Array | RlpItem[];
@@ -125,7 +126,7 @@ export function headerToFields(h: BlockHeader): Uint8Array[] {
 }
 
 export function encodeHeader(h: BlockHeader): Uint8Array {
-  return RLP.encode(headerToFields(h));
+  return encodeRlp(headerToFields(h));
 }
 
 export function hashHeader(h: BlockHeader): Uint8Array {
@@ -246,7 +247,7 @@ export function signingMessageOf(tx: TypedTransaction): Uint8Array | undefined {
 /** A block as [headerFields, [tx bytes...], lastCommit, [evidence...]]; every transaction is kept in
  * its network form (`tx.serialize()`: typed ones as type byte + payload, legacy ones as their RLP list). */
 export function encodeBlock(block: Block): Uint8Array {
-  return RLP.encode([headerToFields(block.header), block.transactions.map(serializeTransaction), block.lastCommit, block.evidence]);
+  return encodeRlp([headerToFields(block.header), block.transactions.map(serializeTransaction), block.lastCommit, block.evidence]);
 }
 
 /** The evidenceHash of a block without evidence: keccak256(RLP([])), Ethereum's empty ommers hash. */
@@ -254,7 +255,7 @@ export const EMPTY_EVIDENCE_HASH = EMPTY_UNCLES_HASH;
 
 /** The header's commitment to a block's evidence: keccak256(RLP([evidence...])). */
 export function evidenceHashOf(evidence: readonly Uint8Array[]): Uint8Array {
-  return keccak256(RLP.encode([...evidence]));
+  return keccak256(encodeRlp(evidence));
 }
 
 /**
@@ -327,7 +328,7 @@ function logFromFields(f: RlpItem): Log {
 /** Ethereum's receipt encoding (EIP-2718): rlp([status, cumulativeGasUsed, bloom, logs]), prefixed by
  * the transaction type byte for typed transactions. This is what receiptsRoot commits to. */
 export function encodeConsensusReceipt(r: TxReceipt): Uint8Array {
-  const body = RLP.encode([
+  const body = encodeRlp([
     r.status === 1 ? Uint8Array.of(1) : new Uint8Array(0),
     bigIntToUnpaddedBytes(r.cumulativeGasUsed),
     r.logsBloom,
@@ -343,7 +344,7 @@ export function encodeConsensusReceipt(r: TxReceipt): Uint8Array {
 /** The node's stored receipt list for one block: consensus fields plus gasUsed, contract address,
  * effective gas price and type, so RPC never re-executes to answer. */
 export function encodeStoredReceipts(receipts: readonly TxReceipt[]): Uint8Array {
-  return RLP.encode(
+  return encodeRlp(
     receipts.map((r) => [
       intToUnpaddedBytes(r.status),
       bigIntToUnpaddedBytes(r.cumulativeGasUsed),

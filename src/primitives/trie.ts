@@ -14,6 +14,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { EMPTY_TRIE_ROOT, keccak256 } from "./hash.js";
+import { encodeRlp } from "./rlp.js";
 
 type RlpItem = Uint8Array | RlpItem[];
 
@@ -216,7 +217,7 @@ function commit(child: Child, top: boolean, store: TrieStore | null): RlpItem {
     raw = child.children.map((c) => (c === null ? EMPTY : commit(c, false, store)));
     raw.push(child.value ?? EMPTY);
   }
-  const encoded = RLP.encode(raw);
+  const encoded = encodeRlp(raw);
   // Nodes shorter than a hash are embedded in their parent; the root is always hashed.
   if (encoded.length < 32 && !top) return raw;
   const hash = store ? store.hash(encoded) : keccak256(encoded);
