@@ -6,10 +6,9 @@ import type { Common } from "@ethereumjs/common";
 import { createTxFromRLP, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, bytesToBigInt, intToUnpaddedBytes } from "@ethereumjs/util";
 import { EMPTY_UNCLES_HASH, keccak256 } from "./hash.js";
-import { encodeRlp } from "./rlp.js";
+import { encodeRlp, type RlpItem } from "./rlp.js";
 import type { Block, BlockHeader, Log, TxReceipt } from "./types.js";
 
-type RlpItem = Uint8Array | RlpItem[];
 
 export class ChainDecodeError extends Error {
   constructor(message: string) {

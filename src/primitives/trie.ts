@@ -14,9 +14,7 @@
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, equalsBytes } from "@ethereumjs/util";
 import { EMPTY_TRIE_ROOT, keccak256 } from "./hash.js";
-import { encodeRlp } from "./rlp.js";
-
-type RlpItem = Uint8Array | RlpItem[];
+import { encodeRlp, type RlpItem } from "./rlp.js";
 
 /** A node changed or built here, or an untouched subtree by its reference (hash or embedded node). */
 type Child = TrieNode | { kind: "ref"; ref: RlpItem };
@@ -154,7 +152,7 @@ function decodeNode(raw: RlpItem): TrieNode {
 function resolveNow(child: Child, store: TrieStore): TrieNode | undefined {
   if (child.kind !== "ref") return child;
   const ref = child.ref;
-  return Array.isArray(ref) ? decodeNode(ref) : store.cache?.get(ref);
+  return ref instanceof Uint8Array ? store.cache?.get(ref) : decodeNode(ref);
 }
 
 /** The node `child` stands for, loaded from the store when needed. Callers try resolveNow first:
