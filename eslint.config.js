@@ -8,7 +8,7 @@
 //   room         may import (rooms)                 notes
 //   primitives   util                               libraries: only @ethereumjs/{rlp,tx,util,common,mpt}, @noble/*, hash-wasm
 //   util         -                                  the only room that may import pino (the logger)
-//   consensus    -                                  pure: no IO modules, no @ethereumjs/*, no libp2p; @noble/* and node:crypto are fine
+//   consensus    -                                  pure: no IO modules, no @ethereumjs/*, no libp2p; @noble/*, node:crypto, sodium-native are fine
 //   metrics      util                               the only room that may import prom-client (Metrics is passed down)
 //   evm          primitives, util                   the only room that may import @ethereumjs/{vm,evm,statemanager,block}
 //   storage      primitives, util                   the only room that may import classic-level (abstract-level, level)

@@ -1,11 +1,15 @@
-// Throughput of the consensus cryptography on one core: VRF prove/verify, sortition at typical
-// parameters, and node:crypto (OpenSSL) Ed25519 for comparison. Run: npx tsx bench/consensus-crypto.ts
+// Throughput of the consensus cryptography on one core: VRF prove/verify (the node's libsodium
+// path, vrf-sodium.ts, beside the pure-JS reference, vrf.ts), sortition at typical parameters, and
+// node:crypto (OpenSSL) Ed25519 for comparison. Run: npx tsx bench/consensus-crypto.ts
 // Each figure is the median of REPETITIONS timed runs of about RUN_MS each; the whole run takes ~20 s.
 import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { committeeFailureProbabilities, formatCommitteeRisk } from "../src/consensus/committee-risk.js";
 import { sortition } from "../src/consensus/sortition.js";
-import { vrfProve, vrfPublicKey, vrfVerify } from "../src/consensus/vrf.js";
+import * as reference from "../src/consensus/vrf.js";
+import * as sodium from "../src/consensus/vrf-sodium.js";
+
+const { vrfPublicKey } = reference;
 
 const REPETITIONS = 5;
 const RUN_MS = 250;
@@ -37,20 +41,28 @@ const encoder = new TextEncoder();
 const secretKeys = Array.from({ length: 16 }, (_, i) => sha512(encoder.encode(`bench-key-${i}`)).slice(0, 32));
 const publicKeys = secretKeys.map(vrfPublicKey);
 const messages = Array.from({ length: 64 }, (_, i) => encoder.encode(`bench message ${i}`));
-const proofs = messages.map((m, i) => vrfProve(secretKeys[i % secretKeys.length] as Uint8Array, m));
+const proofs = messages.map((m, i) => reference.vrfProve(secretKeys[i % secretKeys.length] as Uint8Array, m));
 const betas = Array.from({ length: 1024 }, (_, i) => sha512(encoder.encode(`bench beta ${i}`)));
 
 console.log(`consensus crypto on node ${process.version}, median of ${REPETITIONS} x ${RUN_MS} ms\n`);
 
-report("VRF prove (ECVRF-EDWARDS25519-SHA512-TAI)", opsPerSecond((i) => {
-  vrfProve(secretKeys[i % secretKeys.length] as Uint8Array, messages[i % messages.length] as Uint8Array);
-}));
-report("VRF verify (16 validator keys, cached)", opsPerSecond((i) => {
-  const k = i % messages.length;
-  if (vrfVerify(publicKeys[k % publicKeys.length] as Uint8Array, messages[k] as Uint8Array, proofs[k] as Uint8Array) === null) {
-    throw new Error("bench proof did not verify");
-  }
-}));
+const vrfRates: Record<string, { prove: number; verify: number }> = {};
+for (const [name, impl] of [["libsodium (node)", sodium], ["noble, pure JS (reference)", reference]] as const) {
+  const prove = opsPerSecond((i) => {
+    impl.vrfProve(secretKeys[i % secretKeys.length] as Uint8Array, messages[i % messages.length] as Uint8Array);
+  });
+  report(`VRF prove, ${name}`, prove);
+  const verify = opsPerSecond((i) => {
+    const k = i % messages.length;
+    if (impl.vrfVerify(publicKeys[k % publicKeys.length] as Uint8Array, messages[k] as Uint8Array, proofs[k] as Uint8Array) === null) {
+      throw new Error("bench proof did not verify");
+    }
+  });
+  report(`VRF verify (16 keys), ${name}`, verify);
+  vrfRates[name] = { prove, verify };
+}
+const [fast, slow] = [vrfRates["libsodium (node)"]!, vrfRates["noble, pure JS (reference)"]!];
+console.log(`libsodium / noble: prove ${(fast.prove / slow.prove).toFixed(1)}x, verify ${(fast.verify / slow.verify).toFixed(1)}x\n`);
 
 const W = 1_000_000_000n;
 for (const tau of [1_000n, 10_000n]) {

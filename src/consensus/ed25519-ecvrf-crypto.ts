@@ -1,10 +1,12 @@
 // The production ConsensusCrypto: ed25519 signatures through node:crypto (OpenSSL, about ten times
-// faster than a pure-JS verifier) and the RFC 9381 ECVRF from vrf.ts.
+// faster than a pure-JS verifier) and the RFC 9381 ECVRF on libsodium (vrf-sodium.ts; vrf.ts is
+// its pure-JS reference).
 
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import type { ConsensusCrypto } from "./crypto.js";
 import { concatBytes, toHex } from "./bytes.js";
-import { vrfProveWithOutput, vrfPublicKey, vrfVerify } from "./vrf.js";
+import { vrfPublicKey } from "./vrf.js";
+import { vrfProveWithOutput, vrfVerify } from "./vrf-sodium.js";
 
 // DER prefixes that wrap a raw 32-byte ed25519 key (RFC 8410): PKCS#8 for the secret seed, SPKI
 // for the public key. node:crypto imports raw keys only through such containers (or JWK).

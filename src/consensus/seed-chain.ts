@@ -11,7 +11,7 @@ import { ZERO_HASH, type ConsensusHeader } from "./block-rules.js";
 import { commitCertificateHash, decodeCommitCertificate, type CommitCertificate } from "./certificate.js";
 import { seedForNextHeight } from "./committee.js";
 import type { NextSeedFunction } from "./memo-verifier.js";
-import { vrfProofToHash } from "./vrf.js";
+import { vrfProofToHash } from "./vrf-sodium.js";
 
 /** What seed chaining needs of a committed block. */
 export interface SeedChainHead {

@@ -24,7 +24,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 
 const Point = ed25519.Point;
 /** Prime order q (RFC 9381 "q") of the edwards25519 base point. */
-const GROUP_ORDER = Point.Fn.ORDER;
+export const GROUP_ORDER = Point.Fn.ORDER;
 
 const SUITE = 0x03;
 const ENCODE_TO_CURVE_FRONT = 0x01;
@@ -80,18 +80,8 @@ function decodePoint(bytes: Uint8Array): EdwardsPoint | null {
 
 /** RFC 9381 §5.4.1.1 ECVRF_encode_to_curve_try_and_increment, with encode_to_curve_salt = PK_string. */
 function encodeToCurve(publicKeyBytes: Uint8Array, alpha: Uint8Array): EdwardsPoint {
-  const input = new Uint8Array(2 + POINT_LEN + alpha.length + 2);
-  input[0] = SUITE;
-  input[1] = ENCODE_TO_CURVE_FRONT;
-  input.set(publicKeyBytes, 2);
-  input.set(alpha, 2 + POINT_LEN);
-  const ctrIndex = input.length - 2;
-  input[input.length - 1] = DOMAIN_BACK;
-  // Each try succeeds with probability about 1/2; ctr is one byte, so 256 failures (probability
-  // 2^-256) would be a broken hash, and failing loudly is the only sane answer.
-  for (let ctr = 0; ctr < 256; ctr++) {
-    input[ctrIndex] = ctr;
-    const candidate = decodePoint(sha512(input).subarray(0, POINT_LEN));
+  for (const candidateBytes of encodeToCurveCandidates(publicKeyBytes, alpha)) {
+    const candidate = decodePoint(candidateBytes);
     if (candidate === null) continue;
     const h = candidate.clearCofactor();
     if (!h.is0()) return h;
@@ -99,8 +89,28 @@ function encodeToCurve(publicKeyBytes: Uint8Array, alpha: Uint8Array): EdwardsPo
   throw new Error("ECVRF encode_to_curve: no valid point in 256 tries");
 }
 
+/**
+ * The try-and-increment candidates of RFC 9381 §5.4.1.1, ctr = 0, 1, ...: SHA512(suite || 0x01 ||
+ * PK || alpha || ctr || 0x00)[0:32], to be decoded as points (shared with vrf-sodium.ts). Each try
+ * succeeds with probability about 1/2; ctr is one byte, so 256 failures (probability 2^-256) would
+ * be a broken hash, and the caller fails loudly.
+ */
+export function* encodeToCurveCandidates(publicKeyBytes: Uint8Array, alpha: Uint8Array): Generator<Uint8Array> {
+  const input = new Uint8Array(2 + POINT_LEN + alpha.length + 2);
+  input[0] = SUITE;
+  input[1] = ENCODE_TO_CURVE_FRONT;
+  input.set(publicKeyBytes, 2);
+  input.set(alpha, 2 + POINT_LEN);
+  const ctrIndex = input.length - 2;
+  input[input.length - 1] = DOMAIN_BACK;
+  for (let ctr = 0; ctr < 256; ctr++) {
+    input[ctrIndex] = ctr;
+    yield sha512(input).subarray(0, POINT_LEN);
+  }
+}
+
 /** RFC 9381 §5.4.3: c = first cLen bytes of SHA512(suite || 0x02 || Y || H || Gamma || U || V || 0x00). */
-function challenge(points: readonly Uint8Array[]): bigint {
+export function challenge(points: readonly Uint8Array[]): bigint {
   const input = new Uint8Array(2 + POINT_LEN * points.length + 1);
   input[0] = SUITE;
   input[1] = CHALLENGE_FRONT;
@@ -111,10 +121,15 @@ function challenge(points: readonly Uint8Array[]): bigint {
 
 /** RFC 9381 §5.2 step 6: beta = SHA512(suite || 0x03 || point_to_string(cofactor * Gamma) || 0x00). */
 function gammaToHash(cofactorGamma: EdwardsPoint): Uint8Array {
+  return outputOfCofactorGamma(cofactorGamma.toBytes());
+}
+
+/** beta from point_to_string(cofactor * Gamma) (shared with vrf-sodium.ts). */
+export function outputOfCofactorGamma(cofactorGammaBytes: Uint8Array): Uint8Array {
   const input = new Uint8Array(2 + POINT_LEN + 1);
   input[0] = SUITE;
   input[1] = PROOF_TO_HASH_FRONT;
-  input.set(cofactorGamma.toBytes(), 2);
+  input.set(cofactorGammaBytes, 2);
   input[input.length - 1] = DOMAIN_BACK;
   return sha512(input);
 }
@@ -201,7 +216,7 @@ export function vrfPublicKey(secretKey: Uint8Array): Uint8Array {
 const EXPANDED_KEY_LIMIT = 64;
 const expandedKeys = new Map<string, { scalar: bigint; prefix: Uint8Array; pointBytes: Uint8Array }>();
 
-function expandSecretKey(secretKey: Uint8Array): { scalar: bigint; prefix: Uint8Array; pointBytes: Uint8Array } {
+export function expandSecretKey(secretKey: Uint8Array): { scalar: bigint; prefix: Uint8Array; pointBytes: Uint8Array } {
   const cacheKey = bytesToHex(secretKey);
   let expanded = expandedKeys.get(cacheKey);
   if (expanded === undefined) {
@@ -213,6 +228,28 @@ function expandSecretKey(secretKey: Uint8Array): { scalar: bigint; prefix: Uint8
   return expanded;
 }
 
+/** RFC 9381 §5.4.2.2 nonce: k = SHA512(SHA512(SK)[32:64] || h_string) mod q (shared with vrf-sodium.ts). */
+export function proofNonce(prefix: Uint8Array, hBytes: Uint8Array): bigint {
+  const nonceInput = new Uint8Array(prefix.length + POINT_LEN);
+  nonceInput.set(prefix, 0);
+  nonceInput.set(hBytes, prefix.length);
+  return bytesToNumberLE(sha512(nonceInput)) % GROUP_ORDER;
+}
+
+/**
+ * RFC 9381 §5.1 steps 6-8: c = challenge(Y, H, Gamma, k*B, k*H), s = (k + c*x) mod q and
+ * pi = Gamma || c || s, from the five point strings in that order (shared with vrf-sodium.ts).
+ */
+export function assembleProof(points: readonly [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array], k: bigint, x: bigint): Uint8Array {
+  const c = challenge(points);
+  const s = (k + c * x) % GROUP_ORDER;
+  const pi = new Uint8Array(VRF_PROOF_LENGTH);
+  pi.set(points[2], 0);
+  pi.set(numberToBytesLE(c, CHALLENGE_LEN), POINT_LEN);
+  pi.set(numberToBytesLE(s, SCALAR_LEN), POINT_LEN + CHALLENGE_LEN);
+  return pi;
+}
+
 /** The proof and the RFC's intermediate values; `vrfProve` is this without the trace. */
 export function vrfProveTrace(secretKey: Uint8Array, alpha: Uint8Array): VrfProofTrace {
   assertBytes(secretKey, VRF_SECRET_KEY_LENGTH, "VRF secret key");
@@ -222,20 +259,11 @@ export function vrfProveTrace(secretKey: Uint8Array, alpha: Uint8Array): VrfProo
   const h = encodeToCurve(publicKeyBytes, alpha);
   const hBytes = h.toBytes();
   const gamma = h.multiply(x);
-  // RFC 9381 §5.4.2.2 nonce: k = SHA512(SHA512(SK)[32:64] || h_string) mod q.
-  const nonceInput = new Uint8Array(prefix.length + POINT_LEN);
-  nonceInput.set(prefix, 0);
-  nonceInput.set(hBytes, prefix.length);
-  const k = bytesToNumberLE(sha512(nonceInput)) % GROUP_ORDER;
+  const k = proofNonce(prefix, hBytes);
   const kB = Point.BASE.multiply(k).toBytes();
   const kH = h.multiply(k).toBytes();
   const gammaBytes = gamma.toBytes();
-  const c = challenge([publicKeyBytes, hBytes, gammaBytes, kB, kH]);
-  const s = (k + c * x) % GROUP_ORDER;
-  const pi = new Uint8Array(VRF_PROOF_LENGTH);
-  pi.set(gammaBytes, 0);
-  pi.set(numberToBytesLE(c, CHALLENGE_LEN), POINT_LEN);
-  pi.set(numberToBytesLE(s, SCALAR_LEN), POINT_LEN + CHALLENGE_LEN);
+  const pi = assembleProof([publicKeyBytes, hBytes, gammaBytes, kB, kH], k, x);
   return { pi, H: hBytes, k: numberToBytesLE(k, SCALAR_LEN), U: kB, V: kH, beta: gammaToHash(gamma.clearCofactor()) };
 }
 

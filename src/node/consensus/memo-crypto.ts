@@ -1,5 +1,5 @@
-// A ConsensusCrypto that remembers VRF verdicts. An ECVRF verification costs ~7 ms of pure-JS curve
-// arithmetic, and a node meets the same proofs again and again: every received proposal carries
+// A ConsensusCrypto that remembers VRF verdicts. An ECVRF verification costs ~0.5 ms of curve
+// arithmetic (libsodium; ~2 ms in pure JS), and a node meets the same proofs again and again: every received proposal carries
 // the parent's commit certificate (whose precommits the node verified as votes a moment earlier),
 // every local engine and every proposal of a height re-checks it, and sync checks each block's
 // certificate and then, in the next block, the same precommits as its parent certificate. The
