@@ -6,7 +6,7 @@
 // real parts and may import anything.
 //
 //   room         may import (rooms)                 notes
-//   primitives   util                               libraries: only @ethereumjs/{rlp,tx,util,common,mpt}, @noble/*, hash-wasm
+//   primitives   util                               libraries: only @ethereumjs/{rlp,tx,util,common,mpt}, @noble/*, hash-wasm, micro-eth-signer's RLP
 //   util         -                                  the only room that may import pino (the logger)
 //   consensus    -                                  pure: no IO modules, no @ethereumjs/*, no libp2p; @noble/*, node:crypto, sodium-native are fine
 //   metrics      util                               the only room that may import prom-client (Metrics is passed down)
@@ -94,7 +94,7 @@ const CONSENSUS_PACKAGE_PATTERNS = [
 ];
 
 /** Libraries primitives/ may use; any other bare specifier is refused there. */
-const PRIMITIVES_LIBRARIES = "^(?![./]|@ethereumjs/(rlp|tx|util|common|mpt)(/|$)|@noble/|hash-wasm$)";
+const PRIMITIVES_LIBRARIES = "^(?![./]|@ethereumjs/(rlp|tx|util|common|mpt)(/|$)|@noble/|hash-wasm$|micro-eth-signer/core/rlp\\.js$)";
 
 /**
  * The no-restricted-imports options for a file in `room` (undefined: outside every room, e.g. a
@@ -131,7 +131,7 @@ function restrictImports(room) {
     patterns.push({
       regex: PRIMITIVES_LIBRARIES,
       caseSensitive: true,
-      message: `${WHY.primitives}: @ethereumjs/{rlp,tx,util,common,mpt}, @noble/* and hash-wasm ${SEE}.`,
+      message: `${WHY.primitives}: @ethereumjs/{rlp,tx,util,common,mpt}, @noble/*, hash-wasm and micro-eth-signer/core/rlp.js ${SEE}.`,
     });
   }
   return ["error", { patterns }];

@@ -9,7 +9,6 @@ import { EMPTY_UNCLES_HASH, keccak256 } from "./hash.js";
 import { encodeRlp, type RlpItem } from "./rlp.js";
 import type { Block, BlockHeader, Log, TxReceipt } from "./types.js";
 
-
 export class ChainDecodeError extends Error {
   constructor(message: string) {
     super(message);

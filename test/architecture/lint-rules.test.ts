@@ -42,7 +42,8 @@ const forbidden: [string, string, string][] = [
   // primitives/ is the lowest room.
   ["src/primitives/__probe__.ts", use("../chain/chain.js"), "primitives/ is the lowest room: it may import only util/ and libraries, not chain/"],
   ["src/primitives/__probe__.ts", use("../evm/executor.js"), "not evm/"],
-  ["src/primitives/__probe__.ts", use("fastify"), "primitives/ is the lowest room: it may import only util/ and libraries: @ethereumjs/{rlp,tx,util,common,mpt}, @noble/* and hash-wasm"],
+  ["src/primitives/__probe__.ts", use("fastify"), "primitives/ is the lowest room: it may import only util/ and libraries: @ethereumjs/{rlp,tx,util,common,mpt}, @noble/*, hash-wasm and micro-eth-signer/core/rlp.js"],
+  ["src/primitives/__probe__.ts", use("micro-eth-signer/kzg.js"), "primitives/ is the lowest room: it may import only util/ and libraries"],
   // util/ imports no room.
   ["src/util/__probe__.ts", use("../primitives/types.js"), "util/ holds neutral helpers: it imports no room, not primitives/"],
   // rpc/ never reaches storage, consensus, node, p2p, sync.
@@ -127,6 +128,7 @@ const allowed: [string, string][] = [
   ["src/primitives/__probe__.ts", use("@ethereumjs/mpt")],
   ["src/primitives/__probe__.ts", use("@noble/hashes/sha3.js")],
   ["src/primitives/__probe__.ts", use("hash-wasm")],
+  ["src/primitives/__probe__.ts", use("micro-eth-signer/core/rlp.js")],
   ["src/consensus/__probe__.ts", use("./engine.js")],
   ["src/consensus/sim/__probe__.ts", use("../engine.js")],
   ["src/consensus/__probe__.ts", use("node:crypto")],
