@@ -92,6 +92,14 @@ export async function handleRequest(request: unknown, options: DispatchOptions):
  * Runs a parsed payload: one request or a batch. Batches run in order, one after another, so that a
  * client's eth_sendRawTransaction with consecutive nonces in one batch is admitted in that order.
  * Returns null when nothing is to be sent (only notifications).
+ *
+ * eth_blockNumber in a batch answers the head as of the batch's arrival (JSON-RPC 2.0 lets a server
+ * run a batch's calls in any order; this is the answer it would give run first). Without that, a
+ * block committed while an earlier call of the batch awaited the database showed up in a later
+ * eth_blockNumber, and ethers v6 hung: tx.wait() sends [eth_getTransactionReceipt, eth_blockNumber]
+ * in one batch, and when the receipt is null it takes that block number as the poller's baseline,
+ * which it never reports as a new block; on an automining chain with nothing else to do no further
+ * block comes (5 of 200 sequential send + wait cycles hung on 2026-12-07, with a ~90 ms block).
  */
 export async function handlePayload(payload: unknown, options: DispatchOptions): Promise<JsonRpcResponse | JsonRpcResponse[] | null> {
   if (!Array.isArray(payload)) return handleRequest(payload, options);
@@ -100,8 +108,9 @@ export async function handlePayload(payload: unknown, options: DispatchOptions):
     return errorResponse(null, invalidRequest(`batch too large: ${payload.length} requests, at most ${options.maxBatchSize} allowed`).toObject());
   }
   const responses: JsonRpcResponse[] = [];
+  const batch: DispatchOptions = { ...options, context: { ...options.context, batchHead: options.context.backend.headNumber() } };
   for (const request of payload) {
-    const response = await handleRequest(request, options);
+    const response = await handleRequest(request, batch);
     if (response !== null) responses.push(response);
   }
   return responses.length === 0 ? null : responses;

@@ -10,7 +10,7 @@ export const MAX_FEE_HISTORY_BLOCKS = 1024n;
 
 export const ethChainMethods: MethodTable = {
   eth_chainId: defineMethod([], (_args, { backend }) => quantity(backend.chainId)),
-  eth_blockNumber: defineMethod([], (_args, { backend }) => quantity(backend.headNumber())),
+  eth_blockNumber: defineMethod([], (_args, { backend, batchHead }) => quantity(batchHead ?? backend.headNumber())),
   eth_syncing: defineMethod([], (_args, { backend }) => formatSyncStatus(backend.syncing())),
   eth_accounts: defineMethod([], (_args, { backend }) => backend.accounts().map((account) => data(account))),
   eth_gasPrice: defineMethod([], async (_args, { backend }) => quantity(await backend.gasPrice())),

@@ -51,6 +51,8 @@ export interface MethodContext {
   readonly filters?: FilterManager;
   /** This connection's subscriptions (WebSocket only). */
   readonly subscriptions?: ConnectionSubscriptions;
+  /** In a batch: the head's number when the batch arrived, which eth_blockNumber answers (dispatch.ts says why). */
+  readonly batchHead?: bigint;
 }
 
 export interface RpcMethod {
