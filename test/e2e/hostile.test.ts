@@ -90,7 +90,12 @@ class Attacker {
 
   /** Waits until the target bans this attacker, then checks the connection is gone and stays refused. */
   async expectBanned(timeoutMs = 20_000): Promise<void> {
-    await waitUntil(`${this.target} to ban ${this.id}`, () => this.lines(/peer banned/).length > 0, timeoutMs);
+    // A timeout says what the target did see from this attacker (a full-suite run once timed out
+    // here with nothing else to go on).
+    await waitUntil(`${this.target} to ban ${this.id}`, () => this.lines(/peer banned/).length > 0, timeoutMs).catch((e: Error) => {
+      const seen = this.lines(/./);
+      throw new Error(`${e.message}; the target logged ${seen.length} lines about the attacker: ${seen.join(" | ").slice(-3000)}`);
+    });
     await waitUntil("the banned connection to close", () => this.host.getConnections(this.targetPeer).length === 0, 10_000, 50);
     // A redial is refused: it fails, or the target drops it at once.
     const redial = await this.host.dial(this.addr).then(
