@@ -1,10 +1,11 @@
 // A ConsensusCrypto that remembers VRF verdicts. An ECVRF verification costs ~0.5 ms of curve
-// arithmetic (libsodium; ~2 ms in pure JS), and a node meets the same proofs again and again: every received proposal carries
-// the parent's commit certificate (whose precommits the node verified as votes a moment earlier),
-// every local engine and every proposal of a height re-checks it, and sync checks each block's
-// certificate and then, in the next block, the same precommits as its parent certificate. The
-// verdict is a pure function of (public key, alpha, proof), all three part of the key, so a cached
-// answer is exactly the one a fresh verification would give. Bounded: cleared when full.
+// arithmetic (libsodium; ~2 ms in pure JS), and a node meets the same proofs again and again: every
+// received proposal carries the parent's commit certificate (whose precommits the node verified as
+// votes a moment earlier), every local engine and every proposal of a height re-checks it, and sync
+// checks each block's certificate and then, in the next block, the same precommits as its parent
+// certificate. The verdict is a pure function of (public key, alpha, proof), all three part of the
+// key, so a cached answer is exactly the one a fresh verification would give. Bounded: cleared when
+// full.
 import type { ConsensusCrypto } from "../../consensus/crypto.js";
 
 const MAX_ENTRIES = 20_000;
