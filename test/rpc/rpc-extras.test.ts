@@ -1,7 +1,9 @@
 // Issue 5's protocol-level additions over the fixture backend: methods a backend's capabilities unlock
 // (absent capabilities answer -32601), block/index lookups that agree with the hash lookups, trace
 // configs, the tx fee cap read from raw encodings, and the namespace restriction of --http.api.
+import { RLP } from "@ethereumjs/rlp";
 import { createAccessList2930Tx, createFeeMarket1559Tx, createLegacyTx } from "@ethereumjs/tx";
+import { bytesToBigInt } from "@ethereumjs/util";
 import { describe, expect, it, afterAll, beforeAll } from "vitest";
 import { checkTxFee, maxTxFee } from "../../src/rpc/fee-cap.js";
 import { data } from "../../src/rpc/hex.js";
@@ -92,6 +94,36 @@ describe("tx fee cap", () => {
     expect(maxTxFee(al.serialize())).toBe(150_000n);
     expect(maxTxFee(fm.serialize())).toBe(360_000n);
     expect(maxTxFee(Uint8Array.of(0x02, 0xff))).toBeNull();
+  });
+
+  it("reads the fields of real envelopes as a full RLP decode does, and refuses what does not parse", () => {
+    // Reference: decode everything, take the two fields (what maxTxFee did before it walked headers).
+    const viaDecode = (raw: Uint8Array): bigint | null => {
+      const type = raw[0]! >= 0xc0 ? 0 : raw[0]!;
+      const [p, g] = ({ 0: [1, 2], 1: [2, 3], 2: [3, 4] } as Record<number, [number, number]>)[type]!;
+      const fields = RLP.decode(type === 0 ? raw : raw.subarray(1)) as Uint8Array[];
+      return bytesToBigInt(fields[p]!) * bytesToBigInt(fields[g]!);
+    };
+    const txs = [
+      // Long-form lengths: data past 55 bytes (0xb8 prefix) and a list past 255 bytes (0xf9).
+      createFeeMarket1559Tx({ gasLimit: 1n, maxFeePerGas: 0n, chainId: CHAIN_ID, data: new Uint8Array(300).fill(7) }, { common }).sign(SENDER_KEY),
+      createLegacyTx({ gasLimit: 0xffff_ffff_ffffn, gasPrice: 10n ** 30n, data: new Uint8Array(56) }, { common }).sign(SENDER_KEY),
+      createAccessList2930Tx({ gasLimit: 127n, gasPrice: 128n, chainId: CHAIN_ID, accessList: [{ address: `0x${"11".repeat(20)}`, storageKeys: [`0x${"22".repeat(32)}`] }] }, { common }).sign(SENDER_KEY),
+      createFeeMarket1559Tx({ gasLimit: 0n, maxFeePerGas: 5n, maxPriorityFeePerGas: 1n, chainId: CHAIN_ID }, { common }).sign(SENDER_KEY),
+    ];
+    for (const tx of txs) {
+      const raw = tx.serialize();
+      expect(maxTxFee(raw)).toBe(viaDecode(raw));
+      // Cut short anywhere, or with a byte appended, it no longer parses.
+      for (const cut of [raw.length - 1, Math.floor(raw.length / 2), 3]) expect(maxTxFee(raw.subarray(0, cut)), `cut at ${cut}`).toBeNull();
+      expect(maxTxFee(new Uint8Array([...raw, 0]))).toBeNull();
+    }
+    // A list where the gas limit should be: not a fee.
+    expect(maxTxFee(Uint8Array.of(0x02, ...RLP.encode([Uint8Array.of(1), Uint8Array.of(), Uint8Array.of(1), Uint8Array.of(9), [Uint8Array.of(5)]])))).toBeNull();
+    // Too few fields.
+    expect(maxTxFee(Uint8Array.of(0x02, ...RLP.encode([Uint8Array.of(1), Uint8Array.of(), Uint8Array.of(1), Uint8Array.of(9)])))).toBeNull();
+    // A length of length that points past the end.
+    expect(maxTxFee(Uint8Array.of(0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))).toBeNull();
   });
 
   it("refuses fees above the cap with geth's message, over eth_sendRawTransaction", async () => {
