@@ -6,7 +6,7 @@ import type { Common } from "@ethereumjs/common";
 import { createTxFromRLP, paramsTx, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, bytesToBigInt, intToUnpaddedBytes } from "@ethereumjs/util";
 import { EMPTY_UNCLES_HASH, keccak256 } from "./hash.js";
-import { encodeRlp, type RlpItem } from "./rlp.js";
+import { encodeRlp, rlpItemAt, type RlpItem } from "./rlp.js";
 import type { Block, BlockHeader, Log, TxReceipt } from "./types.js";
 
 export class ChainDecodeError extends Error {
@@ -89,9 +89,9 @@ function roundTrips(raw: Uint8Array): boolean {
   if (type >= 0xc0) return true; // legacy: every field is checked for leading zeros
   if (type !== 1 && type !== 2) return false;
   // The payload is a list; its first item is the chain id.
-  const list = raw[1];
-  if (list === undefined || list < 0xc0) return false;
-  const at = 2 + (list >= 0xf8 ? list - 0xf7 : 0);
+  const list = rlpItemAt(raw, 1);
+  if (list === null || !list.list) return false;
+  const at = list.start;
   const first = raw[at];
   if (first === undefined) return false;
   if (first < 0x80) return first !== 0; // a single byte: 0x00 would be a non-minimal zero
@@ -197,20 +197,6 @@ export function serializeTransaction(tx: TypedTransaction): Uint8Array {
   return bytes;
 }
 
-/** Length of the RLP item (header and payload) starting at `at` in canonical bytes. */
-function itemLength(b: Uint8Array, at: number): number {
-  const first = b[at]!;
-  if (first < 0x80) return 1;
-  if (first <= 0xb7) return 1 + first - 0x80;
-  if (first < 0xc0 || first >= 0xf8) {
-    const lengthBytes = first < 0xc0 ? first - 0xb7 : first - 0xf7;
-    let length = 0;
-    for (let i = 1; i <= lengthBytes; i++) length = length * 256 + b[at + i]!;
-    return 1 + lengthBytes + length;
-  }
-  return 1 + first - 0xc0;
-}
-
 /** RLP list header for a payload of `length` bytes. */
 function listHeader(length: number): Uint8Array {
   if (length < 56) return Uint8Array.of(0xc0 + length);
@@ -228,10 +214,16 @@ function listHeader(length: number): Uint8Array {
 export function signingMessageOf(tx: TypedTransaction): Uint8Array | undefined {
   const form = networkForms.get(tx);
   if (form === undefined || (form[0] !== 1 && form[0] !== 2)) return undefined;
-  const list = form[1]!;
-  const start = 2 + (list >= 0xf8 ? list - 0xf7 : 0);
+  const list = rlpItemAt(form, 1);
+  if (list === null || !list.list) return undefined;
+  const start = list.start;
   const starts: number[] = [];
-  for (let at = start; at < form.length; at += itemLength(form, at)) starts.push(at);
+  for (let at = start; at < list.next; ) {
+    const item = rlpItemAt(form, at, list.next);
+    if (item === null) return undefined;
+    starts.push(at);
+    at = item.next;
+  }
   if (starts.length < 4) return undefined;
   const fields = form.subarray(start, starts[starts.length - 3]);
   const header = listHeader(fields.length);
@@ -262,25 +254,11 @@ export function evidenceHashOf(evidence: readonly Uint8Array[]): Uint8Array {
  * list whose first item is a list (not a block); the caller decodes the block to know more.
  */
 export function blockHashOfEncoding(bytes: Uint8Array): Uint8Array | null {
-  const outer = listPayloadStart(bytes, 0);
-  if (outer === null) return null;
-  const header = listPayloadStart(bytes, outer.payloadStart);
-  if (header === null) return null;
-  const end = header.payloadStart + header.payloadLength;
-  if (end > bytes.length) return null;
-  return keccak256(bytes.subarray(outer.payloadStart, end));
-}
-
-/** Where the payload of the RLP list at byte `i` starts and how long it is; null when no list starts there. */
-function listPayloadStart(bytes: Uint8Array, i: number): { payloadStart: number; payloadLength: number } | null {
-  const b = bytes[i];
-  if (b === undefined || b < 0xc0) return null;
-  if (b <= 0xf7) return { payloadStart: i + 1, payloadLength: b - 0xc0 };
-  const lengthBytes = b - 0xf7;
-  if (lengthBytes > 4 || i + 1 + lengthBytes > bytes.length) return null;
-  let length = 0;
-  for (let k = 0; k < lengthBytes; k++) length = length * 256 + bytes[i + 1 + k]!;
-  return { payloadStart: i + 1 + lengthBytes, payloadLength: length };
+  const outer = rlpItemAt(bytes, 0);
+  if (outer === null || !outer.list) return null;
+  const header = rlpItemAt(bytes, outer.start, outer.next);
+  if (header === null || !header.list) return null;
+  return keccak256(bytes.subarray(outer.start, header.next));
 }
 
 /**

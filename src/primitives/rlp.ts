@@ -25,3 +25,36 @@ export function encodeRlp(item: RlpItem): Uint8Array {
   checkItem(item);
   return RLP.encode(item as Uint8Array | Uint8Array[]);
 }
+
+/** Where one RLP item lies in a byte string: content from `start` for `length` bytes; the next item at `next`. */
+export interface RlpSpan {
+  list: boolean;
+  start: number;
+  length: number;
+  next: number;
+}
+
+/**
+ * The RLP item whose header starts at `at`, read in place (nothing decoded or copied), or null when
+ * its header or its content would run past `end`. Lengths are not checked for minimal form: callers
+ * that need a strict reading decode.
+ */
+export function rlpItemAt(bytes: Uint8Array, at: number, end = bytes.length): RlpSpan | null {
+  if (at >= end) return null;
+  const prefix = bytes[at]!;
+  if (prefix < 0x80) return { list: false, start: at, length: 1, next: at + 1 };
+  const list = prefix >= 0xc0;
+  const short = prefix - (list ? 0xc0 : 0x80);
+  let start = at + 1;
+  let length = short;
+  if (short > 55) {
+    // Long form: the next (short - 55) bytes are the big-endian length.
+    const lengthOfLength = short - 55;
+    if (start + lengthOfLength > end) return null;
+    length = 0;
+    for (let i = 0; i < lengthOfLength; i++) length = length * 256 + bytes[start + i]!;
+    start += lengthOfLength;
+  }
+  if (start + length > end) return null;
+  return { list, start, length, next: start + length };
+}

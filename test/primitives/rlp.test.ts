@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { RLP } from "@ethereumjs/rlp";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
-import { encodeRlp, type RlpItem } from "../../src/primitives/rlp.js";
+import { encodeRlp, rlpItemAt, type RlpItem } from "../../src/primitives/rlp.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const hex = (item: RlpItem) => bytesToHex(encodeRlp(item));
@@ -68,5 +68,48 @@ describe("encodeRlp", () => {
   it("refuses what is neither bytes nor a list", () => {
     expect(() => encodeRlp(5 as unknown as RlpItem)).toThrow(TypeError);
     expect(() => encodeRlp(["dog" as unknown as RlpItem])).toThrow(/only byte arrays and lists/);
+  });
+});
+
+describe("rlpItemAt", () => {
+  it("finds each item's content and the next item, for every header form, as @ethereumjs/rlp decodes it", () => {
+    const items: RlpItem[] = [
+      Uint8Array.of(0x05), // single byte
+      new Uint8Array(0), // empty string
+      new Uint8Array(55).fill(1), // longest short string
+      new Uint8Array(56).fill(2), // shortest long string (0xb8)
+      new Uint8Array(300).fill(3), // two length bytes (0xb9)
+      [], // empty list
+      [Uint8Array.of(1), [Uint8Array.of(2)]], // short list
+      [new Uint8Array(60).fill(4)], // long list (0xf8)
+    ];
+    const encoded = items.map((i) => RLP.encode(i as Uint8Array));
+    const all = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
+    let at = 0;
+    for (const e of encoded) {
+      all.set(e, at);
+      at += e.length;
+    }
+    at = 0;
+    for (const [k, item] of items.entries()) {
+      const span = rlpItemAt(all, at);
+      expect(span, `item ${k}`).not.toBeNull();
+      expect(span!.list).toBe(Array.isArray(item));
+      expect(span!.next - at).toBe(encoded[k]!.length);
+      const content = all.subarray(span!.start, span!.next);
+      if (item instanceof Uint8Array) expect(bytesToHex(content)).toBe(bytesToHex(item));
+      else expect(RLP.decode(all.subarray(at, span!.next))).toEqual(item); // the content is the list's payload
+      at = span!.next;
+    }
+    expect(rlpItemAt(all, at)).toBeNull(); // nothing after the last
+  });
+
+  it("is null when the header or the content runs past the end", () => {
+    const long = RLP.encode(new Uint8Array(300));
+    expect(rlpItemAt(long, 0, long.length - 1)).toBeNull();
+    expect(rlpItemAt(long.subarray(0, 2), 0)).toBeNull(); // length bytes cut
+    expect(rlpItemAt(Uint8Array.of(0x83, 1, 2), 0)).toBeNull();
+    expect(rlpItemAt(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), 0)).toBeNull();
+    expect(rlpItemAt(new Uint8Array(0), 0)).toBeNull();
   });
 });
