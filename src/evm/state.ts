@@ -144,8 +144,10 @@ export const DEFAULT_STATE_CACHE_LIMITS: StateCacheLimits = {
  * through @ethereumjs/rlp (3-4.5 -> 1.4-2 us, and a fraction of the garbage).
  */
 class RlpAccount extends Account {
+  /** Encoded once: an RlpAccount is only ever the private copy putAccount keeps, never modified. */
+  private encoded: Uint8Array | undefined;
   override serialize(): Uint8Array {
-    return encodeRlp(this.raw());
+    return (this.encoded ??= encodeRlp(this.raw()));
   }
 }
 
@@ -249,8 +251,8 @@ export class BatchFlushStateManager extends MerkleStateManager {
     if (cache === undefined || account === undefined) return super.putAccount(address, account);
     const copy = new RlpAccount(account.nonce, account.balance, account.storageRoot, account.codeHash);
     cache.put(address, copy);
-    const rlp = cache.get(address)?.accountRLP;
-    if (rlp !== undefined) this.decoded.set(rlp, copy);
+    // The very bytes the cache now holds for the address (serialize() returns its one encoding).
+    this.decoded.set(copy.serialize(), copy);
   }
 
   /**
