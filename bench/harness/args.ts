@@ -29,6 +29,8 @@ Options:
                           most 60 s for inclusion, unsent and pending transfers counted)
   --peers LIST            peers: nodes to compare (default verity,anvil,hardhat,ganache; memory: verity,anvil)
   --block-times LIST      peers: 0 = automine/instamine, else seconds per block (default 0,1); memory: the first (1)
+  --gas-limit N           peers: block gas limit of every node (default: each node's, 30000000 for all; at
+                          1 s blocks that caps inclusion at 1,428 transfers/s, so a higher one shows the nodes' own bound)
   --profile               take CPU profiles (execution: always in full runs)
   --out DIR               results directory (default bench/results)
 `;
@@ -46,6 +48,11 @@ function num(v: string | undefined, name: string, min = 1): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: expected a number ≥ ${min}, got "${v}"`);
   return n;
+}
+
+function gasLimitOf(v: string): bigint {
+  if (!/^[0-9]+$/.test(v) || Number(v) < 21_000 || Number(v) > 1_000_000_000) throw new Error(`--gas-limit: expected 21000..1000000000, got "${v}"`);
+  return BigInt(v);
 }
 
 export function parseBenchArgs(argv: readonly string[], scenarios: readonly string[], defaultOutDir: string): { scenario: string; options: BenchOptions } | { help: true } {
@@ -69,6 +76,7 @@ export function parseBenchArgs(argv: readonly string[], scenarios: readonly stri
       duration: { type: "string" },
       peers: { type: "string" },
       "block-times": { type: "string" },
+      "gas-limit": { type: "string" },
       profile: { type: "boolean", default: false },
       out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -97,6 +105,7 @@ export function parseBenchArgs(argv: readonly string[], scenarios: readonly stri
     ...opt(values.duration !== undefined ? { duration: num(values.duration, "duration", 0.1)! } : undefined),
     ...opt(values.peers !== undefined ? { peers: values.peers.split(",").map((s) => s.trim()) } : undefined),
     ...opt(values["block-times"] !== undefined ? { blockTimes: list(values["block-times"], "block-times")! } : undefined),
+    ...opt(values["gas-limit"] !== undefined ? { gasLimit: gasLimitOf(values["gas-limit"]) } : undefined),
   };
   return { scenario, options };
 }

@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly peers?: readonly string[];
   /** Block times for `peers`: 0 = automine/instamine. */
   readonly blockTimes?: readonly number[];
+  /** peers: the block gas limit every node starts with (undefined: each node's default, 30,000,000). */
+  readonly gasLimit?: bigint;
   readonly profile: boolean;
   readonly outDir: string;
   /** The `<date>` part of this scenario run's result files, for extra files written next to them. */

@@ -5,7 +5,8 @@ import type { LoadRunResult } from "../harness/loadgen.js";
 import type { NodeTarget } from "../harness/nodes.js";
 import { fmt, fmtSummary, ratio, summarize, type Summary } from "../harness/stats.js";
 
-export const mining = (t: NodeTarget): string => (t.blockTime === 0 ? "instant" : `${t.blockTime} s blocks`);
+export const mining = (t: NodeTarget): string =>
+  (t.blockTime === 0 ? "instant" : `${t.blockTime} s blocks`) + (t.gasLimit === undefined ? "" : `, ${Number(t.gasLimit) / 1e6}M gas`);
 
 /** A complete run of a load: every transaction accepted, included and accounted for. */
 export interface CompleteRun {
@@ -73,7 +74,7 @@ export function figuresRow(s: LoadFigures, extra: readonly string[] = []): strin
 export function ratioRows<T extends LoadFigures>(summaries: readonly T[], targets: Partial<Record<NodeTarget["kind"], number>>, extra: (v: T, p: T) => number[] = () => []): string[][] {
   const rows: string[][] = [];
   for (const v of summaries.filter((s) => s.target.kind === "verity"))
-    for (const p of summaries.filter((s) => s.target.kind !== "verity" && s.target.blockTime === v.target.blockTime)) {
+    for (const p of summaries.filter((s) => s.target.kind !== "verity" && s.target.blockTime === v.target.blockTime && s.target.gasLimit === v.target.gasLimit)) {
       const tps = ratio(v.tps.median, p.tps.median);
       const goal = targets[p.target.kind];
       const r = (get: (s: T) => Summary) => fmt(ratio(get(v).median, get(p).median), 2);

@@ -16,10 +16,10 @@ import { type FixedRateLoad, measureErc20Session, measureNode, type NodeSession 
 
 const KINDS: readonly NodeKind[] = ["verity", "anvil", "hardhat", "ganache"];
 
-export function parseTargets(kinds: readonly string[], blockTimes: readonly number[]): NodeTarget[] {
+export function parseTargets(kinds: readonly string[], blockTimes: readonly number[], gasLimit?: bigint): NodeTarget[] {
   for (const k of kinds) if (!KINDS.includes(k as NodeKind)) throw new Error(`unknown peer "${k}"; one of ${KINDS.join(", ")}`);
   const ordered = ["verity", ...kinds.filter((k) => k !== "verity")] as NodeKind[];
-  return ordered.flatMap((k) => blockTimes.map((bt) => target(k, bt)));
+  return ordered.flatMap((k) => blockTimes.map((bt) => target(k, bt, gasLimit)));
 }
 
 /** Rough seconds per session, for the ETA: node start plus the load at a guessed rate. */
@@ -45,7 +45,7 @@ export const peersScenario: Scenario = {
     const ratePerConnection = pick(o.rate, o.quick, 4, 8);
     const fixedSeconds = pick(o.duration, o.quick, 2, 10);
     const fixedTxs = Math.ceil((ratePerConnection * connections * fixedSeconds) / senders) * senders;
-    const targets = parseTargets(kinds, blockTimes);
+    const targets = parseTargets(kinds, blockTimes, o.gasLimit);
 
     const saturationLoad = signLoad(senders, txs);
     const fixed: FixedRateLoad = { load: signLoad(senders, fixedTxs, txs / senders), ratePerConnection, connections };

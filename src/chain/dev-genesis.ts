@@ -35,7 +35,10 @@ export function devStakingParams(blockTimeSeconds = 1): StakingParams {
   };
 }
 
-export function devGenesis(opts: { chainId?: bigint; validators?: number } = {}): Genesis {
+/** The dev chain's block gas limit unless `--dev.gaslimit` says otherwise (anvil's and Hardhat's default). */
+export const DEV_GAS_LIMIT = 30_000_000n;
+
+export function devGenesis(opts: { chainId?: bigint; validators?: number; gasLimit?: bigint } = {}): Genesis {
   const alloc = new Map<string, GenesisAccount>();
   for (const a of deriveDevAccounts()) alloc.set(bytesToHex(a.address), { balance: DEV_BALANCE, nonce: 0n, code: new Uint8Array(0), storage: [] });
   for (const [address, account] of systemContractsAlloc()) alloc.set(address, account);
@@ -44,7 +47,7 @@ export function devGenesis(opts: { chainId?: bigint; validators?: number } = {})
   return {
     params: {
       chainId: opts.chainId ?? DEV_CHAIN_ID,
-      gasLimit: 30_000_000n,
+      gasLimit: opts.gasLimit ?? DEV_GAS_LIMIT,
       blockTimeSeconds: 1,
       initialBaseFee: 1_000_000_000n,
       minBaseFee: 0n,

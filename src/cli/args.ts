@@ -25,6 +25,7 @@ Flags for start (each is also a key of the --config file and a VERITY_* variable
                            a warning below 4 times that
   --genesis FILE           genesis JSON (default: DIR/genesis.json if present, else the built-in dev genesis)
   --chain-id N             chain id of the built-in dev genesis (default 31337)
+  --dev.gaslimit N         block gas limit of the built-in dev genesis (default 30000000; geth's flag)
   --http.addr ADDR         JSON-RPC listen address (default 127.0.0.1)
   --http.port PORT         JSON-RPC port (default 8545)
   --http.corsdomain LIST   comma-separated origins allowed by CORS, or * (default *)
@@ -91,6 +92,8 @@ export interface StartArgs {
   minFreeDiskMB: number;
   genesisFile?: string;
   chainId?: bigint;
+  /** --dev.gaslimit: the built-in dev genesis's block gas limit (undefined: 30,000,000). */
+  devGasLimit?: bigint;
   httpAddr: string;
   httpPort: number;
   corsDomains: string[];
@@ -157,6 +160,18 @@ function positiveInt(v: string, flag: string, max: number, allowZero = false): n
 
 /** EIP-7825's per-transaction gas cap: no call can use more. */
 const MAX_RPC_GAS_CAP = 1n << 24n;
+
+/**
+ * The dev genesis's block gas limit: at least one plain transfer, at most 1,000,000,000 (a block a
+ * validator still executes within a round; mainnet runs 60,000,000 since late 2025).
+ */
+const DEV_GAS_LIMIT_RANGE = [21_000, 1_000_000_000] as const;
+
+function devGasLimitOf(v: string): bigint {
+  const [lo, hi] = DEV_GAS_LIMIT_RANGE;
+  if (!/^[0-9]+$/.test(v) || Number(v) < lo || Number(v) > hi) throw new UsageError(`--dev.gaslimit: expected ${lo}..${hi} gas, got "${v}"`);
+  return BigInt(v);
+}
 
 /** Decimal ether ("1", "0.5") in wei, exactly. */
 function etherToWei(v: string, flag: string): bigint {
@@ -245,6 +260,7 @@ export function parseCli(argv: string[]): CliArgs {
       bootnodes: { type: "string" },
       maxpeers: { type: "string" },
       "dev.accounts": { type: "boolean" },
+      "dev.gaslimit": { type: "string" },
       "txpool.globalslots": { type: "string" },
       "txpool.globalqueue": { type: "string" },
       "txpool.accountslots": { type: "string" },
@@ -325,6 +341,7 @@ export function parseCli(argv: string[]): CliArgs {
     minFreeDiskMB: positiveInt(values["datadir.minfreedisk"] ?? "256", "--datadir.minfreedisk", 1 << 30, true),
     ...(values.genesis ? { genesisFile: values.genesis } : {}),
     ...(chainId !== undefined ? { chainId } : {}),
+    ...(values["dev.gaslimit"] !== undefined ? { devGasLimit: devGasLimitOf(values["dev.gaslimit"]) } : {}),
     httpAddr,
     httpPort: positiveInt(values["http.port"] ?? "8545", "--http.port", 65535, true),
     corsDomains: list(values["http.corsdomain"] ?? "*"),

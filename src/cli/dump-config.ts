@@ -37,7 +37,7 @@ export function startArgsToToml(a: StartArgs): string {
     rpc: { gascap: opt("rpc.gascap", a.rpcGasCap !== undefined ? int(a.rpcGasCap) : undefined), txfeecap: opt("rpc.txfeecap", a.rpcTxFeeCap !== undefined ? weiToEther(a.rpcTxFeeCap) : undefined) },
     metrics: a.metrics ? { enabled: true, addr: a.metrics.host, port: a.metrics.port } : { enabled: false },
     ...(a.p2p ? { p2p: { port: a.p2p.port, addr: a.p2p.host }, bootnodes: a.p2p.bootnodes, maxpeers: a.p2p.maxPeers } : {}),
-    dev: { accounts: a.devAccounts },
+    dev: { accounts: a.devAccounts, gaslimit: opt("dev.gaslimit", a.devGasLimit !== undefined ? int(a.devGasLimit) : undefined) },
     // Only the limits set: the others follow the pool's defaults (chain/txpool/limits.ts).
     txpool: {
       globalslots: a.txpool.globalSlots,

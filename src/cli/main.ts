@@ -26,7 +26,10 @@ import { tuneHeapForNode } from "./heap-tuning.js";
 
 function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boolean } {
   const file = a.genesisFile ?? (existsSync(join(a.datadir, "genesis.json")) ? join(a.datadir, "genesis.json") : undefined);
-  if (!file) return { genesis: devGenesis(a.chainId !== undefined ? { chainId: a.chainId } : {}), source: "built-in dev genesis", dev: true };
+  if (!file) {
+    const genesis = devGenesis({ ...(a.chainId !== undefined ? { chainId: a.chainId } : {}), ...(a.devGasLimit !== undefined ? { gasLimit: a.devGasLimit } : {}) });
+    return { genesis, source: "built-in dev genesis", dev: true };
+  }
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -36,6 +39,9 @@ function loadGenesis(a: StartArgs): { genesis: Genesis; source: string; dev: boo
   const genesis = parseGenesis(text);
   if (a.chainId !== undefined && a.chainId !== genesis.params.chainId)
     throw new UsageError(`--chain-id ${a.chainId} contradicts the genesis file's chainId ${genesis.params.chainId}`);
+  // The file's gasLimit is the chain's; a flag that says otherwise would be silently ignored.
+  if (a.devGasLimit !== undefined && a.devGasLimit !== genesis.params.gasLimit)
+    throw new UsageError(`--dev.gaslimit ${a.devGasLimit} contradicts the genesis file's gasLimit ${genesis.params.gasLimit} (the flag sets the built-in dev genesis only)`);
   return { genesis, source: file, dev: false };
 }
 
@@ -52,6 +58,7 @@ function printBanner(genesis: Genesis, source: string, rpcUrl: string, dev: bool
   }
   out.push(`Genesis:           ${source}`);
   out.push(`Chain ID:          ${genesis.params.chainId}`);
+  out.push(`Gas limit:         ${genesis.params.gasLimit}`);
   out.push(`Block time:        ${blockTime === 0 ? "automine (a block as soon as transactions wait)" : `${blockTime} s`}`);
   out.push(`Validators:        ${genesis.validators.length}`);
   out.push("", `Listening on ${rpcUrl}`, "");

@@ -162,7 +162,28 @@ describe("command line", () => {
     expect(parseBenchArgs([], ["peers"], "/tmp")).toEqual({ help: true });
     expect(() => parseBenchArgs(["nope"], ["peers"], "/tmp")).toThrow(/unknown scenario/);
     expect(() => parseBenchArgs(["peers", "--bogus"], ["peers"], "/tmp")).toThrow();
+    expect(parseBenchArgs(["peers", "--gas-limit", "60000000"], ["peers"], "/tmp")).toMatchObject({ options: { gasLimit: 60_000_000n } });
+    expect(() => parseBenchArgs(["peers", "--gas-limit", "6e7"], ["peers"], "/tmp")).toThrow(/--gas-limit: expected 21000\.\.1000000000/);
   });
+});
+
+describe("block gas limit of a target", () => {
+  it("names the limit in the target and starts verity and anvil with it", async () => {
+    const v = target("verity", 1, 60_000_000n);
+    expect([v.id, v.label]).toEqual(["verity-1s-60Mgas", "verity (1 s blocks, 60M gas)"]);
+    expect(target("anvil", 1).gasLimit).toBeUndefined();
+    for (const kind of ["verity", "anvil"] as const) {
+      const node = await startNode(target(kind, 0, 60_000_000n), tempDir(), 60_000);
+      const client = new RpcClient(node.url, 1);
+      try {
+        const head = (await client.call("eth_getBlockByNumber", ["latest", false])) as { gasLimit: string };
+        expect(BigInt(head.gasLimit), kind).toBe(60_000_000n);
+      } finally {
+        client.close();
+        await node.service.stop();
+      }
+    }
+  }, 120_000);
 });
 
 describe("load generator", () => {

@@ -89,6 +89,7 @@ addr = "0.0.0.0"
 
 [dev]
 accounts = true
+gaslimit = 60000000
 
 [txpool]
 globalslots = 100000
@@ -127,6 +128,7 @@ describe("--config FILE", () => {
       minFreeDiskMB: 1024,
       genesisFile: "/srv/genesis.json",
       chainId: 4242n,
+      devGasLimit: 60_000_000n,
       httpAddr: "0.0.0.0",
       httpPort: 9545,
       corsDomains: ["https://app.example"],

@@ -52,6 +52,37 @@ describe("verity CLI", () => {
     expect(await node.exited).toBe(0);
   });
 
+  it("--dev.gaslimit sets the dev chain's block gas limit, and refuses what it cannot honour", async () => {
+    expect(run(["start", "--dev.gaslimit", "20999"]).stderr).toMatch(/--dev\.gaslimit: expected 21000\.\.1000000000 gas, got "20999"/);
+    expect(run(["start", "--dev.gaslimit", "3e7"]).stderr).toMatch(/--dev\.gaslimit: expected 21000\.\.1000000000 gas/);
+    const initialized = mkdtempSync(join(tmpdir(), "verity-cli-"));
+    dirs.push(initialized);
+    expect(run(["init", "--datadir", initialized, "--plaintext-keys"]).status).toBe(0);
+    expect(run(["start", "--datadir", initialized, "--dev.gaslimit", "60000000"]).stderr).toMatch(
+      /--dev\.gaslimit 60000000 contradicts the genesis file's gasLimit 30000000/,
+    );
+
+    const dir = mkdtempSync(join(tmpdir(), "verity-cli-"));
+    dirs.push(dir);
+    const port = await freePort();
+    const node = await spawnNode(["--datadir", dir, "--dev.gaslimit", "60000000"], { port });
+    procs.push(node);
+    const [alice] = deriveDevAccounts(1);
+    const hash = await rpcCall<string>(node.url, "eth_sendRawTransaction", [bytesToHex(transfer1559(alice!.privateKey, { nonce: 0n, to: alice!.address }).serialize())]);
+    let receipt: { blockNumber: string } | null = null;
+    for (let i = 0; i < 100 && receipt === null; i++) {
+      receipt = await rpcCall<{ blockNumber: string } | null>(node.url, "eth_getTransactionReceipt", [hash]);
+      if (receipt === null) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(receipt).not.toBeNull();
+    const block = await rpcCall<{ gasLimit: string }>(node.url, "eth_getBlockByNumber", [receipt!.blockNumber, false]);
+    expect(BigInt(block.gasLimit)).toBe(60_000_000n);
+    for (let i = 0; i < 100 && !/Gas limit:\s+60000000/.test(node.output()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(node.output()).toMatch(/Gas limit:\s+60000000/);
+    node.child.kill("SIGTERM");
+    expect(await node.exited).toBe(0);
+  });
+
   it("names the bad field of a genesis file", () => {
     const dir = mkdtempSync(join(tmpdir(), "verity-cli-"));
     dirs.push(dir);
