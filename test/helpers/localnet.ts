@@ -238,7 +238,7 @@ export class Localnet {
   private spawn(name: string): Proc {
     if (this.current.has(name)) throw new Error(`${name} is already running`);
     const n = this.node(name);
-    const p = track(name, spawnVerity(name, n.args, { quiet: true }), this.url(name));
+    const p = track(name, spawnVerity(name, n.args, { quiet: true, nodeFlags: n.nodeFlags }), this.url(name));
     this.procs.push(p);
     this.current.set(name, p);
     void p.exited.then(() => {
