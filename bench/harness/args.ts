@@ -1,6 +1,7 @@
 // Command-line options of `npm run bench -- <scenario> [options]`.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEV_GAS_LIMIT_RANGE } from "../../src/cli/args.js";
 import type { BenchOptions, Scenario } from "./scenario.js";
 
 export function usage(scenarios: readonly Pick<Scenario, "name" | "summary">[]): string {
@@ -50,8 +51,10 @@ function num(v: string | undefined, name: string, min = 1): number | undefined {
   return n;
 }
 
+/** The range `verity start --dev.gaslimit` takes, which the other nodes take too. */
 function gasLimitOf(v: string): bigint {
-  if (!/^[0-9]+$/.test(v) || Number(v) < 21_000 || Number(v) > 1_000_000_000) throw new Error(`--gas-limit: expected 21000..1000000000, got "${v}"`);
+  const [lo, hi] = DEV_GAS_LIMIT_RANGE;
+  if (!/^[0-9]+$/.test(v) || Number(v) < lo || Number(v) > hi) throw new Error(`--gas-limit: expected ${lo}..${hi}, got "${v}"`);
   return BigInt(v);
 }
 

@@ -165,7 +165,7 @@ const MAX_RPC_GAS_CAP = 1n << 24n;
  * The dev genesis's block gas limit: at least one plain transfer, at most 1,000,000,000 (a block a
  * validator still executes within a round; mainnet runs 60,000,000 since late 2025).
  */
-const DEV_GAS_LIMIT_RANGE = [21_000, 1_000_000_000] as const;
+export const DEV_GAS_LIMIT_RANGE = [21_000, 1_000_000_000] as const;
 
 function devGasLimitOf(v: string): bigint {
   const [lo, hi] = DEV_GAS_LIMIT_RANGE;
