@@ -46,8 +46,8 @@ export function prepareLocalnet(o: { dir: string; validators: number; httpPort: 
   // N + 1 nodes on this machine's cores: where they outnumber the cores, none is spare for helper
   // threads. A recovery worker then only adds hand-offs (4 validators on 2 cores: 7 % fewer tx/s), and
   // V8's pool of four platform threads per process (parallel scavenges, concurrent marking and
-  // compilation) puts 20 threads on 2 cores; one each measured, 10 alternating pairs of 10,000
-  // transfers to 4 validators on 2 cores: median 492 -> 521 tx/s, 4.17 -> 3.84 ms of CPU per transfer.
+  // compilation) puts 20 threads on 2 cores. With one thread each (10 alternating pairs of 10,000
+  // transfers to 4 validators on 2 cores): median 492 -> 521 tx/s, 4.17 -> 3.84 ms CPU per transfer.
   const crowded = nodes.length >= availableParallelism();
   for (const n of nodes) {
     const bootnodes = nodes.filter((m) => m !== n).map((m) => `/ip4/127.0.0.1/tcp/${m.p2pPort}`);
