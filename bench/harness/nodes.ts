@@ -28,10 +28,13 @@ export interface NodeTarget {
   readonly label: string;
 }
 
+/** "60M gas": how results name a target's block gas limit. */
+export const gasLimitLabel = (gasLimit: bigint): string => `${Number(gasLimit) / 1e6}M gas`;
+
 export function target(kind: NodeKind, blockTime: number, gasLimit?: bigint): NodeTarget {
   const mining: Record<NodeKind, string> = { verity: "automine", anvil: "automine", hardhat: "automine", ganache: "instamine" };
   const mode = blockTime === 0 ? mining[kind] : `${blockTime} s blocks`;
-  const gas = gasLimit === undefined ? "" : `${Number(gasLimit) / 1e6}M gas`;
+  const gas = gasLimit === undefined ? "" : gasLimitLabel(gasLimit);
   return {
     id: `${kind}-${blockTime === 0 ? "instant" : `${blockTime}s`}${gasLimit === undefined ? "" : `-${gas.replace(" ", "")}`}`,
     kind,

@@ -2,11 +2,11 @@
 // runs (medians, min–max, of the complete runs only), their table cells, and how verity's compare
 // with a peer's of the same block time in the same run, judged against the issue's target.
 import type { LoadRunResult } from "../harness/loadgen.js";
-import type { NodeTarget } from "../harness/nodes.js";
+import { gasLimitLabel, type NodeTarget } from "../harness/nodes.js";
 import { fmt, fmtSummary, ratio, summarize, type Summary } from "../harness/stats.js";
 
 export const mining = (t: NodeTarget): string =>
-  (t.blockTime === 0 ? "instant" : `${t.blockTime} s blocks`) + (t.gasLimit === undefined ? "" : `, ${Number(t.gasLimit) / 1e6}M gas`);
+  (t.blockTime === 0 ? "instant" : `${t.blockTime} s blocks`) + (t.gasLimit === undefined ? "" : `, ${gasLimitLabel(t.gasLimit)}`);
 
 /** A complete run of a load: every transaction accepted, included and accounted for. */
 export interface CompleteRun {

@@ -2,6 +2,7 @@
 // the system contracts of the rule set (EIP-4788, EIP-2935, EIP-7002, EIP-7251; evm/system-contracts.ts).
 import { bytesToHex } from "@ethereumjs/util";
 import { DEV_BALANCE, deriveDevAccounts } from "./dev-accounts.js";
+import { DEFAULT_BLOCK_GAS_LIMIT } from "./genesis-json.js";
 import { devValidatorKeys, genesisValidatorOf } from "./validator-keys.js";
 import { systemContractsAlloc } from "../evm/system-contracts.js";
 import { keccak256 } from "../primitives/hash.js";
@@ -35,9 +36,6 @@ export function devStakingParams(blockTimeSeconds = 1): StakingParams {
   };
 }
 
-/** The dev chain's block gas limit unless `--dev.gaslimit` says otherwise (anvil's and Hardhat's default). */
-export const DEV_GAS_LIMIT = 30_000_000n;
-
 export function devGenesis(opts: { chainId?: bigint; validators?: number; gasLimit?: bigint } = {}): Genesis {
   const alloc = new Map<string, GenesisAccount>();
   for (const a of deriveDevAccounts()) alloc.set(bytesToHex(a.address), { balance: DEV_BALANCE, nonce: 0n, code: new Uint8Array(0), storage: [] });
@@ -47,7 +45,7 @@ export function devGenesis(opts: { chainId?: bigint; validators?: number; gasLim
   return {
     params: {
       chainId: opts.chainId ?? DEV_CHAIN_ID,
-      gasLimit: opts.gasLimit ?? DEV_GAS_LIMIT,
+      gasLimit: opts.gasLimit ?? DEFAULT_BLOCK_GAS_LIMIT,
       blockTimeSeconds: 1,
       initialBaseFee: 1_000_000_000n,
       minBaseFee: 0n,

@@ -47,6 +47,11 @@ function bytes(v: Json | undefined, field: string, length?: number, optional = f
 const MAX_U64 = (1n << 64n) - 1n;
 const MAX_U256 = (1n << 256n) - 1n;
 
+/** A chain's block gas limit when its genesis names none (also the built-in dev chain's; anvil's and Hardhat's default). */
+export const DEFAULT_BLOCK_GAS_LIMIT = 30_000_000n;
+/** The least block gas limit a chain can have: one plain transfer. */
+export const MIN_BLOCK_GAS_LIMIT = 21_000n;
+
 export function parseGenesis(text: string): Genesis {
   let raw: Json;
   try {
@@ -57,8 +62,8 @@ export function parseGenesis(text: string): Genesis {
   if (!isObject(raw)) throw new GenesisError("(file)", "expected a JSON object");
   const chainId = uint(raw.chainId, "chainId", { max: MAX_U64 });
   if (chainId === 0n) throw new GenesisError("chainId", "must be positive");
-  const gasLimit = uint(raw.gasLimit, "gasLimit", { optional: 30_000_000n, max: MAX_U64 });
-  if (gasLimit < 21_000n) throw new GenesisError("gasLimit", "must be at least 21000");
+  const gasLimit = uint(raw.gasLimit, "gasLimit", { optional: DEFAULT_BLOCK_GAS_LIMIT, max: MAX_U64 });
+  if (gasLimit < MIN_BLOCK_GAS_LIMIT) throw new GenesisError("gasLimit", `must be at least ${MIN_BLOCK_GAS_LIMIT}`);
   const blockTime = uint(raw.blockTime, "blockTime", { optional: 1n, max: 3600n });
   const baseFee = raw.baseFee ?? {};
   if (!isObject(baseFee)) throw new GenesisError("baseFee", "expected an object");

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { parseLogLevels } from "../util/logger.js";
 import { DEFAULT_LIMITS, type TxPoolLimits } from "../chain/txpool/limits.js";
+import { MIN_BLOCK_GAS_LIMIT } from "../chain/genesis-json.js";
 
 export const HELP = `verity: a proof-of-stake blockchain node with an Ethereum JSON-RPC
 
@@ -162,10 +163,11 @@ function positiveInt(v: string, flag: string, max: number, allowZero = false): n
 const MAX_RPC_GAS_CAP = 1n << 24n;
 
 /**
- * The dev genesis's block gas limit: at least one plain transfer, at most 1,000,000,000 (a block a
- * validator still executes within a round; mainnet runs 60,000,000 since late 2025).
+ * The dev genesis's block gas limit: at least what any chain needs (one plain transfer), at most
+ * 1,000,000,000 (a block a validator still executes within a round; mainnet runs 60,000,000 since
+ * late 2025).
  */
-export const DEV_GAS_LIMIT_RANGE = [21_000, 1_000_000_000] as const;
+export const DEV_GAS_LIMIT_RANGE = [Number(MIN_BLOCK_GAS_LIMIT), 1_000_000_000] as const;
 
 function devGasLimitOf(v: string): bigint {
   const [lo, hi] = DEV_GAS_LIMIT_RANGE;
