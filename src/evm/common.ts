@@ -4,6 +4,8 @@
 import { Common, Hardfork, Mainnet, createCustomCommon } from "@ethereumjs/common";
 import { ecdsaRecover, ecrecover } from "./crypto.js";
 import { kzg } from "./kzg.js";
+// Installs the interpreter's jump-analysis memo for every EVM this node creates (see that file).
+import "./jump-analysis-cache.js";
 import { keccak256 } from "../primitives/hash.js";
 
 export const HARDFORK = Hardfork.Osaka;
