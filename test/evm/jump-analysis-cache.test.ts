@@ -6,13 +6,13 @@
 // jump into the PUSH data must halt every time (status 0, all gas used), in the same block and in the
 // next ones.
 import { rmSync } from "node:fs";
-import { createFeeMarket1559Tx, type TypedTransaction } from "@ethereumjs/tx";
+import type { TypedTransaction } from "@ethereumjs/tx";
 import { Address, bigIntToBytes, createContractAddress, hexToBytes, setLengthLeft } from "@ethereumjs/util";
 import { afterEach, describe, expect, it } from "vitest";
 import { deriveDevAccounts } from "../../src/chain/dev-accounts.js";
 import { jumpAnalysisCacheInstalled, jumpAnalysisStats } from "../../src/evm/jump-analysis-cache.js";
 import { fromList, openExecNode, proposalFields } from "../helpers/exec-node.js";
-import { testCommon, transfer1559 } from "../helpers/txs.js";
+import { creation1559, transfer1559 } from "../helpers/txs.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,7 +29,6 @@ const RUNTIME_A = "60003556615b005b602a60005500";
 const RUNTIME_B = "60003556005b605b602a60005500";
 // Init code: CODECOPY the 14 runtime bytes that follow these 12, RETURN them.
 const init = (runtime: string) => hexToBytes(`0x600e600c600039600e6000f3${runtime}`);
-const common = testCommon();
 const dev = deriveDevAccounts(2);
 const key = dev[0]!.privateKey;
 const GAS = 60_000n;
@@ -53,12 +52,7 @@ describe("the memoized jump analysis", () => {
       await n.chain.commit(built.block, built.receipts);
       return built.receipts;
     };
-    const deploy = (nonce: bigint, runtime: string) =>
-      createFeeMarket1559Tx(
-        { nonce, data: init(runtime), gasLimit: 100_000n, maxFeePerGas: 10_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n, chainId: common.chainId() },
-        { common },
-      ).sign(key);
-    expect((await block([deploy(0n, RUNTIME_A), deploy(1n, RUNTIME_B)])).map((r) => r.status)).toEqual([1, 1]);
+    expect((await block([creation1559(key, 0n, init(RUNTIME_A)), creation1559(key, 1n, init(RUNTIME_B))])).map((r) => r.status)).toEqual([1, 1]);
 
     const before = { ...jumpAnalysisStats };
     let nonce = 2n;

@@ -8,13 +8,13 @@
 // EIP-2930 fees), the shapes that must not take the fast path (access lists, precompiles, contract
 // recipients), failures (nonce gap, funds, fee cap below the base fee), then a seeded random mix.
 import { rmSync } from "node:fs";
-import { createAccessList2930Tx, createFeeMarket1559Tx, type TypedTransaction } from "@ethereumjs/tx";
+import { createAccessList2930Tx, type TypedTransaction } from "@ethereumjs/tx";
 import { Address, bytesToHex, createContractAddress, hexToBytes } from "@ethereumjs/util";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEV_BALANCE, deriveDevAccounts } from "../../src/chain/dev-accounts.js";
 import { createStateManager } from "../../src/evm/state.js";
 import { fromList, openExecNode, proposalFields } from "../helpers/exec-node.js";
-import { testCommon, transfer1559, transferLegacy } from "../helpers/txs.js";
+import { creation1559, testCommon, transfer1559, transferLegacy } from "../helpers/txs.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,10 +37,6 @@ function transfer2930(k: Uint8Array, nonce: bigint, to: Uint8Array, value: bigin
     { nonce, to, value, gasPrice: 4_000_000_000n, gasLimit, accessList: accessList.map((a) => ({ address: bytesToHex(a), storageKeys: [] })), chainId: common.chainId() },
     { common },
   ).sign(k);
-}
-
-function creation(k: Uint8Array, nonce: bigint, data: Uint8Array): TypedTransaction {
-  return createFeeMarket1559Tx({ nonce, data, gasLimit: 100_000n, maxFeePerGas: 10_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n, chainId: common.chainId() }, { common }).sign(k);
 }
 
 async function pair(): Promise<{ fast: ExecNode; reference: ExecNode }> {
@@ -93,7 +89,7 @@ describe("plain transfers without the EVM", () => {
       transfer2930(key(1), 2n, addr(2), 9n, [addr(5)]), // with an access list: runTx
       transfer1559(key(2), { nonce: 0n, to: ECRECOVER, value: 1n, gasLimit: 30_000n }), // a precompile: runTx
       transfer1559(key(2), { nonce: 1n, to: IDENTITY, value: 0n, gasLimit: 30_000n }),
-      creation(key(3), 0n, INIT), // deploys `contract`
+      creation1559(key(3), 0n, INIT), // deploys `contract`
       transfer1559(key(3), { nonce: 1n, to: contract, value: 2n, gasLimit: 40_000n }), // a recipient with code: runTx
       transfer1559(key(4), { nonce: 5n, to: addr(1) }), // nonce gap: skipped
       transfer1559(unfunded, { nonce: 0n, to: addr(1) }), // no funds: skipped

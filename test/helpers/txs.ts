@@ -37,6 +37,14 @@ export function transfer1559(key: Uint8Array, o: TransferOpts, common = testComm
   ).sign(key);
 }
 
+/** An EIP-1559 contract creation running `data` as init code (100,000 gas, the transfers' fee caps). */
+export function creation1559(key: Uint8Array, nonce: bigint, data: Uint8Array, common = testCommon()): TypedTransaction {
+  return createFeeMarket1559Tx(
+    { nonce, data, gasLimit: 100_000n, maxFeePerGas: 10_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n, chainId: common.chainId() },
+    { common },
+  ).sign(key);
+}
+
 export function transferLegacy(key: Uint8Array, o: TransferOpts & { gasPrice?: bigint }, common = testCommon()): TypedTransaction {
   return createLegacyTx(
     { nonce: o.nonce, to: o.to, value: o.value ?? 1n, gasPrice: o.gasPrice ?? 10_000_000_000n, gasLimit: o.gasLimit ?? 21_000n, data: o.data },
