@@ -1,11 +1,17 @@
 // Sender recovery on worker threads. Recovering a transaction's sender (libsecp256k1's ecdsaRecover,
 // ~50-60 µs) is the largest single item of admitting it, and admission runs on the event loop with
 // everything else the node does. Here the recoveries of the transactions being admitted over RPC
-// (TxService decides) are sent, a batch per event-loop turn, to worker threads that load the same native binding, and each public key
+// (TxService decides) are sent in batches to worker threads that load the same native binding, and each public key
 // that comes back is stored where recoverSenderAddress looks first (crypto.ts), so admission then
 // only checks and hashes it. Only frozen typed transactions whose signed message is known go this
 // way (see recoveryInputOf); anything else, or a worker failure, leaves the key unset and admission
 // recovers it on the event loop as before, with the same errors.
+//
+// A worker holds one batch at a time. Under RPC load requests arrive about one per event-loop turn, so
+// a batch per turn was a batch per transaction, and each hand-off (a postMessage each way, a wake-up
+// of the worker) cost about a third of the recovery it moved off the event loop. What arrives while
+// every worker is busy waits and goes as one batch when a worker comes back; an idle worker gets work
+// at the end of the turn, so a lone transaction waits no longer than before.
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -63,6 +69,9 @@ export class SenderRecoveryPool {
   /** Recoveries done by the workers, and those left to the event loop (no input, or a worker failed). */
   recovered = 0;
   leftToCaller = 0;
+  /** Batches sent to the workers, and the most that one worker held at once. */
+  batches = 0;
+  maxBatchesPerWorker = 0;
 
   private constructor(threads: number, binding: string) {
     this.workers = Array.from({ length: threads }, () => {
@@ -111,16 +120,23 @@ export class SenderRecoveryPool {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
+  /**
+   * Sends the queue to an idle worker; with every worker busy it waits for the next to come back
+   * (settle), unless the queue has reached a full batch.
+   */
   private flush(): void {
     this.flushScheduled = false;
     if (this.queue.length === 0) return;
-    const items = this.queue;
-    this.queue = [];
     if (this.closed || this.workers.length === 0) {
+      const items = this.queue;
+      this.queue = [];
       this.leftToCaller += items.length;
       for (const p of items) p.done();
       return;
     }
+    const worker = this.workers.find((w) => !this.busy.has(w)) ?? (this.queue.length >= MAX_BATCH ? this.workers[this.nextWorker++ % this.workers.length]! : null);
+    if (worker === null) return;
+    const items = this.queue.splice(0, MAX_BATCH);
     const count = items.length;
     const hashes = new Uint8Array(count * 32);
     const sigs = new Uint8Array(count * 64);
@@ -131,13 +147,16 @@ export class SenderRecoveryPool {
       recids[i] = p.input.recoveryId;
     });
     const id = this.nextId++;
-    const worker = this.workers[this.nextWorker++ % this.workers.length]!;
     this.inFlight.set(id, { items, worker });
     // An idle worker does not keep the process alive (unref); one with work does, or a process whose
     // only pending work is a recovery (a script, not a node with listeners) would exit mid-await.
-    this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
+    const held = (this.busy.get(worker) ?? 0) + 1;
+    this.busy.set(worker, held);
+    this.batches++;
+    if (held > this.maxBatchesPerWorker) this.maxBatchesPerWorker = held;
     worker.ref();
     worker.postMessage({ id, count, hashes, sigs, recids }, [hashes.buffer, sigs.buffer, recids.buffer]);
+    if (this.queue.length > 0) this.flush();
   }
 
   private settle(m: { id: number; out: Uint8Array; ok: Uint8Array }): void {
@@ -152,6 +171,7 @@ export class SenderRecoveryPool {
       } else this.leftToCaller++;
       p.done();
     });
+    this.flush();
   }
 
   /** One batch of `w` is over; with none left it no longer keeps the process alive. */
@@ -168,6 +188,7 @@ export class SenderRecoveryPool {
     const at = this.workers.indexOf(w);
     if (at >= 0) this.workers.splice(at, 1);
     this.failBatchesOf(w);
+    this.flush(); // what waited for a worker goes to another, or back to the callers
   }
 
   private failBatchesOf(w: Worker): void {

@@ -49,6 +49,23 @@ describe("SenderRecoveryPool", () => {
     });
   });
 
+  it("gives a worker one batch at a time: what arrives while it is busy waits and goes together", async () => {
+    // One transaction per event-loop turn, as RPC admission hands them over under load.
+    pool = SenderRecoveryPool.start(1);
+    const txs = signedRaws(200).map((raw) => decodeTransaction(raw, common));
+    const waits: Promise<void>[] = [];
+    for (const tx of txs) {
+      waits.push(pool!.prepare(tx));
+      await new Promise<void>((turn) => setImmediate(turn));
+    }
+    await Promise.all(waits);
+    expect(pool!.recovered).toBe(200);
+    expect(pool!.maxBatchesPerWorker).toBe(1);
+    // A turn is far shorter than a worker's round trip, so the 200 cannot have gone one by one.
+    expect(pool!.batches).toBeLessThan(200);
+    for (const tx of txs) expect(tx.cache.senderPubKey?.length).toBe(64);
+  });
+
   it("leaves to the caller what it cannot take: a transaction not frozen, and everything once closed", async () => {
     pool = SenderRecoveryPool.start(1);
     const [raw] = signedRaws(1);
