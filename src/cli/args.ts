@@ -71,6 +71,7 @@ Flags for localnet:
   --http.port PORT         first JSON-RPC port (default 8545); the RPC node gets PORT + N
   --p2p.port PORT          first p2p port (default 30303)
   --block-time SECONDS     as for start
+  --dev.gaslimit N         block gas limit of the localnet's genesis (default 30000000)
   --log-level LEVEL        the nodes' log level (default warn)
 
 Flags for status:
@@ -140,6 +141,8 @@ export interface LocalnetArgs {
   httpPort: number;
   p2pPort: number;
   blockTime?: number;
+  /** --dev.gaslimit: the localnet genesis's block gas limit (undefined: 30,000,000). */
+  devGasLimit?: bigint;
   logLevel: string;
 }
 
@@ -315,6 +318,7 @@ export function parseCli(argv: string[]): CliArgs {
       httpPort: positiveInt(values["http.port"] ?? "8545", "--http.port", 65535 - validators),
       p2pPort: positiveInt(values["p2p.port"] ?? "30303", "--p2p.port", 65535 - validators),
       ...(bt !== undefined ? { blockTime: Number(bt) } : {}),
+      ...(values["dev.gaslimit"] !== undefined ? { devGasLimit: devGasLimitOf(values["dev.gaslimit"]) } : {}),
       logLevel: values["log-level"] ?? "warn",
     };
   }

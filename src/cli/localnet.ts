@@ -27,17 +27,32 @@ export interface LocalnetNode {
 export interface LocalnetLayout {
   nodes: LocalnetNode[];
   chainId: bigint;
+  gasLimit: bigint;
+}
+
+export interface LocalnetOptions {
+  dir: string;
+  validators: number;
+  httpPort: number;
+  p2pPort: number;
+  blockTime?: number;
+  chainId?: bigint;
+  /** The genesis's block gas limit (default: the dev genesis's, 30,000,000). */
+  gasLimit?: bigint;
+  logLevel?: string;
 }
 
 /** Writes (or reuses) the genesis and keys under `dir` and returns how to start every node. */
-export function prepareLocalnet(o: { dir: string; validators: number; httpPort: number; p2pPort: number; blockTime?: number; chainId?: bigint; logLevel?: string }): LocalnetLayout {
-  const genesis = devGenesis({ validators: o.validators, ...(o.chainId !== undefined ? { chainId: o.chainId } : {}) });
+export function prepareLocalnet(o: LocalnetOptions): LocalnetLayout {
+  const genesis = devGenesis({ validators: o.validators, ...(o.chainId !== undefined ? { chainId: o.chainId } : {}), ...(o.gasLimit !== undefined ? { gasLimit: o.gasLimit } : {}) });
   const genesisJson = genesisToJson(genesis);
   const names = [...Array.from({ length: o.validators }, (_, i) => `validator-${i}`), "rpc"];
   const nodes: LocalnetNode[] = names.map((name, i) => {
     const datadir = resolve(o.dir, name);
     mkdirSync(datadir, { recursive: true });
-    // The genesis is fixed by the dev keys, so rewriting it on a restart changes nothing.
+    // The genesis is fixed by the dev keys and the options, so rewriting it on a restart with the same
+  // options changes nothing; with another gas limit or chain id the nodes refuse the data dirs
+  // (a different genesis) instead of forking the chain.
     writeFileSync(join(datadir, "genesis.json"), genesisJson);
     const validator = i < o.validators;
     if (validator) writeFileSync(join(datadir, `validator-${i}.json`), validatorKeysToJson(devValidatorKeys(i)), { mode: 0o600 });
@@ -63,7 +78,7 @@ export function prepareLocalnet(o: { dir: string; validators: number; httpPort: 
     ];
     n.nodeFlags = crowded ? ["--v8-pool-size=1"] : [];
   }
-  return { nodes, chainId: genesis.params.chainId };
+  return { nodes, chainId: genesis.params.chainId, gasLimit: genesis.params.gasLimit };
 }
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -83,7 +98,7 @@ export function spawnVerity(name: string, args: string[], opts: { quiet?: boolea
   return child;
 }
 
-export async function runLocalnet(o: { dir: string; validators: number; httpPort: number; p2pPort: number; blockTime?: number; logLevel?: string }): Promise<void> {
+export async function runLocalnet(o: LocalnetOptions): Promise<void> {
   if (!existsSync(o.dir)) mkdirSync(o.dir, { recursive: true });
   const layout = prepareLocalnet(o);
   const children = new Map<string, ChildProcess>();
@@ -93,11 +108,19 @@ export async function runLocalnet(o: { dir: string; validators: number; httpPort
     children.set(n.name, child);
     child.once("exit", (code, signal) => {
       children.delete(n.name);
-      if (!stopping) process.stderr.write(`[localnet] ${n.name} exited (${signal ?? code}); the others keep running\n`);
-      if (stopping && children.size === 0) process.exit(0);
+      if (stopping) {
+        if (children.size === 0) process.exit(0);
+        return;
+      }
+      if (children.size > 0) process.stderr.write(`[localnet] ${n.name} exited (${signal ?? code}); the others keep running\n`);
+      else {
+        // Nothing is left to serve (a bad data dir, say, stops every node at start): say so and exit.
+        process.stderr.write(`[localnet] ${n.name} exited (${signal ?? code}); no node is left running\n`);
+        process.exit(1);
+      }
     });
   }
-  const out: string[] = ["", `verity localnet: ${o.validators} validators + 1 RPC node, chain id ${layout.chainId}, data under ${resolve(o.dir)}`, ""];
+  const out: string[] = ["", `verity localnet: ${o.validators} validators + 1 RPC node, chain id ${layout.chainId}, gas limit ${layout.gasLimit}, data under ${resolve(o.dir)}`, ""];
   for (const n of layout.nodes) out.push(`  ${n.name.padEnd(12)} JSON-RPC http://127.0.0.1:${n.httpPort}   p2p /ip4/127.0.0.1/tcp/${n.p2pPort}`);
   out.push("", "Dev accounts (10,000 ETH each; keys from the mnemonic 'test test ... junk'):");
   for (const a of deriveDevAccounts()) out.push(`  (${a.index}) ${toChecksumAddress(a.address)}  ${bytesToHex(a.privateKey)}`);

@@ -204,7 +204,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (a.command === "version") process.stdout.write(`${CLIENT_VERSION}\n`);
     else if (a.command === "init") await init(a);
     else if (a.command === "status") process.stdout.write(formatStatus(await fetchStatus(a.rpc)));
-    else if (a.command === "localnet") await runLocalnet({ dir: a.datadir, validators: a.validators, httpPort: a.httpPort, p2pPort: a.p2pPort, logLevel: a.logLevel, ...(a.blockTime !== undefined ? { blockTime: a.blockTime } : {}) });
+    else if (a.command === "localnet") await runLocalnet({ dir: a.datadir, validators: a.validators, httpPort: a.httpPort, p2pPort: a.p2pPort, logLevel: a.logLevel, ...(a.blockTime !== undefined ? { blockTime: a.blockTime } : {}), ...(a.devGasLimit !== undefined ? { gasLimit: a.devGasLimit } : {}) });
     else await start(a, layered.notices);
   } catch (e) {
     const msg = (e as Error).message;
