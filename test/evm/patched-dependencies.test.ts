@@ -1,9 +1,9 @@
 // The patches in patches/ (applied by patch-package on every install, see package.json's postinstall)
-// are in the installed files, and the patched @ethereumjs/util padding still pads and refuses as the
-// library documents it.
+// are in the installed files, and the patched @ethereumjs/util helpers still give what the library
+// documents: padding, and a bigint's minimal big-endian bytes (checked against Node's own hex).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { setLengthLeft, setLengthRight } from "@ethereumjs/util";
+import { bigIntToBytes, setLengthLeft, setLengthRight } from "@ethereumjs/util";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -55,5 +55,17 @@ describe("patched dependencies", () => {
     expect(word.length).toBe(32);
     expect(word[31]).toBe(1);
     expect(word.subarray(0, 31).every((b) => b === 0)).toBe(true);
+  });
+
+  it("@ethereumjs/util bigIntToBytes gives minimal big-endian bytes (little-endian reversed) and refuses negatives", () => {
+    const values = [0n, 1n, 15n, 16n, 255n, 256n, 4095n, 4096n, 65535n, 65536n, 2n ** 53n - 1n, 2n ** 64n, 2n ** 255n, 2n ** 256n - 1n];
+    for (let i = 1; i <= 40; i++) values.push(BigInt(`0x${"9f".repeat(i)}`), BigInt(`0x${"a".repeat(2 * i - 1)}`));
+    for (const v of values) {
+      const hex = v.toString(16);
+      const expected = Buffer.from(hex.length % 2 === 1 ? `0${hex}` : hex, "hex");
+      expect(Buffer.from(bigIntToBytes(v)).equals(expected), `0x${hex}`).toBe(true);
+      expect(Buffer.from(bigIntToBytes(v, true)).equals(Buffer.from(expected).reverse()), `0x${hex} little-endian`).toBe(true);
+    }
+    expect(() => bigIntToBytes(-1n)).toThrow();
   });
 });
