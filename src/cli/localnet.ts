@@ -51,8 +51,8 @@ export function prepareLocalnet(o: LocalnetOptions): LocalnetLayout {
     const datadir = resolve(o.dir, name);
     mkdirSync(datadir, { recursive: true });
     // The genesis is fixed by the dev keys and the options, so rewriting it on a restart with the same
-  // options changes nothing; with another gas limit or chain id the nodes refuse the data dirs
-  // (a different genesis) instead of forking the chain.
+    // options changes nothing; with another gas limit or chain id the nodes refuse the data dirs (a
+    // different genesis) instead of starting another chain on them.
     writeFileSync(join(datadir, "genesis.json"), genesisJson);
     const validator = i < o.validators;
     if (validator) writeFileSync(join(datadir, `validator-${i}.json`), validatorKeysToJson(devValidatorKeys(i)), { mode: 0o600 });

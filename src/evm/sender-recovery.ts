@@ -7,11 +7,12 @@
 // way (see recoveryInputOf); anything else, or a worker failure, leaves the key unset and admission
 // recovers it on the event loop as before, with the same errors.
 //
-// A worker holds one batch at a time. Under RPC load requests arrive about one per event-loop turn, so
-// a batch per turn was a batch per transaction, and each hand-off (a postMessage each way, a wake-up
-// of the worker) cost about a third of the recovery it moved off the event loop. What arrives while
-// every worker is busy waits and goes as one batch when a worker comes back; an idle worker gets work
-// at the end of the turn, so a lone transaction waits no longer than before.
+// A worker holds one batch at a time. RPC requests arrive about one per event-loop turn, so a batch
+// per turn is a batch per transaction, and a hand-off (a postMessage each way, the worker's wake-up)
+// costs 8-18 µs of CPU on these machines against 50-85 µs for the recovery it moves. What arrives
+// while every worker is busy (a burst faster than the worker) waits and goes as one batch when a
+// worker comes back; an idle worker gets work at the end of the turn, so a lone transaction waits no
+// longer than before.
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
