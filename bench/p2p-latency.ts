@@ -5,19 +5,15 @@
 // Paths measured: A -> B direct (a 215-byte vote, a 1 MiB proposal), and A -> B -> C (a vote
 // relayed by B after B's handler accepted it). Block sync throughput (blocks/s over the sync
 // protocol) is measured too, for 1 KiB blocks. Prints median, p90 and max in milliseconds.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { P2PNetwork } from "../src/p2p/network.js";
+import type { P2PNetwork } from "../src/p2p/network.js";
 import type { GossipHandlers } from "../src/p2p/gossip.js";
 import type { SyncItem } from "../src/p2p/sync-codec.js";
 import type { TopicKind } from "../src/p2p/topics.js";
-import { silentLogger } from "../src/util/logger.js";
+import { BenchNodes, waitUntil } from "./lib/p2p-nodes.js";
 import { fmt, median } from "./lib/stats.js";
 
 const MESSAGES = Number(process.argv[2] ?? 100);
-const CHAIN_ID = 1337n;
-const dirs: string[] = [];
+const nodes = new BenchNodes();
 
 /** Waiters keyed "<receiving node>:<sequence number>", resolved when that node's handler sees it. */
 const waiters = new Map<string, () => void>();
@@ -33,8 +29,6 @@ function handlersFor(label: string): GossipHandlers {
 }
 
 async function start(label: string, bootnodes: string[] = [], blocks?: number): Promise<P2PNetwork> {
-  const datadir = mkdtempSync(join(tmpdir(), `verity-bench-${label}-`));
-  dirs.push(datadir);
   const blockSource =
     blocks === undefined
       ? undefined
@@ -43,7 +37,7 @@ async function start(label: string, bootnodes: string[] = [], blocks?: number): 
             Array.from({ length: Math.max(0, Math.min(count, blocks - Number(from) + 1)) }, () => ({ block: new Uint8Array(1024), certificate: new Uint8Array(400) })),
           getStatus: () => ({ headHeight: BigInt(blocks), headHash: new Uint8Array(32) }),
         };
-  return P2PNetwork.start({ datadir, port: 0, chainId: CHAIN_ID, logger: silentLogger, handlers: handlersFor(label), bootnodes, blockSource });
+  return nodes.start(label, { handlers: handlersFor(label), bootnodes, blockSource });
 }
 
 let seq = 0;
@@ -76,16 +70,11 @@ function report(name: string, times: number[]): void {
   console.log(`${name.padEnd(40)} median ${fmt(median(times), 2).padStart(7)} ms  p90 ${fmt(p90, 2).padStart(7)} ms  max ${fmt(sorted.at(-1) ?? NaN, 2).padStart(7)} ms  (n=${times.length})`);
 }
 
-async function waitUntil(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!cond()) throw new Error("nodes did not form a mesh in 10 s");
-}
-
 const B = await start("b", [], 10_000);
 const A = await start("a", [B.listenAddresses()[0]!]);
 const C = await start("c", [B.listenAddresses()[0]!]);
 try {
-  await waitUntil(() => A.topicPeers("vote").includes(B.peerId) && B.topicPeers("vote").length === 2 && C.topicPeers("vote").includes(B.peerId));
+  await waitUntil("a mesh A - B - C", () => A.topicPeers("vote").includes(B.peerId) && B.topicPeers("vote").length === 2 && C.topicPeers("vote").includes(B.peerId), 10_000);
   // A's own peers are B only, so a vote from A reaches C through B.
   report("vote 215 B, A -> B -> C (relayed)", await measure(A, "c", "vote", 215, MESSAGES));
   // For the direct path, measure from B: B -> A is one hop.
@@ -98,6 +87,5 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   console.log(`${"sync 10,000 x 1 KiB blocks, B -> A".padEnd(40)} ${fmt(10_000 / seconds)} blocks/s (${fmt(seconds, 2)} s)`);
 } finally {
-  await Promise.all([A.stop(), B.stop(), C.stop()]);
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await nodes.stopAll();
 }
